@@ -1,0 +1,243 @@
+import Logging
+import Metrics
+import NIOConcurrencyHelpers
+import NIOPosix
+
+/// A bounded pool of libpq connections with a thread of its own for each one, so blocking libpq
+/// calls never run on Swift's cooperative threads. Broken connections are dropped and replaced on
+/// demand; when PostgreSQL is down, checkouts fail fast with a `.connection` error, and once it is
+/// back the pool serves again without a restart.
+public final class ConnectionPool: Sendable {
+    public struct Configuration: Sendable {
+        public var conninfo: String
+        public var maxConnections: Int
+        /// How long a caller may wait for a free connection before it gets `.poolTimeout`.
+        public var checkoutTimeout: Duration
+        public var applicationName: String
+
+        public init(conninfo: String, maxConnections: Int = 8, checkoutTimeout: Duration = .seconds(5),
+                    applicationName: String = "tidtam") {
+            self.conninfo = conninfo
+            self.maxConnections = max(1, maxConnections)
+            self.checkoutTimeout = checkoutTimeout
+            self.applicationName = applicationName
+        }
+    }
+
+    private enum Grant {
+        case connection(Connection)
+        case openNew
+    }
+
+    private struct Waiter {
+        let id: Int
+        let continuation: CheckedContinuation<Grant, any Error>
+    }
+
+    private struct State {
+        var idle: [Connection] = []
+        var open = 0
+        var inUse = 0
+        var waiters: [Waiter] = []
+        var nextWaiterID = 0
+    }
+
+    public let configuration: Configuration
+    private let state = NIOLockedValueBox(State())
+    private let threads: NIOThreadPool
+    private let logger: Logger
+    private let inUseGauge = Gauge(label: "tidtam_db_pool_connections_in_use")
+    private let openGauge = Gauge(label: "tidtam_db_pool_connections_open")
+    private let waitCounter = Counter(label: "tidtam_db_pool_waits_total")
+    private let timeoutCounter = Counter(label: "tidtam_db_pool_timeouts_total")
+
+    public init(_ configuration: Configuration, logger: Logger = Logger(label: "tidtam.db")) {
+        self.configuration = configuration
+        self.logger = logger
+        self.threads = NIOThreadPool(numberOfThreads: configuration.maxConnections)
+        threads.start()
+    }
+
+    /// Closes idle connections and stops the threads. Call once, after the last use.
+    public func shutdown() async {
+        let idle = state.withLockedValue { state in
+            defer { state.idle.removeAll(); state.open -= state.idle.count }
+            return state.idle
+        }
+        _ = idle
+        try? await threads.shutdownGracefully()
+    }
+
+    /// Checks a connection out, runs `body` with it on a blocking thread, and checks it back in
+    /// (or drops it if it broke).
+    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        let connection = try await checkout()
+        do {
+            let value = try await threads.runIfActive { try body(connection) }
+            checkin(connection)
+            return value
+        } catch {
+            checkin(connection)
+            throw error
+        }
+    }
+
+    /// A transaction with tenant settings; retried once on a fresh connection when the first
+    /// round trip finds the connection dead (for example after PostgreSQL restarted).
+    public func transaction<T: Sendable>(settings: [TransactionSetting] = [],
+                                         _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await retryingStale {
+            try await self.withConnection { try $0.transaction(settings: settings, body) }
+        }
+    }
+
+    /// One statement in its own pipelined transaction (one round trip), with tenant settings.
+    public func read(settings: [TransactionSetting], _ sql: String,
+                     _ parameters: [any PostgresEncodable] = []) async throws -> QueryResult {
+        try await retryingStale {
+            try await self.withConnection { try $0.pipelinedTransaction(settings: settings, sql, parameters) }
+        }
+    }
+
+    private func retryingStale<T>(_ work: () async throws -> T) async throws -> T {
+        do {
+            return try await work()
+        } catch let stale as StaleConnection {
+            logger.warning("database connection lost; retrying on a fresh one", metadata: ["error": "\(stale.underlying)"])
+            dropIdle()
+            do {
+                return try await work()
+            } catch let again as StaleConnection {
+                throw again.underlying
+            }
+        }
+    }
+
+    /// After a connection is found dead, the idle ones most likely are too (a server restart).
+    private func dropIdle() {
+        let dropped: [Connection] = state.withLockedValue { state in
+            let dropped = state.idle
+            state.idle.removeAll()
+            state.open -= dropped.count
+            return dropped
+        }
+        openGauge.record(state.withLockedValue { $0.open })
+        _ = dropped
+    }
+
+    // MARK: checkout and checkin
+
+    private func checkout() async throws -> Connection {
+        let immediate: Grant? = state.withLockedValue { state in
+            if let connection = state.idle.popLast() {
+                state.inUse += 1
+                return .connection(connection)
+            }
+            if state.open < configuration.maxConnections {
+                state.open += 1
+                state.inUse += 1
+                return .openNew
+            }
+            return nil
+        }
+        let grant: Grant
+        if let immediate {
+            grant = immediate
+        } else {
+            waitCounter.increment()
+            grant = try await waitForGrant()
+        }
+        switch grant {
+        case .connection(let connection):
+            recordGauges()
+            return connection
+        case .openNew:
+            recordGauges()
+            do {
+                let info = configuration.conninfo, name = configuration.applicationName
+                return try await threads.runIfActive { try Connection.connect(info, applicationName: name) }
+            } catch {
+                releaseSlot()
+                throw error
+            }
+        }
+    }
+
+    private func waitForGrant() async throws -> Grant {
+        let id = state.withLockedValue { state -> Int in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        let timeout = configuration.checkoutTimeout
+        let timer = Task { [weak self] in
+            try await Task.sleep(for: timeout)
+            self?.expire(waiter: id)
+        }
+        defer { timer.cancel() }
+        return try await withCheckedThrowingContinuation { continuation in
+            state.withLockedValue { state in
+                // A connection may have come back between the first look and now.
+                if let connection = state.idle.popLast() {
+                    state.inUse += 1
+                    continuation.resume(returning: .connection(connection))
+                } else if state.open < configuration.maxConnections {
+                    state.open += 1
+                    state.inUse += 1
+                    continuation.resume(returning: .openNew)
+                } else {
+                    state.waiters.append(Waiter(id: id, continuation: continuation))
+                }
+            }
+        }
+    }
+
+    private func expire(waiter id: Int) {
+        let waiter: Waiter? = state.withLockedValue { state in
+            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters.remove(at: index)
+        }
+        if let waiter {
+            timeoutCounter.increment()
+            waiter.continuation.resume(throwing: PostgresError(.poolTimeout, "no database connection became free in time"))
+        }
+    }
+
+    private func checkin(_ connection: Connection) {
+        connection.rollbackQuietly()
+        let healthy = connection.isHealthy && connection.isIdle
+        let handoff: (Waiter, Grant)? = state.withLockedValue { state in
+            if !state.waiters.isEmpty {
+                let waiter = state.waiters.removeFirst()
+                if healthy { return (waiter, .connection(connection)) }
+                return (waiter, .openNew) // the slot passes on; the waiter opens a fresh connection
+            }
+            state.inUse -= 1
+            if healthy { state.idle.append(connection) } else { state.open -= 1 }
+            return nil
+        }
+        if let (waiter, grant) = handoff { waiter.continuation.resume(returning: grant) }
+        recordGauges()
+    }
+
+    private func releaseSlot() {
+        let waiter: Waiter? = state.withLockedValue { state in
+            if !state.waiters.isEmpty { return state.waiters.removeFirst() }
+            state.open -= 1
+            state.inUse -= 1
+            return nil
+        }
+        waiter?.continuation.resume(returning: .openNew)
+        recordGauges()
+    }
+
+    private func recordGauges() {
+        let (inUse, open) = state.withLockedValue { ($0.inUse, $0.open) }
+        inUseGauge.record(inUse)
+        openGauge.record(open)
+    }
+
+    /// Connections open and in use now (for tests and `/metrics`).
+    public var usage: (open: Int, inUse: Int, idle: Int) {
+        state.withLockedValue { ($0.open, $0.inUse, $0.idle.count) }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import TidtamStore
+
+/// Everything the HTTP API needs, built once by `tidtam serve` (or a test).
+public struct APIServices: Sendable {
+    public let db: Database
+    public let registry: PrometheusCollectorRegistry
+    public let openAPIDocument: String
+    public let latestMigration: Int
+    public let tokenCache: TokenCache
+
+    public init(db: Database, registry: PrometheusCollectorRegistry, openAPIDocument: String, latestMigration: Int,
+                tokenCache: TokenCache = TokenCache()) {
+        self.db = db
+        self.registry = registry
+        self.openAPIDocument = openAPIDocument
+        self.latestMigration = latestMigration
+        self.tokenCache = tokenCache
+    }
+}
+
+/// The router: request log and id → metrics → problem+json → routes (`/api/v1` behind the token check).
+public func buildRouter(_ services: APIServices) -> (router: Router<TidtamRequestContext>, routes: [RouteEntry]) {
+    let router = Router(context: TidtamRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: ProblemMiddleware())
+
+    let health = HealthRoutes(db: services.db, latestMigration: services.latestMigration, registry: services.registry,
+                              openAPIDocument: services.openAPIDocument)
+    health.register(on: router)
+
+    let open = APIRoutes(group: router.group("api/v1"))
+    health.register(open)
+
+    let tokens = TokenStore(services.db)
+    let api = APIRoutes(group: router.group("api/v1").add(middleware: AuthMiddleware(tokens: tokens, cache: services.tokenCache)))
+    MeRoutes().register(api)
+    DistrictRoutes(districts: DistrictStore(services.db)).register(api)
+    SchoolRoutes(schools: SchoolStore(services.db)).register(api)
+    UserRoutes(users: UserStore(services.db)).register(api)
+    TokenRoutes(tokens: tokens, cache: services.tokenCache).register(api)
+    AuditRoutes(audit: AuditStore(services.db)).register(api)
+    return (router, open.entries + api.entries)
+}
+
+public func buildApplication(_ services: APIServices, host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(services).router,
+        configuration: .init(address: .hostname(host, port: port), serverName: "tidtam"),
+        logger: logger
+    )
+}

@@ -1,0 +1,191 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TidtamDomain
+
+/// Reads a JSON object body field by field, collecting every problem (wrong type, missing,
+/// too long, unknown field) so the client gets all of them in one answer.
+struct JSONBody {
+    private let object: [String: JSONValue]
+    private var seen: Set<String> = []
+    private(set) var errors: [FieldError] = []
+
+    /// Collects at most the context's upload limit (413 beyond), then parses. Bad UTF-8 and bad
+    /// syntax are 400; a body that is valid JSON but not an object is 422.
+    static func read(_ request: Request, context: TidtamRequestContext) async throws -> JSONBody {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let bytes = Data(buffer.readableBytesView)
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw DomainError.malformedBody("The body is not valid UTF-8.")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: bytes)
+        } catch {
+            throw DomainError.malformedBody("The body is not valid JSON.")
+        }
+        guard case .object(let object) = value else {
+            throw DomainError.invalid([FieldError("", code: "type", detail: "The body must be a JSON object, not \(value.typeName).",
+                                                  th: "ข้อมูลต้องเป็นออบเจกต์ JSON")])
+        }
+        return JSONBody(object: object)
+    }
+
+    init(object: [String: JSONValue]) { self.object = object }
+
+    /// A rule across fields, reported against one of them.
+    mutating func reject(_ key: String, _ code: String, _ detail: String, _ th: String) { fail(key, code, detail, th) }
+
+    private mutating func fail(_ key: String, _ code: String, _ detail: String, _ th: String) {
+        errors.append(FieldError("/\(key)", code: code, detail: detail, th: th))
+    }
+
+    private mutating func value(_ key: String) -> JSONValue? {
+        seen.insert(key)
+        return object[key]
+    }
+
+    /// `.none`: absent. `.some(nil)`: explicitly null. `.some(x)`: a valid value.
+    mutating func text(_ key: String, max: Int, min: Int = 0, valid: ((String) -> Bool)? = nil, format: String? = nil) -> String?? {
+        guard let raw = value(key) else { return .none }
+        switch raw {
+        case .null: return .some(nil)
+        case .string(let s):
+            let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) {
+                fail(key, "control_characters", "Must not contain control characters.", "มีอักขระควบคุมที่ไม่อนุญาต")
+            } else if trimmed.count < min {
+                fail(key, "too_short", "Must have at least \(min) character(s).", "ต้องมีอย่างน้อย \(min) ตัวอักษร")
+            } else if trimmed.count > max {
+                fail(key, "too_long", "Must have at most \(max) characters.", "ยาวได้ไม่เกิน \(max) ตัวอักษร")
+            } else if let valid, !valid(trimmed) {
+                fail(key, "format", "Must be \(format ?? "in the expected format").", "รูปแบบไม่ถูกต้อง")
+            } else {
+                return .some(trimmed)
+            }
+        default:
+            fail(key, "type", "Must be a string, not \(raw.typeName).", "ต้องเป็นข้อความ")
+        }
+        return .none
+    }
+
+    mutating func integer(_ key: String, in range: ClosedRange<Int64>) -> Int64?? {
+        guard let raw = value(key) else { return .none }
+        switch raw {
+        case .null: return .some(nil)
+        case .integer(let n) where range.contains(n): return .some(n)
+        case .integer:
+            fail(key, "out_of_range", "Must be between \(range.lowerBound) and \(range.upperBound).",
+                 "ต้องอยู่ระหว่าง \(range.lowerBound) ถึง \(range.upperBound)")
+        default:
+            fail(key, "type", "Must be an integer, not \(raw.typeName).", "ต้องเป็นจำนวนเต็ม")
+        }
+        return .none
+    }
+
+    mutating func boolean(_ key: String) -> Bool?? {
+        guard let raw = value(key) else { return .none }
+        switch raw {
+        case .null: return .some(nil)
+        case .bool(let b): return .some(b)
+        default: fail(key, "type", "Must be true or false, not \(raw.typeName).", "ต้องเป็น true หรือ false")
+        }
+        return .none
+    }
+
+    mutating func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) -> E?? where E.RawValue == String {
+        guard let raw = value(key) else { return .none }
+        let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
+        switch raw {
+        case .null: return .some(nil)
+        case .string(let s):
+            if let e = E(rawValue: s) { return .some(e) }
+            fail(key, "invalid_value", "Must be one of: \(allowed).", "ต้องเป็นค่าใดค่าหนึ่งใน: \(allowed)")
+        default:
+            fail(key, "type", "Must be one of: \(allowed).", "ต้องเป็นค่าใดค่าหนึ่งใน: \(allowed)")
+        }
+        return .none
+    }
+
+    /// A field that must be present and not null.
+    mutating func required<T>(_ key: String, _ read: (inout JSONBody) -> T??) -> T? {
+        let errorsBefore = errors.count
+        let result = read(&self)
+        switch result {
+        case .some(.some(let value)): return value
+        case .some(.none): fail(key, "required", "Must not be null.", "ต้องระบุค่า")
+        case .none where errors.count == errorsBefore: fail(key, "required", "Is required.", "ต้องระบุ")
+        case .none: break
+        }
+        return nil
+    }
+
+    /// A field that may be absent but, when present, may not be null.
+    mutating func notNull<T>(_ key: String, _ read: (inout JSONBody) -> T??) -> T? {
+        let result = read(&self)
+        if case .some(.none) = result { fail(key, "required", "Must not be null.", "ต้องระบุค่า") }
+        return result ?? nil
+    }
+
+    /// Fails on unknown fields and throws every error found, if any.
+    mutating func finish() throws {
+        for key in object.keys.sorted() where !seen.contains(key) {
+            fail(key, "unknown_field", "This field is not part of the resource.", "ไม่มีฟิลด์นี้")
+        }
+        if !errors.isEmpty { throw DomainError.invalid(errors) }
+    }
+}
+
+/// Query string parameters with the same error collection.
+struct QueryParameters {
+    let request: Request
+    private(set) var errors: [FieldError] = []
+
+    init(_ request: Request) { self.request = request }
+
+    func text(_ name: String) -> String? {
+        request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    mutating func integer(_ name: String, in range: ClosedRange<Int64>) -> Int64? {
+        guard let text = text(name) else { return nil }
+        guard let n = Int64(text), range.contains(n) else {
+            errors.append(FieldError("?\(name)", code: "invalid_value", detail: "Must be an integer from \(range.lowerBound) to \(range.upperBound).",
+                                     th: "ต้องเป็นจำนวนเต็มระหว่าง \(range.lowerBound) ถึง \(range.upperBound)"))
+            return nil
+        }
+        return n
+    }
+
+    mutating func choice<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) -> E? where E.RawValue == String {
+        guard let text = text(name) else { return nil }
+        guard let e = E(rawValue: text) else {
+            let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
+            errors.append(FieldError("?\(name)", code: "invalid_value", detail: "Must be one of: \(allowed).", th: "ต้องเป็นค่าใดค่าหนึ่งใน: \(allowed)"))
+            return nil
+        }
+        return e
+    }
+
+    mutating func timestamp(_ name: String) -> Date? {
+        guard let text = text(name) else { return nil }
+        guard let date = try? Date(text, strategy: .iso8601) else {
+            errors.append(FieldError("?\(name)", code: "invalid_value", detail: "Must be an ISO 8601 timestamp.", th: "ต้องเป็นวันเวลาแบบ ISO 8601"))
+            return nil
+        }
+        return date
+    }
+
+    mutating func page() -> PageRequestParameters {
+        PageRequestParameters(limit: Int(integer("limit", in: 1...200) ?? 50), cursor: text("cursor"))
+    }
+
+    func finish() throws {
+        if !errors.isEmpty { throw DomainError.invalid(errors) }
+    }
+}
+
+struct PageRequestParameters {
+    let limit: Int
+    let cursor: String?
+}

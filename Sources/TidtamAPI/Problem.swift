@@ -1,0 +1,164 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Postgres
+import TidtamDomain
+
+/// An RFC 9457 problem document (`application/problem+json`), with Thai beside English and
+/// every invalid field listed under `errors`.
+struct Problem: Encodable {
+    var type = "about:blank"
+    var title: String
+    var titleTH: String
+    var status: Int
+    var detail: String?
+    var instance: String?
+    var requestID: String?
+    var errors: [FieldError]?
+    var currentETag: String?
+
+    enum CodingKeys: String, CodingKey {
+        case type, title, status, detail, instance, errors
+        case titleTH = "title_th"
+        case requestID = "request_id"
+        case currentETag = "current_etag"
+    }
+}
+
+/// Turns every error into a problem response, in one place. SQL text and server messages are
+/// logged, never sent: a client sees what it can act on.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = TidtamRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            var problem = Self.problem(for: error, logger: context.logger)
+            problem.instance = request.uri.path
+            problem.requestID = context.requestID
+            var headers: HTTPFields = [.contentType: "application/problem+json; charset=utf-8"]
+            if problem.status == 503 { headers[.retryAfter] = "1" }
+            if problem.status == 401 { headers[.wwwAuthenticate] = "Bearer realm=\"tidtam\"" }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let body = (try? encoder.encode(problem)) ?? Data("{}".utf8)
+            return Response(status: .init(code: problem.status), headers: headers,
+                            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+    }
+
+    static func problem(for error: any Error, logger: Logger) -> Problem {
+        switch error {
+        case let error as DomainError:
+            return problem(for: error)
+        case APIError.unauthenticated:
+            return Problem(title: "Authentication required", titleTH: "ต้องยืนยันตัวตนด้วยโทเคน", status: 401,
+                           detail: "Send a valid token as `Authorization: Bearer <token>`.")
+        case let error as PostgresError:
+            return problem(for: error, logger: logger)
+        case let error as HTTPError:
+            return problem(for: error)
+        case let error as any HTTPResponseError:
+            return Problem(title: error.status.reasonPhrase, titleTH: "คำขอไม่ถูกต้อง", status: error.status.code)
+        default:
+            logger.error("unexpected error", metadata: ["error": "\(error)"])
+            return Problem(title: "Internal error", titleTH: "เกิดข้อผิดพลาดภายในระบบ", status: 500,
+                           detail: "The error was logged with this request's id.")
+        }
+    }
+
+    static func problem(for error: DomainError) -> Problem {
+        switch error {
+        case .invalid(let errors):
+            return Problem(type: "urn:tidtam:problem:invalid-fields", title: "Invalid fields", titleTH: "ข้อมูลไม่ถูกต้อง",
+                           status: 422, detail: "\(errors.count) field(s) are invalid; see `errors`.", errors: errors)
+        case .malformedBody(let why):
+            return Problem(type: "urn:tidtam:problem:malformed-body", title: "Malformed body", titleTH: "รูปแบบข้อมูลไม่ถูกต้อง",
+                           status: 400, detail: why)
+        case .notFound(let what):
+            return Problem(title: "Not found", titleTH: "ไม่พบข้อมูล", status: 404, detail: "No such \(what).")
+        case .conflict(let why):
+            return Problem(title: "Conflict", titleTH: "ข้อมูลซ้ำหรือขัดแย้งกัน", status: 409, detail: why)
+        case .forbidden(let why):
+            return Problem(title: "Forbidden", titleTH: "ไม่มีสิทธิ์ทำรายการนี้", status: 403, detail: why)
+        case .versionMismatch(let current):
+            return Problem(title: "Precondition failed", titleTH: "ข้อมูลถูกแก้ไขโดยผู้อื่นแล้ว", status: 412,
+                           detail: "The resource changed since you read it; read it again and retry with its new ETag.",
+                           currentETag: ETag.make(current))
+        case .preconditionRequired:
+            return Problem(title: "Precondition required", titleTH: "ต้องระบุ If-Match", status: 428,
+                           detail: "Send `If-Match` with the ETag you read, so that concurrent edits are not lost.")
+        case .unavailable(let why):
+            return Problem(title: "Service unavailable", titleTH: "ระบบไม่พร้อมให้บริการชั่วคราว", status: 503, detail: why)
+        }
+    }
+
+    /// Known constraints, named for the field a client can fix.
+    static let constraintFields: [String: String] = [
+        "school_district_id_obec_code_key": "/obec_code",
+        "app_user_email": "/email",
+        "membership_district_id_school_id_fkey": "/school_id",
+        "membership_school_matches_role": "/school_id",
+        "district_code_key": "/code",
+    ]
+
+    static func problem(for error: PostgresError, logger: Logger) -> Problem {
+        if error.kind == .connection || error.kind == .poolTimeout || error.isConnectionLoss {
+            logger.warning("database unavailable", metadata: ["error": "\(error)"])
+            return problem(for: DomainError.unavailable("The database is not reachable just now; retry shortly."))
+        }
+        let field = error.constraint.flatMap { constraintFields[$0] }
+        if error.isUniqueViolation {
+            return Problem(title: "Conflict", titleTH: "ข้อมูลซ้ำกับที่มีอยู่แล้ว", status: 409,
+                           detail: "A record with the same \(field.map { String($0.dropFirst()) } ?? "key") already exists.",
+                           errors: field.map { [FieldError($0, code: "duplicate", detail: "Already used.", th: "มีอยู่แล้ว")] })
+        }
+        if error.isForeignKeyViolation || error.isCheckViolation || (error.sqlState?.hasPrefix("22") ?? false) {
+            logger.info("constraint refused a write", metadata: ["error": "\(error)"])
+            return problem(for: DomainError.invalid([FieldError(field ?? "/", code: "constraint",
+                                                                 detail: "The value breaks a rule of this record.",
+                                                                 th: "ค่าที่ส่งมาขัดกับเงื่อนไขของข้อมูล")]))
+        }
+        if error.isRetryable {
+            return problem(for: DomainError.unavailable("The change collided with another; retry."))
+        }
+        if error.sqlState == "42501" {
+            logger.warning("the database refused an action", metadata: ["error": "\(error)"])
+            return problem(for: DomainError.forbidden("The database refused this action for your role."))
+        }
+        logger.error("database error", metadata: ["error": "\(error)"])
+        return Problem(title: "Internal error", titleTH: "เกิดข้อผิดพลาดภายในระบบ", status: 500,
+                       detail: "The error was logged with this request's id.")
+    }
+
+    static func problem(for error: HTTPError) -> Problem {
+        switch error.status {
+        case .contentTooLarge:
+            return Problem(title: "Body too large", titleTH: "ข้อมูลที่ส่งมีขนาดใหญ่เกินไป", status: 413,
+                           detail: "Request bodies are limited to 1 MiB.")
+        case .notFound:
+            return Problem(title: "Not found", titleTH: "ไม่พบข้อมูล", status: 404)
+        case .methodNotAllowed:
+            return Problem(title: "Method not allowed", titleTH: "ไม่รองรับวิธีเรียกนี้", status: 405)
+        default:
+            return Problem(title: error.status.reasonPhrase, titleTH: "คำขอไม่ถูกต้อง", status: error.status.code, detail: error.body)
+        }
+    }
+}
+
+enum ETag {
+    static func make(_ version: Int) -> String { "\"\(version)\"" }
+
+    /// The version a client expects, from `If-Match`; missing is 428, unparsable is 412.
+    static func expectedVersion(_ request: Request) throws -> Int {
+        guard let header = request.headers[.ifMatch] else { throw DomainError.preconditionRequired }
+        var text = Substring(header.trimmingCharacters(in: .whitespaces))
+        if text.hasPrefix("W/") { text = text.dropFirst(2) }
+        guard text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 3, let version = Int(text.dropFirst().dropLast()) else {
+            return -1 // matches no version: the store answers 412 with the current ETag
+        }
+        return version
+    }
+}

@@ -1,0 +1,51 @@
+/// What a user may do inside a district (see docs/architecture.md, "Roles").
+/// The database enforces the tenant; these rules decide which actions a role may take in it.
+public enum Role: String, CaseIterable, Sendable, Codable {
+    /// OBEC staff: read across all districts, change nothing in them.
+    case national
+    /// Runs the district's account: schools, users, memberships, tokens; all plans.
+    case districtAdmin = "district_admin"
+    /// The monitoring, evaluation and reporting group: all plans and data of the district.
+    case districtStaff = "district_staff"
+    /// A school's own staff: their own school only.
+    case schoolStaff = "school_staff"
+    /// The district education committee: reads, never writes.
+    case committee
+
+    public var thaiName: String {
+        switch self {
+        case .national: return "สพฐ. (ส่วนกลาง)"
+        case .districtAdmin: return "ผู้ดูแลระบบเขตพื้นที่"
+        case .districtStaff: return "เจ้าหน้าที่เขตพื้นที่"
+        case .schoolStaff: return "เจ้าหน้าที่สถานศึกษา"
+        case .committee: return "คณะกรรมการเขตพื้นที่การศึกษา"
+        }
+    }
+
+    /// Whether this role is bound to one school (and the membership must name it).
+    public var needsSchool: Bool { self == .schoolStaff }
+}
+
+/// Actions that the API authorises. Each handler names the one it needs.
+public enum Action: Sendable {
+    case readDistrict, updateDistrict
+    case readSchools, manageSchools, updateOwnSchool
+    case readUsers, manageUsers
+    case manageTokens
+    case readAudit
+    case managePlans, readPlans
+    case manageJobs
+
+    public func isAllowed(for role: Role) -> Bool {
+        switch (self, role) {
+        case (.readDistrict, _), (.readSchools, _), (.readPlans, _): return true
+        case (.readAudit, .national), (.readAudit, .districtAdmin), (.readAudit, .districtStaff), (.readAudit, .committee): return true
+        case (.readUsers, .districtAdmin), (.readUsers, .districtStaff): return true
+        case (.updateDistrict, .districtAdmin), (.manageSchools, .districtAdmin), (.manageUsers, .districtAdmin),
+             (.manageTokens, .districtAdmin), (.manageJobs, .districtAdmin): return true
+        case (.updateOwnSchool, .districtAdmin), (.updateOwnSchool, .schoolStaff): return true
+        case (.managePlans, .districtAdmin), (.managePlans, .districtStaff), (.managePlans, .schoolStaff): return true
+        default: return false
+        }
+    }
+}

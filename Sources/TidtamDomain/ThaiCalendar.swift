@@ -1,0 +1,83 @@
+/// The Thai calendar as district offices use it: Buddhist Era years (CE + 543), Thai month
+/// names, and the government fiscal year, which runs 1 October – 30 September and is named by
+/// the BE year in which it ends (FY 2569 = 1 Oct 2025 – 30 Sep 2026).
+public enum ThaiCalendar {
+    public static let buddhistEraOffset = 543
+
+    public static func buddhistYear(ofCommonEra year: Int) -> Int { year + buddhistEraOffset }
+    public static func commonEraYear(ofBuddhist year: Int) -> Int { year - buddhistEraOffset }
+
+    public static let monthNames = [
+        "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+        "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+    ]
+    public static let monthAbbreviations = [
+        "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+        "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+    ]
+
+    /// "25 พฤศจิกายน 2569" — the long form used in official letters and reports.
+    public static func longDate(_ date: CalendarDate) -> String {
+        "\(date.day) \(monthNames[date.month - 1]) \(buddhistYear(ofCommonEra: date.year))"
+    }
+
+    /// "25 พ.ย. 69" — the short form used in tables.
+    public static func shortDate(_ date: CalendarDate) -> String {
+        let be = buddhistYear(ofCommonEra: date.year) % 100
+        return "\(date.day) \(monthAbbreviations[date.month - 1]) \(be < 10 ? "0" : "")\(be)"
+    }
+
+    /// Reads a date as offices write it: ISO in either era (`2569-11-25` or `2026-11-25`) or
+    /// `25/11/2569`. A year above 2400 is taken as Buddhist Era (no CE year in use is that large).
+    public static func parseDate(_ text: String) -> CalendarDate? {
+        let trimmed = text.trimmingCharacters(in: " ")
+        var year: Int, month: Int, day: Int
+        if trimmed.contains("/") {
+            let parts = trimmed.split(separator: "/")
+            guard parts.count == 3, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]), parts[2].count == 4 else { return nil }
+            (year, month, day) = (y, m, d)
+        } else {
+            let parts = trimmed.split(separator: "-")
+            guard parts.count == 3, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+            (year, month, day) = (y, m, d)
+        }
+        if year > 2400 { year = commonEraYear(ofBuddhist: year) }
+        return CalendarDate(year: year, month: month, day: day)
+    }
+}
+
+/// A Thai government fiscal year, named by its Buddhist Era year (`FiscalYear(2569)`).
+public struct FiscalYear: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let buddhistYear: Int
+
+    public init(_ buddhistYear: Int) { self.buddhistYear = buddhistYear }
+
+    /// The fiscal year a day falls in: October to December belong to the next year's budget.
+    public init(containing date: CalendarDate) {
+        let ceEnd = date.month >= 10 ? date.year + 1 : date.year
+        self.buddhistYear = ThaiCalendar.buddhistYear(ofCommonEra: ceEnd)
+    }
+
+    public var start: CalendarDate { CalendarDate(year: ThaiCalendar.commonEraYear(ofBuddhist: buddhistYear) - 1, month: 10, day: 1)! }
+    public var end: CalendarDate { CalendarDate(year: ThaiCalendar.commonEraYear(ofBuddhist: buddhistYear), month: 9, day: 30)! }
+
+    public func contains(_ date: CalendarDate) -> Bool { start <= date && date <= end }
+
+    /// Quarter 1 is October–December; quarter 4 is July–September.
+    public static func quarter(of date: CalendarDate) -> Int { ((date.month + 2) % 12) / 3 + 1 }
+
+    /// "ปีงบประมาณ พ.ศ. 2569"
+    public var thaiName: String { "ปีงบประมาณ พ.ศ. \(buddhistYear)" }
+    public var description: String { "FY \(buddhistYear)" }
+
+    public static func < (a: FiscalYear, b: FiscalYear) -> Bool { a.buddhistYear < b.buddhistYear }
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = Substring(self)
+        while s.first == set { s.removeFirst() }
+        while s.last == set { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,78 @@
+# Shared set-up for ./deploy/dev/up and ./deploy/dev/test (sourced, not run).
+# A private PostgreSQL 15 cluster on a Unix socket only (no TCP), owned by the `postgres` OS
+# user when we run as root. Roles: tidtam_owner owns the schema and migrates; tidtam_app is the
+# service's login and owns nothing; row-level security binds it to one tenant per transaction.
+
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+PGPORT=${PGPORT:-5432}
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Installs what is missing (PostgreSQL 15 and libpq's headers); asks apt only when needed.
+ensure_packages() {
+  local missing=()
+  [ -x "$PGBIN/initdb" ] || missing+=(postgresql postgresql-contrib)
+  [ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)
+  command -v pkg-config >/dev/null || missing+=(pkg-config)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  command -v swift >/dev/null || { echo "swift is not on PATH (Swift 6 toolchain needed)" >&2; exit 1; }
+}
+
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
+}
+
+# start_cluster DIR: initdb on first use, then start. Sets PGHOST (the socket directory).
+start_cluster() {
+  local dir=$1
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  if [ ! -f "$dir/pgdata/PG_VERSION" ]; then
+    log "creating a PostgreSQL cluster in $dir"
+    mkdir -p "$dir/pgdata" "$dir/sock"
+    [ "$(id -u)" = 0 ] && chown -R postgres "$dir" && chmod 755 "$dir"
+    as_pg "$PGBIN/initdb" -D "$dir/pgdata" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    cat >>"$dir/pgdata/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$dir/sock'
+max_connections = 200
+shared_buffers = 512MB
+timezone = 'UTC'
+CONF
+  fi
+  export PGHOST=$dir/sock PGPORT PGUSER=postgres
+  if ! as_pg "$PGBIN/pg_ctl" -D "$dir/pgdata" status >/dev/null 2>&1; then
+    as_pg "$PGBIN/pg_ctl" -D "$dir/pgdata" -l "$dir/postgres.log" -o "-p $PGPORT" -w -t 60 start >/dev/null
+  fi
+}
+
+stop_cluster() {
+  local dir=$1
+  [ -f "$dir/pgdata/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$dir/pgdata" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# create_database NAME: the roles (once per cluster) and an empty database owned by tidtam_owner.
+create_database() {
+  local db=$1
+  psql -qX -v ON_ERROR_STOP=1 -d postgres <<SQL
+SELECT 'CREATE ROLE tidtam_owner LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tidtam_owner') \gexec
+SELECT 'CREATE ROLE tidtam_app LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tidtam_app') \gexec
+SELECT 'CREATE ROLE tidtam_analyst NOLOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tidtam_analyst') \gexec
+ALTER ROLE tidtam_app SET statement_timeout = '15s';
+ALTER ROLE tidtam_app SET idle_in_transaction_session_timeout = '60s';
+SELECT format('CREATE DATABASE %I OWNER tidtam_owner', '$db') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$db') \gexec
+SQL
+}
+
+# database_urls DB: the service's and the migrator's connection strings.
+database_urls() {
+  local db=$1
+  export DATABASE_URL="postgresql:///$db?host=$PGHOST&port=$PGPORT&user=tidtam_app"
+  export MIGRATION_DATABASE_URL="postgresql:///$db?host=$PGHOST&port=$PGPORT&user=tidtam_owner"
+}

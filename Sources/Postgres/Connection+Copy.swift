@@ -5,8 +5,9 @@ extension Connection {
     /// if it throws, the COPY is aborted (and with it the statement). Returns the rows copied.
     @discardableResult
     public func copyIn(_ sql: String, _ produce: (CopyWriter) throws -> Void) throws -> Int {
-        let started = try check(PQexec(handle, sql))
-        _ = started
+        let started = PQexec(handle, sql)
+        guard PQresultStatus(started) == PGRES_COPY_IN else { _ = try check(started); throw PostgresError(.usage, "not a COPY FROM STDIN statement") }
+        PQclear(started)
         let writer = CopyWriter(connection: self)
         do {
             try produce(writer)

@@ -13,7 +13,7 @@ public final class QueryResult: @unchecked Sendable {
     init(_ result: OpaquePointer) {
         self.result = result
         self.rowCount = Int(PQntuples(result))
-        self.columnNames = (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) }
+        self.columnNames = (0..<PQnfields(result)).map { PQfname(result, $0).map { String(cString: $0) } ?? "" }
         self.affectedRows = Int(String(cString: PQcmdTuples(result))) ?? 0
         self._commandStatus = String(cString: PQcmdStatus(result))
     }

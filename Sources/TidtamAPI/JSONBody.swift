@@ -177,7 +177,12 @@ struct QueryParameters {
     }
 
     mutating func page() -> PageRequestParameters {
-        PageRequestParameters(limit: Int(integer("limit", in: 1...200) ?? 50), cursor: text("cursor"))
+        let limit = Int(integer("limit", in: 1...200) ?? 50)
+        let cursor = text("cursor")
+        if let cursor, cursor.count > 512 || !cursor.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "-" || $0 == "_") }) {
+            errors.append(FieldError("?cursor", code: "invalid_cursor", detail: "The cursor is not one this API gave out.", th: "ค่า cursor ไม่ถูกต้อง"))
+        }
+        return PageRequestParameters(limit: limit, cursor: cursor)
     }
 
     func finish() throws {

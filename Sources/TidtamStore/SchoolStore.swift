@@ -89,7 +89,8 @@ public struct SchoolStore: Sendable {
             guard let id = Int64(parts[1]) else { throw DomainError.invalid([Cursor.invalid]) }
             after = (parts[0], id)
         }
-        let district = scope.districtID ?? filter.districtID
+        // Row-level security has the last word: another district's id simply finds nothing.
+        let district = filter.districtID ?? scope.districtID
         let result = try await db.read(scope, Self.list, [
             district, filter.text, filter.size?.rawValue, filter.provinceTH, after?.0, after?.1, page.limit + 1,
         ])

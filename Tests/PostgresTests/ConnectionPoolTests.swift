@@ -1,0 +1,64 @@
+import Foundation
+import Postgres
+import TestSupport
+import XCTest
+
+final class ConnectionPoolTests: XCTestCase {
+    var testDB: TestDatabase!
+
+    override func setUpWithError() throws { testDB = try TestDatabase.create() }
+    override func tearDown() { testDB.drop() }
+
+    func testPoolNeverOpensMoreThanItsLimit() async throws {
+        let pool = ConnectionPool(.init(conninfo: testDB.ownerURL, maxConnections: 3))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<30 {
+                group.addTask { _ = try await pool.withConnection { try $0.query("SELECT pg_sleep(0.01)") } }
+            }
+            try await group.waitForAll()
+        }
+        XCTAssertLessThanOrEqual(pool.usage.open, 3)
+        XCTAssertEqual(pool.usage.inUse, 0)
+        await pool.shutdown()
+    }
+
+    func testWaitingTooLongFailsWithPoolTimeout() async throws {
+        let pool = ConnectionPool(.init(conninfo: testDB.ownerURL, maxConnections: 1, checkoutTimeout: .milliseconds(100)))
+        async let slow: QueryResult = pool.withConnection { try $0.query("SELECT pg_sleep(0.5)") }
+        try await Task.sleep(for: .milliseconds(50))
+        do {
+            _ = try await pool.withConnection { try $0.query("SELECT 1") }
+            XCTFail("expected a pool timeout")
+        } catch let error as PostgresError {
+            XCTAssertEqual(error.kind, .poolTimeout)
+        }
+        _ = try await slow
+        await pool.shutdown()
+    }
+
+    func testBrokenConnectionsAreReplacedWithoutARestart() async throws {
+        let pool = ConnectionPool(.init(conninfo: testDB.ownerURL, maxConnections: 2))
+        let pid = try await pool.transaction { try $0.query("SELECT pg_backend_pid() AS p").first!.decode("p", as: Int32.self) }
+        // Kill the server side of the pooled connection, as a PostgreSQL restart would.
+        let admin = try testDB.superuserConnection()
+        try admin.query("SELECT pg_terminate_backend($1)", [pid])
+        try await Task.sleep(for: .milliseconds(100))
+        let again = try await pool.transaction { try $0.query("SELECT pg_backend_pid() AS p").first!.decode("p", as: Int32.self) }
+        XCTAssertNotEqual(again, pid)
+        await pool.shutdown()
+    }
+
+    func testUnreachableServerFailsFastWithConnectionError() async throws {
+        let pool = ConnectionPool(.init(conninfo: "postgresql:///nowhere?host=/nonexistent&port=1", maxConnections: 1))
+        let started = ContinuousClock.now
+        do {
+            _ = try await pool.withConnection { try $0.query("SELECT 1") }
+            XCTFail("expected a connection error")
+        } catch let error as PostgresError {
+            XCTAssertEqual(error.kind, .connection)
+        }
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(1))
+        XCTAssertEqual(pool.usage.open, 0)
+        await pool.shutdown()
+    }
+}

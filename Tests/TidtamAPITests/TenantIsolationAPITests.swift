@@ -1,0 +1,81 @@
+import HTTPTypes
+import TidtamDomain
+import XCTest
+
+/// With tokens of two districts, no request of one ever reads, lists, changes or deletes the other's data.
+final class TenantIsolationAPITests: APITestCase {
+    func testAnotherDistrictsResourcesAreNotFoundNeverForbidden() async throws {
+        let (schoolB, userB, districtB, tokenA) = (fixture.schoolsB[0], users[b]![.districtStaff]!, b, token(a))
+        try await withAPI { api in
+            for path in ["/api/v1/schools/\(schoolB)", "/api/v1/users/\(userB)", "/api/v1/districts/\(districtB)"] {
+                let read = try await api.send(.get, path, token: tokenA)
+                XCTAssertEqual(read.status, 404, path)
+                XCTAssertTrue(read.contentType.hasPrefix("application/problem+json"))
+                let patch = try await api.send(.patch, path, token: tokenA, json: "{}", headers: [.ifMatch: "\"1\""])
+                XCTAssertEqual(patch.status, 404, "PATCH \(path)")
+            }
+            let delete = try await api.send(.delete, "/api/v1/schools/\(schoolB)", token: tokenA, headers: [.ifMatch: "\"1\""])
+            XCTAssertEqual(delete.status, 404)
+        }
+        // B's school is untouched.
+        let school = try await SchoolStoreProbe.name(db, district: b, id: schoolB)
+        XCTAssertEqual(school, "โรงเรียนบ้านกลางใต้")
+    }
+
+    func testListsShowOnlyTheCallersDistrict() async throws {
+        let (tokenA, schoolsA) = (token(a), fixture.schoolsA)
+        let districtA = a
+        try await withAPI { api in
+            let schools = try await api.send(.get, "/api/v1/schools?limit=200", token: tokenA)
+            XCTAssertEqual(Set(schools.items.compactMap { ($0["id"] as? NSNumber)?.int64Value }), Set(schoolsA))
+            // Asking for B by filter still shows nothing of B.
+            let filtered = try await api.send(.get, "/api/v1/schools?district_id=\(districtA + 1)", token: tokenA)
+            XCTAssertEqual(filtered.items.count, 0)
+            let districts = try await api.send(.get, "/api/v1/districts", token: tokenA)
+            XCTAssertEqual(districts.items.compactMap { ($0["id"] as? NSNumber)?.int64Value }, [districtA])
+            let users = try await api.send(.get, "/api/v1/users?limit=200", token: tokenA)
+            XCTAssertTrue(users.items.allSatisfy { ($0["district_id"] as? NSNumber)?.int64Value == districtA })
+            XCTAssertEqual(users.items.count, 4)
+            let audit = try await api.send(.get, "/api/v1/audit?limit=200", token: tokenA)
+            XCTAssertFalse(audit.items.isEmpty)
+            XCTAssertTrue(audit.items.allSatisfy { ($0["district_id"] as? NSNumber)?.int64Value == districtA })
+            let tokens = try await api.send(.get, "/api/v1/tokens?limit=200", token: tokenA)
+            XCTAssertTrue(tokens.items.allSatisfy { ($0["district_id"] as? NSNumber)?.int64Value == districtA })
+        }
+    }
+
+    func testATokenCannotBeReplayedAgainstAnotherDistrict() async throws {
+        // Rewriting the district in a token does not move it to another tenant.
+        let forged = token(a).replacingOccurrences(of: "tdt_\(a)_", with: "tdt_\(b)_")
+        try await withAPI { api in
+            do { let reply = try await api.send(.get, "/api/v1/schools", token: forged); XCTAssertEqual(reply.status, 401, reply.text) }
+            do { let reply = try await api.send(.get, "/api/v1/schools"); XCTAssertEqual(reply.status, 401, reply.text) }
+            do { let reply = try await api.send(.get, "/api/v1/schools", token: "garbage"); XCTAssertEqual(reply.status, 401, reply.text) }
+        }
+    }
+
+    func testRolesThatMayNotAreForbidden() async throws {
+        let (committee, schoolStaff, staff) = (token(a, .committee), token(a, .schoolStaff), token(a, .districtStaff))
+        let (ownSchool, otherSchool) = (fixture.schoolsA[0], fixture.schoolsA[1])
+        try await withAPI { api in
+            let body = #"{"obec_code":"5200009999","name_th":"โรงเรียนใหม่"}"#
+            do { let reply = try await api.send(.post, "/api/v1/schools", token: committee, json: body); XCTAssertEqual(reply.status, 403, reply.text) }
+            do { let reply = try await api.send(.post, "/api/v1/schools", token: staff, json: body); XCTAssertEqual(reply.status, 403, reply.text) }
+            do { let reply = try await api.send(.get, "/api/v1/users", token: schoolStaff); XCTAssertEqual(reply.status, 403, reply.text) }
+            // School staff see and edit their own school only.
+            let list = try await api.send(.get, "/api/v1/schools", token: schoolStaff)
+            XCTAssertEqual(list.items.count, 1)
+            do { let reply = try await api.send(.get, "/api/v1/schools/\(otherSchool)", token: schoolStaff); XCTAssertEqual(reply.status, 404, reply.text) }
+            let edit = try await api.send(.patch, "/api/v1/schools/\(ownSchool)", token: schoolStaff,
+                                          json: #"{"student_count": 321}"#, headers: [.ifMatch: "\"1\""])
+            XCTAssertEqual(edit.status, 200, edit.text)
+        }
+    }
+}
+
+import TidtamStore
+enum SchoolStoreProbe {
+    static func name(_ db: Database, district: Int64, id: Int64) async throws -> String? {
+        try await SchoolStore(db).get(.system(district: district), id: id)?.nameTH
+    }
+}

@@ -45,6 +45,7 @@ public final class ConnectionPool: Sendable {
     public let configuration: Configuration
     private let state = NIOLockedValueBox(State())
     private let threads: NIOThreadPool
+    private let reactor = PostgresReactor()
     private let logger: Logger
     private let inUseGauge = Gauge(label: "tidtam_db_pool_connections_in_use")
     private let openGauge = Gauge(label: "tidtam_db_pool_connections_open")
@@ -65,6 +66,7 @@ public final class ConnectionPool: Sendable {
             return state.idle
         }
         _ = idle
+        reactor.shutdown()
         try? await threads.shutdownGracefully()
     }
 
@@ -92,10 +94,36 @@ public final class ConnectionPool: Sendable {
     }
 
     /// One statement in its own pipelined transaction (one round trip), with tenant settings.
+    /// Once the statement is prepared on the connection, the pipeline is sent without blocking
+    /// and the reactor thread collects the answer, so no pool thread waits on the network.
     public func read(settings: [TransactionSetting], _ sql: String,
                      _ parameters: [any PostgresEncodable] = []) async throws -> QueryResult {
         try await retryingStale {
-            try await self.withConnection { try $0.pipelinedTransaction(settings: settings, sql, parameters) }
+            let connection = try await self.checkout()
+            do {
+                let result: QueryResult
+                if connection.isPrepared(sql) {
+                    result = try await withCheckedThrowingContinuation { continuation in
+                        do {
+                            let wantWrite = try connection.sendPipelinedTransaction(settings: settings, sql, parameters)
+                            let read = PostgresReactor.PendingRead(connection: connection, statementIndex: settings.count + 1,
+                                                                   queryCount: settings.count + 3, continuation: continuation)
+                            self.reactor.watch(read, wantWrite: wantWrite)
+                        } catch {
+                            continuation.resume(throwing: error)
+                        }
+                    }
+                } else {
+                    result = try await self.threads.runIfActive {
+                        try connection.pipelinedTransaction(settings: settings, sql, parameters)
+                    }
+                }
+                self.checkin(connection)
+                return result
+            } catch {
+                self.checkin(connection)
+                throw error
+            }
         }
     }
 

@@ -27,6 +27,17 @@ public struct TenantScope: Sendable, Equatable {
         TenantScope(districtID: nil, role: .national, userID: userID, requestID: requestID)
     }
 
+    /// What a read needs: the tenant and school that the policies check, and the role only when
+    /// it widens what may be read (national). Actor and request id matter only to writes (audit),
+    /// and each setting left out is one statement less in the read's round trip.
+    public func readSettings() throws -> [TransactionSetting] {
+        var out: [TransactionSetting] = []
+        if let districtID { out.append(try TransactionSetting("tidtam.district_id", String(districtID))) }
+        if let schoolID { out.append(try TransactionSetting("tidtam.school_id", String(schoolID))) }
+        if role == .national { out.append(try TransactionSetting("tidtam.role", Role.national.rawValue)) }
+        return out
+    }
+
     public func settings() throws -> [TransactionSetting] {
         var out: [TransactionSetting] = []
         if let districtID { out.append(try TransactionSetting("tidtam.district_id", String(districtID))) }
@@ -61,6 +72,6 @@ public struct Database: Sendable {
 
     /// One read statement in its own one-round-trip transaction acting for `scope`.
     public func read(_ scope: TenantScope, _ sql: String, _ parameters: [any PostgresEncodable]) async throws -> QueryResult {
-        try await pool.read(settings: scope.settings(), sql, parameters)
+        try await pool.read(settings: scope.readSettings(), sql, parameters)
     }
 }

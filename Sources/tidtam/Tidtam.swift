@@ -1,10 +1,21 @@
 import ArgumentParser
+import NIOCore
+import NIOPosix
 
-@main
 struct Tidtam: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tidtam",
         abstract: "Tidtam (ติดตาม): monitoring, evaluation and reporting for Thai district education offices.",
         subcommands: [Serve.self, Migrate.self, Demo.self, Admin.self]
     )
+}
+
+@main
+enum Entry {
+    static func main() async {
+        // Swift concurrency's jobs run on NIO's event loops, so a request does not hop between
+        // NIO's threads and a second thread pool on its way through (measured: docs/benchmarks.md).
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        await Tidtam.main()
+    }
 }

@@ -61,4 +61,26 @@ final class ConnectionPoolTests: XCTestCase {
         XCTAssertEqual(pool.usage.open, 0)
         await pool.shutdown()
     }
+
+    func testPipelinedReadsWithoutBlockingAThreadAndRecoverFromAKilledBackend() async throws {
+        let pool = ConnectionPool(.init(conninfo: testDB.ownerURL, maxConnections: 3))
+        let settings = [try TransactionSetting("tidtam.district_id", "7")]
+        let sql = "SELECT current_setting('tidtam.district_id') AS d, $1::int AS n, pg_backend_pid() AS pid"
+        // The first read on each connection prepares the statement; later ones go through the reactor.
+        let answers = try await withThrowingTaskGroup(of: Int.self) { group in
+            for n in 0..<300 {
+                group.addTask { try await pool.read(settings: settings, sql, [n]).first!.decode("n", as: Int.self) }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        XCTAssertEqual(answers.sorted(), Array(0..<300))
+        let pid = try await pool.read(settings: settings, sql, [1]).first!.decode("pid", as: Int32.self)
+        try testDB.superuserConnection().query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [testDB.name])
+        try await Task.sleep(for: .milliseconds(100))
+        let after = try await pool.read(settings: settings, sql, [2]).first!
+        XCTAssertEqual(try after.decode("d", as: String.self), "7")
+        XCTAssertNotEqual(try after.decode("pid", as: Int32.self), pid)
+        XCTAssertEqual(pool.usage.inUse, 0)
+        await pool.shutdown()
+    }
 }

@@ -1,0 +1,128 @@
+import CLibPQ
+import Foundation
+import NIOConcurrencyHelpers
+
+/// Waits for many libpq sockets at once on one thread (epoll), so a pipelined read sent without
+/// blocking from an async task is finished here and handed back, with no thread of the pool
+/// parked per query. Under load one wake-up serves every connection that became readable.
+final class PostgresReactor: @unchecked Sendable {
+    private let epoll: Int32
+    private let wakeFD: Int32
+    private let pending = NIOLockedValueBox([Int32: PendingRead]())
+    private var thread: Thread?
+
+    /// A pipeline in flight on a non-blocking connection: how many query results it still owes.
+    final class PendingRead: @unchecked Sendable {
+        let connection: Connection
+        let statementIndex: Int
+        let queryCount: Int
+        var seen = 0
+        var answer: QueryResult?
+        var failure: PostgresError?
+        let continuation: CheckedContinuation<QueryResult, any Error>
+
+        init(connection: Connection, statementIndex: Int, queryCount: Int, continuation: CheckedContinuation<QueryResult, any Error>) {
+            self.connection = connection
+            self.statementIndex = statementIndex
+            self.queryCount = queryCount
+            self.continuation = continuation
+        }
+    }
+
+    init() {
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        wakeFD = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
+        var event = epoll_event(events: EPOLLIN.rawValue, data: epoll_data_t(fd: wakeFD))
+        epoll_ctl(epoll, EPOLL_CTL_ADD, wakeFD, &event)
+        let thread = Thread { [unowned self] in self.run() }
+        thread.name = "tidtam-pg-reactor"
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Stops the thread; reads still waiting fail with a connection error.
+    func shutdown() {
+        var one: UInt64 = 1
+        _ = write(wakeFD, &one, 8)
+    }
+
+    /// Registers a connection whose pipeline was sent (and flushed, or not yet: `wantWrite`).
+    func watch(_ read: PendingRead, wantWrite: Bool) {
+        let fd = PQsocket(read.connection.handle)
+        pending.withLockedValue { $0[fd] = read }
+        var event = epoll_event(events: EPOLLIN.rawValue | (wantWrite ? EPOLLOUT.rawValue : 0) | EPOLLONESHOT.rawValue,
+                                data: epoll_data_t(fd: fd))
+        if epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &event) != 0 {
+            epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event)
+        }
+    }
+
+    private func run() {
+        var events = [epoll_event](repeating: epoll_event(), count: 64)
+        while true {
+            let count = epoll_wait(epoll, &events, 64, -1)
+            if count < 0 { if errno == EINTR { continue }; break }
+            for i in 0..<Int(count) {
+                let fd = events[i].data.fd
+                if fd == wakeFD { return failAll() }
+                guard let read = pending.withLockedValue({ $0[fd] }) else { continue }
+                if let finished = advance(read) {
+                    pending.withLockedValue { _ = $0.removeValue(forKey: fd) }
+                    epoll_ctl(epoll, EPOLL_CTL_DEL, fd, nil)
+                    finish(read, finished)
+                } else {
+                    let wantWrite = PQflush(read.connection.handle) == 1
+                    var event = epoll_event(events: EPOLLIN.rawValue | (wantWrite ? EPOLLOUT.rawValue : 0) | EPOLLONESHOT.rawValue,
+                                            data: epoll_data_t(fd: fd))
+                    epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &event)
+                }
+            }
+        }
+    }
+
+    /// Reads what arrived; returns nil while results are still owed.
+    private func advance(_ read: PendingRead) -> Result<QueryResult, any Error>? {
+        let handle = read.connection.handle
+        guard PQflush(handle) >= 0, PQconsumeInput(handle) == 1 else {
+            return .failure(StaleConnection(underlying: PostgresError.fromResult(nil, connection: handle)))
+        }
+        while PQisBusy(handle) == 0 {
+            guard let result = PQgetResult(handle) else {
+                // The end of one query's results.
+                read.seen += 1
+                continue
+            }
+            let status = PQresultStatus(result)
+            if status == PGRES_PIPELINE_SYNC {
+                PQclear(result)
+                if let failure = read.failure {
+                    return .failure(failure.isConnectionLoss ? StaleConnection(underlying: failure) : failure)
+                }
+                if let answer = read.answer { return .success(answer) }
+                return .failure(PostgresError(.server, "the statement returned no result"))
+            }
+            if status == PGRES_FATAL_ERROR, read.failure == nil {
+                read.failure = PostgresError.fromResult(result, connection: handle)
+                PQclear(result)
+            } else if read.seen == read.statementIndex, status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK {
+                read.answer = QueryResult(result)
+            } else {
+                PQclear(result)
+            }
+        }
+        if PQstatus(handle) != CONNECTION_OK {
+            return .failure(StaleConnection(underlying: PostgresError.fromResult(nil, connection: handle)))
+        }
+        return nil
+    }
+
+    private func finish(_ read: PendingRead, _ outcome: Result<QueryResult, any Error>) {
+        read.connection.leavePipeline()
+        read.continuation.resume(with: outcome)
+    }
+
+    private func failAll() {
+        let all = pending.withLockedValue { pending in defer { pending.removeAll() }; return Array(pending.values) }
+        for read in all { finish(read, .failure(PostgresError(.connection, "the database client is shutting down"))) }
+    }
+}

@@ -25,6 +25,7 @@ public struct APIServices: Sendable {
 /// The router: request log and id → metrics → problem+json → routes (`/api/v1` behind the token check).
 public func buildRouter(_ services: APIServices) -> (router: Router<TidtamRequestContext>, routes: [RouteEntry]) {
     let router = Router(context: TidtamRequestContext.self)
+    router.add(middleware: EventLoopExecutorMiddleware())
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())

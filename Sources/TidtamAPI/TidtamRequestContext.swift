@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import TidtamDomain
 import TidtamStore
 
@@ -10,9 +11,12 @@ public struct TidtamRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var requestID: String = ""
     public var principal: Principal?
+    /// The connection's event loop (nil when a test drives the router without a server).
+    public let eventLoop: (any EventLoop)?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.eventLoop = source.channel.eventLoop
     }
 
     /// Request bodies larger than this are refused with 413 before they are read.

@@ -44,6 +44,15 @@ let package = Package(
             ]
         ),
         .target(
+            name: "TidtamJobs",
+            dependencies: [
+                "Postgres", "TidtamDomain", "TidtamStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "TidtamAPI",
             dependencies: [
                 "Postgres", "TidtamDomain", "TidtamStore",
@@ -58,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "tidtam",
             dependencies: [
-                "Postgres", "TidtamDomain", "TidtamStore", "TidtamAPI",
+                "Postgres", "TidtamDomain", "TidtamStore", "TidtamAPI", "TidtamJobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -75,6 +84,7 @@ let package = Package(
         .testTarget(name: "TidtamDomainTests", dependencies: ["TidtamDomain"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "TidtamStoreTests", dependencies: ["TidtamStore", "TestSupport"]),
+        .testTarget(name: "TidtamJobsTests", dependencies: ["TidtamJobs", "TestSupport"]),
         .testTarget(
             name: "TidtamAPITests",
             dependencies: [

@@ -1,0 +1,16 @@
+import Foundation
+
+/// Kinds every worker knows. Feature kinds (reminders, reports) register beside their features.
+public enum BuiltInJobs {
+    /// Does nothing: for benchmarks and smoke tests.
+    public static let noop = ClosureJobHandler(kind: "noop") { _ in }
+
+    /// Sleeps `{"seconds": n}`: for drills (kill a worker mid-job, stop under load).
+    public static let sleep = ClosureJobHandler(kind: "sleep") { context in
+        struct Args: Decodable { var seconds: Double? }
+        let seconds = (try? context.job.args.decoded(as: Args.self))?.seconds ?? 1
+        try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+    }
+
+    public static var all: [any JobHandler] { [noop, sleep] }
+}

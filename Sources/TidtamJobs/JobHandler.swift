@@ -1,0 +1,43 @@
+import Postgres
+
+/// Code that performs one kind of job. Handlers must be idempotent: an attempt may run again if
+/// its worker dies before recording it. `JobContext` gives what that takes: the stable job id,
+/// the attempt number, and `finish`, which commits the effect and "done" together.
+public protocol JobHandler: Sendable {
+    var kind: String { get }
+    func run(_ context: JobContext) async throws
+}
+
+public struct JobContext: Sendable {
+    public let job: ClaimedJob
+    public let pool: ConnectionPool
+
+    public init(job: ClaimedJob, pool: ConnectionPool) {
+        self.job = job
+        self.pool = pool
+    }
+
+    /// Runs `body` in a transaction acting for the job's district and completes the job in the
+    /// same transaction: either both the effect and the completion commit, or neither does.
+    public func finish<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        let job = self.job
+        let settings = [try TransactionSetting("tidtam.district_id", String(job.districtID))]
+        return try await pool.transaction(settings: settings) { connection in
+            let value = try body(connection)
+            // The district's own row may be completed by the district (no worker role needed).
+            _ = try JobQueue.complete([job], on: connection)
+            return value
+        }
+    }
+}
+
+/// A handler from a closure, for small kinds and tests.
+public struct ClosureJobHandler: JobHandler {
+    public let kind: String
+    let body: @Sendable (JobContext) async throws -> Void
+    public init(kind: String, _ body: @escaping @Sendable (JobContext) async throws -> Void) {
+        self.kind = kind
+        self.body = body
+    }
+    public func run(_ context: JobContext) async throws { try await body(context) }
+}

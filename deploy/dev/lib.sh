@@ -53,7 +53,8 @@ CONF
 }
 
 stop_cluster() {
-  local dir=$1
+  local dir
+  dir=$(cd "$1" 2>/dev/null && pwd) || return 0
   [ -f "$dir/pgdata/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$dir/pgdata" -m fast -w stop >/dev/null 2>&1 || true
 }
 

@@ -9,6 +9,16 @@ public struct JobQueue: Sendable {
 
     static let workerSettings = [try! TransactionSetting("tidtam.role", "worker")]
 
+    /// A transaction acting for the worker across districts. Its statements touch few rows,
+    /// found by primary key; joining them to the whole (busy, often bloated) table by hash or
+    /// merge is the planner's usual mistake here and costs ten times more, so it is ruled out.
+    func workerTransaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await pool.transaction(settings: Self.workerSettings) { connection in
+            try connection.execute(script: "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL enable_seqscan = off; SET LOCAL plan_cache_mode = force_custom_plan")
+            return try body(connection)
+        }
+    }
+
     // MARK: enqueue
 
     static let insert = """
@@ -58,7 +68,7 @@ public struct JobQueue: Sendable {
     @discardableResult
     public func enqueueMany(kind: String, queue: String = "default", priority: Int = 0, maxAttempts: Int = 5,
                             jobs: [(districtID: Int64, args: String)]) async throws -> Int {
-        try await pool.transaction(settings: Self.workerSettings) { connection in
+        try await workerTransaction { connection in
             try connection.query(Self.bulkInsert, [jobs.map(\.districtID), queue, kind, priority, maxAttempts,
                                                    jobs.map(\.args)]).affectedRows
         }
@@ -66,6 +76,9 @@ public struct JobQueue: Sendable {
 
     // MARK: claim
 
+    /// (`ORDER BY queue, district_id` makes the walk use the small `job_ready` index: ordered by
+    /// district alone, the planner walks the primary key through every running and dead row.)
+    ///
     /// Claims up to `limit` ready jobs, taking districts in turn (round robin over the districts
     /// that have ready work), so one district's burst cannot starve another's few jobs; a lone
     /// district still fills the batch. A kind listed in `limits` runs at most that many at once
@@ -74,11 +87,11 @@ public struct JobQueue: Sendable {
         WITH RECURSIVE districts AS (
             (SELECT district_id FROM job
              WHERE queue = $1 AND state = 'ready' AND run_at <= now()
-             ORDER BY district_id LIMIT 1)
+             ORDER BY queue, district_id LIMIT 1)
             UNION ALL
             SELECT (SELECT j.district_id FROM job j
                     WHERE j.queue = $1 AND j.state = 'ready' AND j.run_at <= now() AND j.district_id > d.district_id
-                    ORDER BY j.district_id LIMIT 1)
+                    ORDER BY j.queue, j.district_id LIMIT 1)
             FROM districts d WHERE d.district_id IS NOT NULL
         ),
         limits AS (
@@ -97,11 +110,17 @@ public struct JobQueue: Sendable {
             ) c
             WHERE d.district_id IS NOT NULL
         ),
+        running AS (
+            SELECT r.district_id, r.kind, count(*) AS n
+            FROM job r JOIN limits l ON l.kind = r.kind
+            WHERE r.state = 'running'
+            GROUP BY r.district_id, r.kind
+        ),
         allowed AS (
-            SELECT c.* FROM candidates c LEFT JOIN limits l ON l.kind = c.kind
-            WHERE l.kind IS NULL
-               OR c.kind_turn + (SELECT count(*) FROM job r
-                                 WHERE r.district_id = c.district_id AND r.kind = c.kind AND r.state = 'running') <= l.max_running
+            SELECT c.* FROM candidates c
+            LEFT JOIN limits l ON l.kind = c.kind
+            LEFT JOIN running n ON n.district_id = c.district_id AND n.kind = c.kind
+            WHERE l.kind IS NULL OR c.kind_turn + coalesce(n.n, 0) <= l.max_running
         ),
         chosen AS (
             SELECT district_id, id FROM allowed ORDER BY turn, priority DESC, run_at, id LIMIT $2
@@ -121,7 +140,7 @@ public struct JobQueue: Sendable {
     public func claim(queue: String, limit: Int, leaseSeconds: Double, workerID: String,
                       limits: [String: Int] = [:]) async throws -> [ClaimedJob] {
         let kinds = Array(limits.keys)
-        return try await pool.transaction(settings: Self.workerSettings) { connection in
+        return try await workerTransaction { connection in
             try connection.query(Self.claim, [queue, limit, leaseSeconds, workerID, kinds, kinds.map { limits[$0]! }])
                 .rows.map(ClaimedJob.init(row:))
         }
@@ -149,7 +168,7 @@ public struct JobQueue: Sendable {
     @discardableResult
     public func complete(_ jobs: [ClaimedJob]) async throws -> Int {
         guard !jobs.isEmpty else { return 0 }
-        return try await pool.transaction(settings: Self.workerSettings) { try Self.complete(jobs, on: $0) }
+        return try await workerTransaction { try Self.complete(jobs, on: $0) }
     }
 
     static let retryLater = """
@@ -171,7 +190,7 @@ public struct JobQueue: Sendable {
     @discardableResult
     public func fail(_ job: ClaimedJob, error: String, retryIn: Double) async throws -> Bool {
         let message = String(error.prefix(2000))
-        return try await pool.transaction(settings: Self.workerSettings) { connection in
+        return try await workerTransaction { connection in
             if try connection.query(Self.retryLater, [job.districtID, job.id, job.attempt, retryIn, message]).affectedRows == 1 {
                 return false
             }
@@ -190,7 +209,7 @@ public struct JobQueue: Sendable {
     /// Extends the leases of jobs a live worker still holds.
     public func heartbeat(_ jobs: [ClaimedJob], leaseSeconds: Double) async throws {
         guard !jobs.isEmpty else { return }
-        _ = try await pool.transaction(settings: Self.workerSettings) { connection in
+        _ = try await workerTransaction { connection in
             try connection.query(Self.heartbeat, [jobs.map(\.districtID), jobs.map(\.id), jobs.map(\.attempt), leaseSeconds])
         }
     }
@@ -213,14 +232,14 @@ public struct JobQueue: Sendable {
     /// have used all their attempts. Returns how many were recovered.
     @discardableResult
     public func reapExpiredLeases() async throws -> Int {
-        try await pool.transaction(settings: Self.workerSettings) { connection in
+        try await workerTransaction { connection in
             try connection.query(Self.reapRetry).affectedRows + connection.query(Self.reapDead).affectedRows
         }
     }
 
     /// Gives back what a stopping worker holds but did not start or finish (the attempt is not counted).
     public func release(workerID: String) async throws -> Int {
-        try await pool.transaction(settings: Self.workerSettings) { connection in
+        try await workerTransaction { connection in
             try connection.query("""
                 UPDATE job SET state = 'ready', attempts = attempts - 1, lease_until = NULL, worker_id = NULL
                 WHERE state = 'running' AND worker_id = $1
@@ -260,7 +279,7 @@ public struct JobQueue: Sendable {
     public func prune(olderThanDays days: Int, batch: Int = 10_000) async throws -> Int {
         var total = 0
         while true {
-            let removed = try await pool.transaction(settings: Self.workerSettings) { connection in
+            let removed = try await workerTransaction { connection in
                 try connection.query("""
                     DELETE FROM job_archive WHERE (district_id, id) IN (
                         SELECT district_id, id FROM job_archive

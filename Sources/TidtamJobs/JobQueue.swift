@@ -9,14 +9,10 @@ public struct JobQueue: Sendable {
 
     static let workerSettings = [try! TransactionSetting("tidtam.role", "worker")]
 
-    /// A transaction acting for the worker across districts. Its statements touch few rows,
-    /// found by primary key; joining them to the whole (busy, often bloated) table by hash or
-    /// merge is the planner's usual mistake here and costs ten times more, so it is ruled out.
+    /// A transaction acting for the worker across districts (the `job_worker` policies).
+    /// Its statements find rows by id (`id = ANY($ids)`), never by joining a batch to the table.
     func workerTransaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await pool.transaction(settings: Self.workerSettings) { connection in
-            try connection.execute(script: "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL enable_seqscan = off; SET LOCAL plan_cache_mode = force_custom_plan")
-            return try body(connection)
-        }
+        try await pool.transaction(settings: Self.workerSettings, body)
     }
 
     // MARK: enqueue
@@ -126,14 +122,13 @@ public struct JobQueue: Sendable {
             SELECT district_id, id FROM allowed ORDER BY turn, priority DESC, run_at, id LIMIT $2
         ),
         locked AS (
-            SELECT j.district_id, j.id FROM job j JOIN chosen c ON c.district_id = j.district_id AND c.id = j.id
-            WHERE j.state = 'ready'
-            FOR UPDATE OF j SKIP LOCKED
+            SELECT j.district_id, j.id FROM job j
+            WHERE j.id = ANY (ARRAY(SELECT id FROM chosen)) AND j.state = 'ready'
+            FOR UPDATE SKIP LOCKED
         )
         UPDATE job j
         SET state = 'running', attempts = j.attempts + 1, lease_until = now() + make_interval(secs => $3), worker_id = $4
-        FROM locked
-        WHERE j.district_id = locked.district_id AND j.id = locked.id
+        WHERE j.id = ANY (ARRAY(SELECT id FROM locked))
         RETURNING j.district_id, j.id, j.queue, j.kind, j.args, j.attempts, j.max_attempts, j.run_at, j.created_at
         """
 
@@ -148,14 +143,15 @@ public struct JobQueue: Sendable {
 
     // MARK: finish
 
-    /// Moves finished jobs to the archive in one statement. Only the attempt this worker holds
+    /// Moves finished jobs to the archive in one statement (ids are unique, so `id = ANY` finds
+    /// them through one index; the attempt is checked per id). Only the attempt this worker holds
     /// is completed: a job whose lease expired and was taken again is left to its new holder.
     static let complete = """
         WITH finished AS (
             DELETE FROM job j
-            USING unnest($1::bigint[], $2::bigint[], $3::int[]) AS f(district_id, id, attempt)
-            WHERE j.district_id = f.district_id AND j.id = f.id AND j.attempts = f.attempt AND j.state = 'running'
-            RETURNING j.*
+            WHERE j.id = ANY ($2::bigint[]) AND j.district_id = ANY ($1::bigint[]) AND j.state = 'running'
+              AND j.attempts = ($3::int[])[array_position($2::bigint[], j.id)]
+            RETURNING j.district_id, j.id, j.queue, j.kind, j.args, j.attempts, j.last_error, j.unique_key, j.created_at
         )
         INSERT INTO job_archive (district_id, id, queue, kind, args, attempts, state, last_error, unique_key, created_at)
         SELECT district_id, id, queue, kind, args, attempts, 'done', last_error, unique_key, created_at FROM finished
@@ -202,8 +198,8 @@ public struct JobQueue: Sendable {
 
     static let heartbeat = """
         UPDATE job SET lease_until = now() + make_interval(secs => $4)
-        FROM unnest($1::bigint[], $2::bigint[], $3::int[]) AS h(district_id, id, attempt)
-        WHERE job.district_id = h.district_id AND job.id = h.id AND job.attempts = h.attempt AND job.state = 'running'
+        WHERE id = ANY ($2::bigint[]) AND district_id = ANY ($1::bigint[]) AND state = 'running'
+          AND attempts = ($3::int[])[array_position($2::bigint[], id)]
         """
 
     /// Extends the leases of jobs a live worker still holds.

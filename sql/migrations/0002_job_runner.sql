@@ -29,6 +29,8 @@ COMMENT ON TABLE job IS 'งานที่รอทำหรือกำลั�
 -- Claiming walks the districts that have ready work (a loose index scan), oldest first in each.
 CREATE INDEX job_ready ON job (queue, district_id, priority DESC, run_at, id) WHERE state = 'ready';
 CREATE INDEX job_leases ON job (lease_until) WHERE state = 'running';
+-- Ids are unique (one sequence); this lets a batch of ids be found with `id = ANY($ids)`.
+CREATE INDEX job_id ON job (id);
 CREATE INDEX job_running_kind ON job (district_id, kind) WHERE state = 'running';
 SELECT tidtam_enable_tenancy('job');
 CREATE POLICY job_worker ON job FOR ALL

@@ -8,7 +8,7 @@ import TidtamJobs
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures (see docs/benchmarks.md).",
-                                                    subcommands: [QueueBench.self])
+                                                    subcommands: [QueueBench.self, QueueLatencyBench.self])
 }
 
 /// Enqueues N no-op jobs in batches, then drains them with one worker; prints jobs/s for each phase.
@@ -61,6 +61,54 @@ struct QueueBench: AsyncParsableCommand {
         }
         print(String(format: "tidtam  enqueue %8.0f jobs/s   process %8.0f jobs/s   (%d jobs, batch %d, left in queue %d)",
                      Double(jobs) / enqueueSeconds, Double(jobs) / drainSeconds, jobs, batch, left))
+        await pool.shutdown()
+    }
+}
+
+/// With a worker idle and polling only every minute, enqueues one job at a time and measures
+/// the time from the enqueueing commit to the handler's start (LISTEN/NOTIFY at work).
+struct QueueLatencyBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "latency")
+
+    @Option var samples = 200
+    @Option var district: Int64 = 1
+
+    func run() async throws {
+        let url = try Settings().databaseURL
+        let pool = ConnectionPool(.init(conninfo: url, maxConnections: 4, applicationName: "tidtam-bench"))
+        let queue = JobQueue(pool: pool)
+        let started = NIOLockedValueBox([Int64: ContinuousClock.Instant]())
+        let handler = ClosureJobHandler(kind: "ping") { context in
+            let now = ContinuousClock.now
+            started.withLockedValue { $0[context.job.id] = now }
+        }
+        var configuration = Worker.Configuration(listenConninfo: url)
+        configuration.pollInterval = .seconds(60)
+        var logger = Logger(label: "tidtam.bench")
+        logger.logLevel = .warning
+        let worker = Worker(configuration: configuration, pool: pool, handlers: [handler], logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [worker], logger: logger))
+        var latencies: [Double] = []
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await Task.sleep(for: .milliseconds(500)) // the worker is listening and idle
+            for _ in 0..<samples {
+                let before = ContinuousClock.now
+                guard let id = try await queue.enqueue(NewJob(districtID: district, kind: "ping")) else { continue }
+                let committed = ContinuousClock.now
+                while started.withLockedValue({ $0[id] }) == nil { try await Task.sleep(for: .microseconds(200)) }
+                let start = started.withLockedValue { $0[id]! }
+                // Counted from the middle of the enqueue round trip, when the commit happened.
+                latencies.append(((start - before) - (committed - before) / 2).seconds * 1000)
+                try await Task.sleep(for: .milliseconds(20)) // idle again
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        latencies.sort()
+        func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        print(String(format: "tidtam  enqueue→start when idle: p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  (%d samples, poll every 60 s)",
+                     percentile(0.5), percentile(0.9), percentile(0.99), latencies.count))
         await pool.shutdown()
     }
 }

@@ -143,4 +143,22 @@ final class JobQueueTests: XCTestCase {
         XCTAssertEqual(try count("SELECT count(*) FROM effect"), 1)
         XCTAssertEqual(try count("SELECT count(*) FROM job_archive WHERE state = 'done'"), 1)
     }
+
+    func testOperatorsListCancelAndRetryOnlyWithinADistrict() async throws {
+        let (a, b) = (fixture.districtA, fixture.districtB)
+        let idA = try await queue.enqueue(NewJob(districtID: a, kind: "report"))!
+        _ = try await queue.enqueue(NewJob(districtID: b, kind: "report"))
+        let listedA = try await queue.list(districtID: a)
+        XCTAssertEqual(listedA.map(\.id), [idA])
+        // B cannot cancel A's job: acting as B, it does not exist.
+        let cancelledByB = try await queue.cancel(districtID: b, id: idA)
+        XCTAssertFalse(cancelledByB)
+        let cancelled = try await queue.cancel(districtID: a, id: idA)
+        XCTAssertTrue(cancelled)
+        do { let value = try await queue.list(districtID: a, state: "cancelled").map(\.id); XCTAssertEqual(value, [idA]) }
+        let retried = try await queue.retry(districtID: a, id: idA)
+        XCTAssertTrue(retried)
+        do { let value = try await queue.list(districtID: a).map(\.state); XCTAssertEqual(value, ["ready"]) }
+        do { let value = try await queue.list(districtID: nil).count; XCTAssertEqual(value, 2) }
+    }
 }

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Postgres
+import TidtamJobs
+
+struct JobsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "jobs", abstract: "Look at and act on queued and finished jobs.",
+                                                    subcommands: [List.self, Show.self, Retry.self, Cancel.self])
+
+    static func queue() throws -> (JobQueue, ConnectionPool) {
+        let pool = ConnectionPool(.init(conninfo: try Settings().databaseURL, maxConnections: 2, applicationName: "tidtam-jobs"))
+        return (JobQueue(pool: pool), pool)
+    }
+
+    static func print(_ jobs: [JobSummary]) {
+        Swift.print("district  id          state      attempts  kind                      at")
+        for job in jobs {
+            Swift.print("\(String(job.districtID).padding(toLength: 9, withPad: " ", startingAt: 0)) "
+                + "\(String(job.id).padding(toLength: 11, withPad: " ", startingAt: 0)) "
+                + "\(job.state.padding(toLength: 10, withPad: " ", startingAt: 0)) "
+                + "\(String(job.attempts).padding(toLength: 9, withPad: " ", startingAt: 0)) "
+                + "\(job.kind.padding(toLength: 25, withPad: " ", startingAt: 0)) \(job.at)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        @Option(help: "District id (all districts when left out).") var district: Int64?
+        @Option(help: "ready, running, done, dead or cancelled.") var state: String?
+        @Option var kind: String?
+        @Option var limit = 50
+
+        func run() async throws {
+            let (queue, pool) = try JobsCommand.queue()
+            JobsCommand.print(try await queue.list(districtID: district, state: state, kind: kind, limit: limit))
+            await pool.shutdown()
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        @Option var district: Int64
+        @Argument var id: Int64
+
+        func run() async throws {
+            let (queue, pool) = try JobsCommand.queue()
+            guard let job = try await queue.list(districtID: district, id: id, limit: 1).first else {
+                throw ValidationFailure("no job \(id) in district \(district)")
+            }
+            JobsCommand.print([job])
+            Swift.print("args: \(job.args)")
+            if let error = job.lastError { Swift.print("last error: \(error)") }
+            await pool.shutdown()
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        @Option var district: Int64
+        @Argument var id: Int64
+
+        func run() async throws {
+            let (queue, pool) = try JobsCommand.queue()
+            let done = try await queue.retry(districtID: district, id: id)
+            Swift.print(done ? "job \(id) is queued again" : "job \(id) is not dead or cancelled; nothing changed")
+            await pool.shutdown()
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        @Option var district: Int64
+        @Argument var id: Int64
+
+        func run() async throws {
+            let (queue, pool) = try JobsCommand.queue()
+            let done = try await queue.cancel(districtID: district, id: id)
+            Swift.print(done ? "job \(id) is cancelled" : "job \(id) is not waiting to run; nothing changed")
+            await pool.shutdown()
+        }
+    }
+}

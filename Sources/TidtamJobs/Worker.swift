@@ -19,6 +19,8 @@ public final class Worker: Service, Sendable {
         /// Maximum running jobs of a kind per district.
         public var kindLimits: [String: Int] = [:]
         public var backoff = Backoff()
+        /// Finished jobs are kept this many days in `job_archive`, then pruned (hourly).
+        public var retentionDays = 30
         /// Where LISTEN connects (a connection of its own, never the pool's).
         public var listenConninfo: String
         public var workerID = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
@@ -64,6 +66,12 @@ public final class Worker: Service, Sendable {
                 try await self.every(.seconds(1)) {
                     let recovered = try await self.queue.reapExpiredLeases()
                     if recovered > 0 { self.logger.warning("recovered jobs of a stopped worker", metadata: ["jobs": "\(recovered)"]) }
+                }
+            }
+            background.addTask {
+                try await self.every(.seconds(3600)) {
+                    let pruned = try await self.queue.prune(olderThanDays: self.configuration.retentionDays)
+                    if pruned > 0 { self.logger.info("pruned finished jobs", metadata: ["jobs": "\(pruned)"]) }
                 }
             }
             try await withGracefulShutdownHandler {

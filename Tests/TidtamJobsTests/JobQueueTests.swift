@@ -161,4 +161,17 @@ final class JobQueueTests: XCTestCase {
         do { let value = try await queue.list(districtID: a).map(\.state); XCTAssertEqual(value, ["ready"]) }
         do { let value = try await queue.list(districtID: nil).count; XCTAssertEqual(value, 2) }
     }
+
+    func testPruningRemovesOnlyFinishedJobsPastTheRetention() async throws {
+        let district = fixture.districtA
+        try await queue.enqueueMany(kind: "noop", jobs: (0..<30).map { _ in (district, "{}") })
+        let claimed = try await queue.claim(queue: "default", limit: 20, leaseSeconds: 5, workerID: "w")
+        try await queue.complete(claimed)
+        try testDB.superuserConnection().query("UPDATE job_archive SET finished_at = now() - interval '40 days' WHERE id = ANY($1)",
+                                               [Array(claimed.prefix(15).map(\.id))])
+        let pruned = try await queue.prune(olderThanDays: 30, batch: 4)
+        XCTAssertEqual(pruned, 15)
+        XCTAssertEqual(try count("SELECT count(*) FROM job_archive"), 5)
+        XCTAssertEqual(try count("SELECT count(*) FROM job"), 10)
+    }
 }

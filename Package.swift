@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "TidtamDomainTests", dependencies: ["TidtamDomain"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "TidtamStoreTests", dependencies: ["TidtamStore", "TestSupport"]),
-        .testTarget(name: "TidtamJobsTests", dependencies: ["TidtamJobs", "TestSupport"]),
+        .testTarget(name: "TidtamJobsTests", dependencies: ["TidtamJobs", "TidtamDomain", "TestSupport"]),
         .testTarget(
             name: "TidtamAPITests",
             dependencies: [

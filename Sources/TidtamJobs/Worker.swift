@@ -19,6 +19,10 @@ public final class Worker: Service, Sendable {
         /// Maximum running jobs of a kind per district.
         public var kindLimits: [String: Int] = [:]
         public var backoff = Backoff()
+        /// Recurring jobs; every worker may carry the same list (each slot runs once).
+        public var schedules: [Schedule] = []
+        /// The deployment's time zone, for schedules.
+        public var timeZone = TimeZone(identifier: "Asia/Bangkok")!
         /// Finished jobs are kept this many days in `job_archive`, then pruned (hourly).
         public var retentionDays = 30
         /// Where LISTEN connects (a connection of its own, never the pool's).
@@ -66,6 +70,18 @@ public final class Worker: Service, Sendable {
                 try await self.every(.seconds(1)) {
                     let recovered = try await self.queue.reapExpiredLeases()
                     if recovered > 0 { self.logger.warning("recovered jobs of a stopped worker", metadata: ["jobs": "\(recovered)"]) }
+                }
+            }
+            if !configuration.schedules.isEmpty {
+                // Slots missed while no worker ran are caught up for five minutes back.
+                let scheduler = Scheduler(queue: queue, schedules: configuration.schedules, timeZone: configuration.timeZone)
+                let checked = NIOLockedValueBox(Date().addingTimeInterval(-300))
+                background.addTask {
+                    try await self.every(.seconds(1)) {
+                        let now = Date()
+                        try await scheduler.enqueueDueSlots(after: checked.withLockedValue { $0 }, now: now)
+                        checked.withLockedValue { $0 = now }
+                    }
                 }
             }
             background.addTask {

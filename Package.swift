@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "TidtamAPI",
             dependencies: [
-                "Postgres", "TidtamDomain", "TidtamStore",
+                "Postgres", "TidtamDomain", "TidtamStore", "TidtamJobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -73,6 +73,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -88,7 +89,7 @@ let package = Package(
         .testTarget(
             name: "TidtamAPITests",
             dependencies: [
-                "TidtamAPI", "TestSupport",
+                "TidtamAPI", "TidtamJobs", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Prometheus
+import TidtamJobs
 import TidtamStore
 
 /// Everything the HTTP API needs, built once by `tidtam serve` (or a test).
@@ -45,6 +46,7 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     UserRoutes(users: UserStore(services.db)).register(api)
     TokenRoutes(tokens: tokens, cache: services.tokenCache).register(api)
     AuditRoutes(audit: AuditStore(services.db)).register(api)
+    JobRoutes(queue: JobQueue(pool: services.db.pool)).register(api)
     return (router, open.entries + api.entries)
 }
 

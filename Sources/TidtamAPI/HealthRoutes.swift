@@ -1,9 +1,14 @@
 import HTTPTypes
 import Hummingbird
 import Postgres
+import Metrics
+import NIOConcurrencyHelpers
 import Prometheus
 import TidtamDomain
+import TidtamJobs
 import TidtamStore
+
+private let knownDepthKeys = NIOLockedValueBox(Set<String>())
 
 /// `/healthz` (the process answers), `/readyz` (the database answers and is migrated to what
 /// this build knows), `/metrics` (Prometheus text) and the OpenAPI document. No token needed.
@@ -27,6 +32,19 @@ struct HealthRoutes {
             return try JSONResponse.make(["status": "ready", "migration": "\(applied)"])
         }
         router.get("/metrics") { _, _ in
+            // Queue depth is read from the queue itself at each scrape, so it is right whichever
+            // workers run; a kind and state that emptied reads 0.
+            if let depth = try? await JobQueue(pool: db.pool).depth() {
+                let seen = Set(depth.map { "\($0.kind)|\($0.state)" })
+                for (kind, state, count) in depth {
+                    Gauge(label: "tidtam_jobs_queued", dimensions: [("kind", kind), ("state", state)]).record(count)
+                }
+                for key in knownDepthKeys.withLockedValue({ $0 }).subtracting(seen) {
+                    let parts = key.split(separator: "|").map(String.init)
+                    Gauge(label: "tidtam_jobs_queued", dimensions: [("kind", parts[0]), ("state", parts[1])]).record(0)
+                }
+                knownDepthKeys.withLockedValue { $0.formUnion(seen) }
+            }
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

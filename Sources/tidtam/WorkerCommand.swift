@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import Metrics
+import Hummingbird
 import Postgres
+import Prometheus
 import ServiceLifecycle
 import TidtamJobs
 
@@ -13,6 +15,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Jobs run at once.") var concurrency = 16
     @Option(help: "Jobs claimed per round trip.") var batch = 100
     @Option(help: "Seconds a claimed job stays ours without a heartbeat.") var lease: Double = 15
+    @Option(help: "Port of the worker's /metrics (Prometheus), on 127.0.0.1; 0 turns it off.")
+    var metricsPort = Int(ProcessInfo.processInfo.environment["WORKER_METRICS_PORT"] ?? "") ?? 9091
 
     func run() async throws {
         let settings = Settings()
@@ -25,8 +29,22 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.concurrency = concurrency
         configuration.batchSize = batch
         configuration.leaseSeconds = lease
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let worker = Worker(configuration: configuration, pool: pool, handlers: BuiltInJobs.all, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var services: [any Service] = [worker]
+        if metricsPort > 0 {
+            // Claimed, completed and failed counts, wait and run times by kind; queue depth is on the API's /metrics.
+            let router = Router()
+            router.get("/metrics") { _, _ in
+                var buffer: [UInt8] = []
+                registry.emit(into: &buffer)
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+            }
+            services.append(Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: metricsPort)), logger: logger))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await pool.shutdown()
     }

@@ -109,17 +109,7 @@ public final class Connection: @unchecked Sendable {
             PQexitPipelineMode(handle)
             if PQtransactionStatus(handle) != PQTRANS_IDLE { rollbackQuietly() }
         }
-        var sent = true
-        sent = sent && PQsendQueryParams(handle, "BEGIN", 0, nil, nil, nil, nil, 0) == 1
-        for setting in settings {
-            sent = sent && PQsendQueryParams(handle, setting.statement, 0, nil, nil, nil, nil, 0) == 1
-        }
-        sent = sent && withParameters(parameters) { values, count in
-            PQsendQueryPrepared(handle, name, count, values, nil, nil, 0)
-        } == 1
-        sent = sent && PQsendQueryParams(handle, "COMMIT", 0, nil, nil, nil, nil, 0) == 1
-        sent = sent && PQpipelineSync(handle) == 1
-        guard sent else { throw StaleConnection(underlying: PostgresError.fromResult(nil, connection: handle)) }
+        guard queueTransaction(settings: settings, prepared: name, parameters) else { throw StaleConnection(underlying: PostgresError.fromResult(nil, connection: handle)) }
 
         let statementIndex = settings.count + 1
         var answer: QueryResult?

@@ -5,7 +5,13 @@ import Postgres
 /// the attempt number, and `finish`, which commits the effect and "done" together.
 public protocol JobHandler: Sendable {
     var kind: String { get }
+    /// The most attempts a job of this kind gets, whatever it was enqueued with (nil: the job's own).
+    var maxAttempts: Int? { get }
     func run(_ context: JobContext) async throws
+}
+
+extension JobHandler {
+    public var maxAttempts: Int? { nil }
 }
 
 public struct JobContext: Sendable {
@@ -34,9 +40,11 @@ public struct JobContext: Sendable {
 /// A handler from a closure, for small kinds and tests.
 public struct ClosureJobHandler: JobHandler {
     public let kind: String
+    public let maxAttempts: Int?
     let body: @Sendable (JobContext) async throws -> Void
-    public init(kind: String, _ body: @escaping @Sendable (JobContext) async throws -> Void) {
+    public init(kind: String, maxAttempts: Int? = nil, _ body: @escaping @Sendable (JobContext) async throws -> Void) {
         self.kind = kind
+        self.maxAttempts = maxAttempts
         self.body = body
     }
     public func run(_ context: JobContext) async throws { try await body(context) }

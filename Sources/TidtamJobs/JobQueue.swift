@@ -170,7 +170,8 @@ public struct JobQueue: Sendable {
     static let retryLater = """
         UPDATE job SET state = 'ready', run_at = now() + make_interval(secs => $4), last_error = $5,
                        lease_until = NULL, worker_id = NULL
-        WHERE district_id = $1 AND id = $2 AND attempts = $3 AND state = 'running' AND attempts < max_attempts
+        WHERE district_id = $1 AND id = $2 AND attempts = $3 AND state = 'running'
+          AND attempts < least(max_attempts, coalesce($6::int, max_attempts))
         """
     static let bury = """
         WITH dead AS (
@@ -181,13 +182,13 @@ public struct JobQueue: Sendable {
         SELECT district_id, id, queue, kind, args, attempts, 'dead', $4, unique_key, created_at FROM dead
         """
 
-    /// Records a failed attempt: again after `retryIn` seconds, or dead once attempts run out.
-    /// Returns true when the job is now dead.
+    /// Records a failed attempt: again after `retryIn` seconds, or dead once attempts run out
+    /// (the job's own limit, or the kind's `maxAttempts` if lower). Returns true when it is dead.
     @discardableResult
-    public func fail(_ job: ClaimedJob, error: String, retryIn: Double) async throws -> Bool {
+    public func fail(_ job: ClaimedJob, error: String, retryIn: Double, maxAttempts: Int? = nil) async throws -> Bool {
         let message = String(error.prefix(2000))
         return try await workerTransaction { connection in
-            if try connection.query(Self.retryLater, [job.districtID, job.id, job.attempt, retryIn, message]).affectedRows == 1 {
+            if try connection.query(Self.retryLater, [job.districtID, job.id, job.attempt, retryIn, message, maxAttempts]).affectedRows == 1 {
                 return false
             }
             return try connection.query(Self.bury, [job.districtID, job.id, job.attempt, message]).affectedRows == 1

@@ -159,7 +159,7 @@ public final class Worker: Service, Sendable {
         } catch {
             state.withLockedValue { $0.running[job.id] = nil }
             let delay = configuration.backoff.delay(afterAttempt: job.attempt)
-            let dead = (try? await queue.fail(job, error: "\(error)", retryIn: delay)) ?? false
+            let dead = (try? await queue.fail(job, error: "\(error)", retryIn: delay, maxAttempts: handlers[job.kind]?.maxAttempts)) ?? false
             metadata["outcome"] = dead ? "dead" : "retry"
             metadata["error"] = "\(error)"
             Counter(label: "tidtam_jobs_failed_total", dimensions: [("kind", job.kind), ("dead", dead ? "true" : "false")]).increment()

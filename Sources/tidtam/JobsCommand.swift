@@ -57,10 +57,9 @@ struct JobsCommand: AsyncParsableCommand {
         @Argument var id: Int64
 
         func run() async throws {
-            let (queue, pool) = try JobsCommand.queue()
-            let done = try await queue.retry(districtID: district, id: id)
-            Swift.print(done ? "job \(id) is queued again" : "job \(id) is not dead or cancelled; nothing changed")
-            await pool.shutdown()
+            try await JobsCommand.act(done: "job \(id) is queued again", refused: "job \(id) is not dead or cancelled; nothing changed") {
+                try await $0.retry(districtID: district, id: id)
+            }
         }
     }
 
@@ -69,10 +68,16 @@ struct JobsCommand: AsyncParsableCommand {
         @Argument var id: Int64
 
         func run() async throws {
-            let (queue, pool) = try JobsCommand.queue()
-            let done = try await queue.cancel(districtID: district, id: id)
-            Swift.print(done ? "job \(id) is cancelled" : "job \(id) is not waiting to run; nothing changed")
-            await pool.shutdown()
+            try await JobsCommand.act(done: "job \(id) is cancelled", refused: "job \(id) is not waiting to run; nothing changed") {
+                try await $0.cancel(districtID: district, id: id)
+            }
         }
+    }
+
+    static func act(done: String, refused: String, _ action: (JobQueue) async throws -> Bool) async throws {
+        let (queue, pool) = try JobsCommand.queue()
+        let changed = try await action(queue)
+        Swift.print(changed ? done : refused)
+        await pool.shutdown()
     }
 }

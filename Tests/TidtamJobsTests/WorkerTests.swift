@@ -105,12 +105,13 @@ final class WorkerTests: XCTestCase {
     }
 
     func testFailingHandlersRetryAndEndDead() async throws {
-        let failing = ClosureJobHandler(kind: "broken") { _ in throw URLError(.cannotConnectToHost) }
+        // The kind allows 3 attempts, though the job was enqueued with 10.
+        let failing = ClosureJobHandler(kind: "broken", maxAttempts: 3) { _ in throw URLError(.cannotConnectToHost) }
         var configuration = Worker.Configuration(listenConninfo: testDB.appURL)
         configuration.pollInterval = .milliseconds(100)
         configuration.backoff = Backoff(base: 0.01, cap: 0.05)
         let worker = Worker(configuration: configuration, pool: db.pool, handlers: [failing])
-        _ = try await JobQueue(pool: db.pool).enqueue(NewJob(districtID: fixture.districtA, kind: "broken", maxAttempts: 3))
+        _ = try await JobQueue(pool: db.pool).enqueue(NewJob(districtID: fixture.districtA, kind: "broken", maxAttempts: 10))
         let testDB = self.testDB!
         try await run([worker]) {
             try testDB.superuserConnection().query("SELECT count(*) FROM job_archive WHERE state = 'dead'").first!.decode(0, as: Int.self) == 1

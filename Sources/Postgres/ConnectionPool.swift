@@ -231,7 +231,9 @@ public final class ConnectionPool: Sendable {
     }
 
     private func checkin(_ connection: Connection) {
-        connection.rollbackQuietly()
+        // Transactions end on the connection's own thread; one still open here (it should not
+        // happen) is not rolled back on this thread, which may be a concurrency thread: the
+        // connection is dropped instead, and PostgreSQL rolls it back.
         let healthy = connection.isHealthy && connection.isIdle
         let handoff: (Waiter, Grant)? = state.withLockedValue { state in
             if !state.waiters.isEmpty {

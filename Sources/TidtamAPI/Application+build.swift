@@ -30,6 +30,8 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
+    let table = RouteTable()
+    router.add(middleware: MethodNotAllowedMiddleware(routes: table))
 
     let health = HealthRoutes(db: services.db, latestMigration: services.latestMigration, registry: services.registry,
                               openAPIDocument: services.openAPIDocument)
@@ -47,6 +49,7 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     TokenRoutes(tokens: tokens, cache: services.tokenCache).register(api)
     AuditRoutes(audit: AuditStore(services.db)).register(api)
     JobRoutes(queue: JobQueue(pool: services.db.pool)).register(api)
+    table.set(open.entries + api.entries)
     return (router, open.entries + api.entries)
 }
 

@@ -39,6 +39,7 @@ struct ProblemMiddleware: RouterMiddleware {
             problem.instance = request.uri.path
             problem.requestID = context.requestID
             var headers: HTTPFields = [.contentType: "application/problem+json; charset=utf-8"]
+            if let allow = (error as? HTTPError)?.headers[.allow] { headers[.allow] = allow }
             if problem.status == 503 { headers[.retryAfter] = "1" }
             if problem.status == 401 { headers[.wwwAuthenticate] = "Bearer realm=\"tidtam\"" }
             let encoder = JSONEncoder()

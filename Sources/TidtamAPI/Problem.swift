@@ -116,6 +116,10 @@ struct ProblemMiddleware: RouterMiddleware {
                            detail: "A record with the same \(field.map { String($0.dropFirst()) } ?? "key") already exists.",
                            errors: field.map { [FieldError($0, code: "duplicate", detail: "Already used.", th: "มีอยู่แล้ว")] })
         }
+        if error.isForeignKeyViolation, error.detail?.contains("still referenced") == true {
+            return Problem(title: "Conflict", titleTH: "ข้อมูลนี้ยังถูกใช้งานอยู่", status: 409,
+                           detail: "Other records still refer to this one (for example users of a school); change or remove them first.")
+        }
         if error.isForeignKeyViolation || error.isCheckViolation || (error.sqlState?.hasPrefix("22") ?? false) {
             logger.info("constraint refused a write", metadata: ["error": "\(error)"])
             return problem(for: DomainError.invalid([FieldError(field ?? "/", code: "constraint",

@@ -137,4 +137,16 @@ final class RequestHandlingAPITests: APITestCase {
             XCTAssertEqual(disabled.json["disabled"] as? Bool, true)
         }
     }
+
+    func testDeletingASchoolThatStillHasStaffIsAConflict() async throws {
+        // The fixture's school staff user of district A belongs to schoolsA[0].
+        let (admin, school, empty) = (token(a), fixture.schoolsA[0], fixture.schoolsA[2])
+        try await withAPI { api in
+            let refused = try await api.send(.delete, "/api/v1/schools/\(school)", token: admin, headers: [.ifMatch: "\"1\""])
+            XCTAssertEqual(refused.status, 409, refused.text)
+            XCTAssertFalse(refused.text.contains("membership"), "no table names in answers")
+            let deleted = try await api.send(.delete, "/api/v1/schools/\(empty)", token: admin, headers: [.ifMatch: "\"1\""])
+            XCTAssertEqual(deleted.status, 204)
+        }
+    }
 }

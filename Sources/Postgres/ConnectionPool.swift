@@ -61,11 +61,11 @@ public final class ConnectionPool: Sendable {
 
     /// Closes idle connections and stops the threads. Call once, after the last use.
     public func shutdown() async {
-        let idle = state.withLockedValue { state in
-            defer { state.idle.removeAll(); state.open -= state.idle.count }
-            return state.idle
+        // Idle connections close (PQfinish) as they are released here.
+        state.withLockedValue { state in
+            state.open -= state.idle.count
+            state.idle.removeAll()
         }
-        _ = idle
         reactor.shutdown()
         try? await threads.shutdownGracefully()
     }
@@ -107,7 +107,7 @@ public final class ConnectionPool: Sendable {
                         do {
                             let wantWrite = try connection.sendPipelinedTransaction(settings: settings, sql, parameters)
                             let read = PostgresReactor.PendingRead(connection: connection, statementIndex: settings.count + 1,
-                                                                   queryCount: settings.count + 3, continuation: continuation)
+                                                                   continuation: continuation)
                             self.reactor.watch(read, wantWrite: wantWrite)
                         } catch {
                             continuation.resume(throwing: error)

@@ -15,16 +15,14 @@ final class PostgresReactor: @unchecked Sendable {
     final class PendingRead: @unchecked Sendable {
         let connection: Connection
         let statementIndex: Int
-        let queryCount: Int
         var seen = 0
         var answer: QueryResult?
         var failure: PostgresError?
         let continuation: CheckedContinuation<QueryResult, any Error>
 
-        init(connection: Connection, statementIndex: Int, queryCount: Int, continuation: CheckedContinuation<QueryResult, any Error>) {
+        init(connection: Connection, statementIndex: Int, continuation: CheckedContinuation<QueryResult, any Error>) {
             self.connection = connection
             self.statementIndex = statementIndex
-            self.queryCount = queryCount
             self.continuation = continuation
         }
     }

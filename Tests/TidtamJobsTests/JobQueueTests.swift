@@ -7,27 +7,7 @@ import TidtamJobs
 import TidtamStore
 import XCTest
 
-final class JobQueueTests: XCTestCase {
-    var testDB: TestDatabase!
-    var db: Database!
-    var fixture: Fixture!
-    var queue: JobQueue { JobQueue(pool: db.pool) }
-
-    override func setUp() async throws {
-        testDB = try TestDatabase.create()
-        db = testDB.database(poolSize: 6)
-        fixture = try await Fixture.make(db)
-    }
-
-    override func tearDown() async throws {
-        await db.pool.shutdown()
-        testDB.drop()
-    }
-
-    func count(_ sql: String) throws -> Int {
-        try testDB.superuserConnection().query(sql).first!.decode(0, as: Int.self)
-    }
-
+final class JobQueueTests: JobsTestCase {
     func testAJobEnqueuedInARolledBackTransactionNeverExists() async throws {
         let district = fixture.districtA
         struct Abort: Error {}

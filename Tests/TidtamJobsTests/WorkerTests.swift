@@ -8,26 +8,7 @@ import TidtamJobs
 import TidtamStore
 import XCTest
 
-final class WorkerTests: XCTestCase {
-    var testDB: TestDatabase!
-    var db: Database!
-    var fixture: Fixture!
-
-    override func setUp() async throws {
-        testDB = try TestDatabase.create()
-        db = testDB.database(poolSize: 8)
-        fixture = try await Fixture.make(db)
-    }
-
-    override func tearDown() async throws {
-        await db.pool.shutdown()
-        testDB.drop()
-    }
-
-    func count(_ sql: String) throws -> Int {
-        try testDB.superuserConnection().query(sql).first!.decode(0, as: Int.self)
-    }
-
+final class WorkerTests: JobsTestCase {
     func makeWorker(_ handlers: [any JobHandler], poll: Duration = .milliseconds(200), concurrency: Int = 8) -> Worker {
         var configuration = Worker.Configuration(listenConninfo: testDB.appURL)
         configuration.pollInterval = poll

@@ -23,14 +23,9 @@ struct JobRoutes {
             let kind = query.text("kind")
             let page = query.page()
             try query.finish()
-            let before = try page.cursor.map { cursor -> Int64 in
-                guard let id = Int64(try Cursor.decode(cursor, count: 1)[0]) else { throw DomainError.invalid([]) }
-                return id
-            }
-            let jobs = try await queue.list(districtID: district, state: state, kind: kind, before: before, limit: page.limit + 1)
-            let items = Array(jobs.prefix(page.limit))
-            let next = jobs.count > page.limit ? items.last.map { Cursor.encode([String($0.id)]) } : nil
-            return try JSONResponse.make(Page(items: items, nextCursor: next))
+            let jobs = try await queue.list(districtID: district, state: state, kind: kind,
+                                            before: Cursor.decodeID(page.cursor), limit: page.limit + 1)
+            return try JSONResponse.make(Page.trimmed(jobs, limit: page.limit) { [String($0.id)] })
         }
         routes.add(.get, "/jobs/{jobId}") { _, context in
             let district = try Self.district(context)

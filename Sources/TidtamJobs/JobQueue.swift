@@ -15,6 +15,9 @@ public struct JobQueue: Sendable {
         try await pool.transaction(settings: Self.workerSettings, body)
     }
 
+    /// The columns a job keeps when it moves to `job_archive` (done, dead or cancelled).
+    static let archiveColumns = "district_id, id, queue, kind, args, attempts, state, last_error, unique_key, created_at"
+
     // MARK: enqueue
 
     static let insert = """
@@ -153,7 +156,7 @@ public struct JobQueue: Sendable {
               AND j.attempts = ($3::int[])[array_position($2::bigint[], j.id)]
             RETURNING j.district_id, j.id, j.queue, j.kind, j.args, j.attempts, j.last_error, j.unique_key, j.created_at
         )
-        INSERT INTO job_archive (district_id, id, queue, kind, args, attempts, state, last_error, unique_key, created_at)
+        INSERT INTO job_archive (\(archiveColumns))
         SELECT district_id, id, queue, kind, args, attempts, 'done', last_error, unique_key, created_at FROM finished
         """
 
@@ -178,7 +181,7 @@ public struct JobQueue: Sendable {
             DELETE FROM job WHERE district_id = $1 AND id = $2 AND attempts = $3 AND state = 'running'
             RETURNING *
         )
-        INSERT INTO job_archive (district_id, id, queue, kind, args, attempts, state, last_error, unique_key, created_at)
+        INSERT INTO job_archive (\(archiveColumns))
         SELECT district_id, id, queue, kind, args, attempts, 'dead', $4, unique_key, created_at FROM dead
         """
 
@@ -220,7 +223,7 @@ public struct JobQueue: Sendable {
         WITH dead AS (
             DELETE FROM job WHERE state = 'running' AND lease_until < now() AND attempts >= max_attempts RETURNING *
         )
-        INSERT INTO job_archive (district_id, id, queue, kind, args, attempts, state, last_error, unique_key, created_at)
+        INSERT INTO job_archive (\(archiveColumns))
         SELECT district_id, id, queue, kind, args, attempts, 'dead', 'the worker stopped answering (lease expired)',
                unique_key, created_at FROM dead
         """
@@ -266,7 +269,7 @@ public struct JobQueue: Sendable {
         return try await pool.transaction(settings: settings) { connection in
             try connection.query("""
                 WITH cancelled AS (DELETE FROM job WHERE district_id = $1 AND id = $2 AND state = 'ready' RETURNING *)
-                INSERT INTO job_archive (district_id, id, queue, kind, args, attempts, state, last_error, unique_key, created_at)
+                INSERT INTO job_archive (\(Self.archiveColumns))
                 SELECT district_id, id, queue, kind, args, attempts, 'cancelled', last_error, unique_key, created_at FROM cancelled
                 """, [districtID, id]).affectedRows == 1
         }

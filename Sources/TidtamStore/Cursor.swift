@@ -38,7 +38,7 @@ public struct PageRequest: Sendable {
 
 extension Cursor {
     /// A cursor that holds one id (lists ordered by id).
-    static func decodeID(_ cursor: String?) throws -> Int64? {
+    public static func decodeID(_ cursor: String?) throws -> Int64? {
         guard let cursor else { return nil }
         guard let id = Int64(try decode(cursor, count: 1)[0]) else { throw DomainError.invalid([invalid]) }
         return id
@@ -47,7 +47,7 @@ extension Cursor {
 
 extension Page {
     /// Stores fetch `limit + 1` rows: the extra one only tells that another page exists.
-    static func trimmed(_ fetched: [Item], limit: Int, cursor: (Item) -> [String]) -> Page {
+    public static func trimmed(_ fetched: [Item], limit: Int, cursor: (Item) -> [String]) -> Page {
         guard fetched.count > limit else { return Page(items: fetched, nextCursor: nil) }
         let items = Array(fetched.prefix(limit))
         return Page(items: items, nextCursor: items.last.map { Cursor.encode(cursor($0)) })

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import TidtamDomain
+import TidtamStore
 
 /// A method and path as the OpenAPI document writes it (`/schools/{schoolId}`).
 public struct RouteEntry: Hashable, Sendable, CustomStringConvertible {
@@ -51,6 +52,20 @@ enum JSONResponse {
     }
 
     static func noContent() -> Response { Response(status: .noContent) }
+
+    /// A document PostgreSQL already rendered as JSON, sent as it is, with its ETag.
+    static func document(_ document: JSONDocument, status: HTTPResponse.Status = .ok, location: String? = nil) -> Response {
+        raw(document.json, status: status, version: document.version, location: location)
+    }
+
+    static func page(_ page: JSONPage) -> Response { raw(page.json) }
+
+    static func raw(_ json: String, status: HTTPResponse.Status = .ok, version: Int? = nil, location: String? = nil) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if let version { headers[.eTag] = ETag.make(version) }
+        if let location { headers[.location] = location }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json)))
+    }
 }
 
 extension TidtamRequestContext {

@@ -49,6 +49,11 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     TokenRoutes(tokens: tokens, cache: services.tokenCache).register(api)
     AuditRoutes(audit: AuditStore(services.db)).register(api)
     JobRoutes(queue: JobQueue(pool: services.db.pool)).register(api)
+    StrategicPlanRoutes(plans: StrategicPlanStore(services.db), policies: NationalPolicyStore(services.db)).register(api)
+    ActionPlanRoutes(plans: ActionPlanStore(services.db), projects: ProjectStore(services.db)).register(api)
+    ProjectRoutes(projects: ProjectStore(services.db)).register(api)
+    IndicatorRoutes(indicators: IndicatorStore(services.db)).register(api)
+    AgreementRoutes(agreements: AgreementStore(services.db)).register(api)
     table.set(open.entries + api.entries)
     return (router, open.entries + api.entries)
 }

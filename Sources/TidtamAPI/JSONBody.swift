@@ -7,8 +7,10 @@ import TidtamDomain
 /// too long, unknown field) so the client gets all of them in one answer.
 struct JSONBody {
     private let object: [String: JSONValue]
+    /// The JSON Pointer of this object inside the body ("" for the body itself).
+    let pointer: String
     private var seen: Set<String> = []
-    private(set) var errors: [FieldError] = []
+    var errors: [FieldError] = []
 
     /// Collects at most the context's upload limit (413 beyond), then parses. Bad UTF-8 and bad
     /// syntax are 400; a body that is valid JSON but not an object is 422.
@@ -31,16 +33,19 @@ struct JSONBody {
         return JSONBody(object: object)
     }
 
-    init(object: [String: JSONValue]) { self.object = object }
+    init(object: [String: JSONValue], pointer: String = "") {
+        self.object = object
+        self.pointer = pointer
+    }
 
     /// A rule across fields, reported against one of them.
     mutating func reject(_ key: String, _ code: String, _ detail: String, _ th: String) { fail(key, code, detail, th) }
 
-    private mutating func fail(_ key: String, _ code: String, _ detail: String, _ th: String) {
-        errors.append(FieldError("/\(key)", code: code, detail: detail, th: th))
+    mutating func fail(_ key: String, _ code: String, _ detail: String, _ th: String) {
+        errors.append(FieldError(key.isEmpty ? pointer : "\(pointer)/\(key)", code: code, detail: detail, th: th))
     }
 
-    private mutating func value(_ key: String) -> JSONValue? {
+    mutating func value(_ key: String) -> JSONValue? {
         seen.insert(key)
         return object[key]
     }
@@ -129,10 +134,14 @@ struct JSONBody {
 
     /// Fails on unknown fields and throws every error found, if any.
     mutating func finish() throws {
+        failUnknownFields()
+        if !errors.isEmpty { throw DomainError.invalid(errors) }
+    }
+
+    mutating func failUnknownFields() {
         for key in object.keys.sorted() where !seen.contains(key) {
             fail(key, "unknown_field", "This field is not part of the resource.", "ไม่มีฟิลด์นี้")
         }
-        if !errors.isEmpty { throw DomainError.invalid(errors) }
     }
 }
 

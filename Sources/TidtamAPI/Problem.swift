@@ -103,6 +103,20 @@ struct ProblemMiddleware: RouterMiddleware {
         "membership_district_id_school_id_fkey": "/school_id",
         "membership_school_matches_role": "/school_id",
         "district_code_key": "/code",
+        "action_plan_revision_unique": "/fiscal_year",
+        "action_plan_one_open_revision": "/fiscal_year",
+        "performance_agreement_revision_unique": "/fiscal_year",
+        "performance_agreement_one_open_revision": "/fiscal_year",
+        "project_district_id_plan_id_code_key": "/code",
+        "project_district_id_strategy_id_fkey": "/strategy_id",
+        "action_plan_district_id_strategic_plan_id_fkey": "/strategic_plan_id",
+        "action_plan_district_id_school_id_fkey": "/school_id",
+        "strategic_plan_district_id_school_id_fkey": "/school_id",
+        "performance_agreement_district_id_school_id_fkey": "/school_id",
+        "indicator_adoption_district_id_school_id_fkey": "/school_id",
+        "national_policy_code_key": "/code",
+        "strategy_district_id_plan_id_code_key": "/strategies",
+        "goal_district_id_strategy_id_code_key": "/strategies",
     ]
 
     static func problem(for error: PostgresError, logger: Logger) -> Problem {

@@ -1,0 +1,127 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TidtamDomain
+import TidtamStore
+
+/// `/action-plans`: annual action plans, their lifecycle (submit, approve, return, revise) and
+/// their projects. School staff work on their own school's plans; the district decides.
+struct ActionPlanRoutes {
+    let plans: ActionPlanStore
+    let projects: ProjectStore
+
+    func register(_ routes: APIRoutes) {
+        routes.add(.get, "/action-plans") { request, context in
+            let scope = try context.scope(for: .readPlans)
+            var query = QueryParameters(request)
+            let filter = query.planFilter()
+            let page = query.page()
+            try query.finish()
+            return try await JSONResponse.page(plans.list(scope, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+        }
+        routes.add(.post, "/action-plans") { request, context in
+            let scope = try context.scope(for: .managePlans)
+            var body = try await JSONBody.read(request, context: context)
+            let school = body.integer("school_id", in: 1...Int64.max) ?? nil
+            let year = body.required("fiscal_year") { $0.fiscalYear("fiscal_year") }
+            let title = body.required("title_th") { $0.text("title_th", max: 300, min: 1) }
+            let titleEN = body.text("title_en", max: 300) ?? nil
+            let strategic = body.integer("strategic_plan_id", in: 1...Int64.max) ?? nil
+            try body.finish()
+            let plan = try await plans.create(scope, ActionPlanInput(schoolID: school, fiscalYear: year!, titleTH: title!, titleEN: titleEN,
+                                                                      strategicPlanID: strategic))
+            return JSONResponse.document(plan, status: .created, location: "/api/v1/action-plans/\(plan.id)")
+        }
+        routes.add(.get, "/action-plans/{planId}") { _, context in
+            let scope = try context.scope(for: .readPlans)
+            guard let plan = try await plans.get(scope, id: context.id("planId", "action plan")) else { throw DomainError.notFound("action plan") }
+            return JSONResponse.document(plan)
+        }
+        routes.add(.patch, "/action-plans/{planId}") { request, context in
+            let scope = try context.scope(for: .managePlans)
+            let id = try context.id("planId", "action plan")
+            let version = try ETag.expectedVersion(request)
+            var body = try await JSONBody.read(request, context: context)
+            let title = body.notNull("title_th") { $0.text("title_th", max: 300, min: 1) }
+            let titleEN = body.text("title_en", max: 300)
+            let strategic = body.integer("strategic_plan_id", in: 1...Int64.max)
+            try body.finish()
+            return try await JSONResponse.document(plans.update(scope, id: id, expectedVersion: version, titleTH: title, titleEN: titleEN,
+                                                                strategicPlanID: strategic))
+        }
+        routes.add(.delete, "/action-plans/{planId}") { request, context in
+            let scope = try context.scope(for: .managePlans)
+            try await plans.delete(scope, id: context.id("planId", "action plan"), expectedVersion: ETag.expectedVersion(request))
+            return JSONResponse.noContent()
+        }
+        registerLifecycle(routes, base: "/action-plans/{planId}", parameter: "planId", entity: "action plan") { transition, scope, id, version in
+            try await plans.apply(transition, scope, id: id, expectedVersion: version)
+        }
+        routes.add(.get, "/action-plans/{planId}/projects") { request, context in
+            let scope = try context.scope(for: .readPlans)
+            var query = QueryParameters(request)
+            var filter = ProjectFilter(districtID: query.integer("district_id", in: 1...Int64.max), planID: try context.id("planId", "action plan"))
+            filter.kind = query.choice("kind", ProjectKind.self)
+            let page = query.page()
+            try query.finish()
+            return try await JSONResponse.page(projects.list(scope, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+        }
+        routes.add(.post, "/action-plans/{planId}/projects") { request, context in
+            let scope = try context.scope(for: .managePlans)
+            let planID = try context.id("planId", "action plan")
+            var body = try await JSONBody.read(request, context: context)
+            let input = ProjectRoutes.input(&body)
+            try body.finish()
+            let project = try await projects.create(scope, planID: planID, input!)
+            return JSONResponse.document(project, status: .created, location: "/api/v1/projects/\(project.id)")
+        }
+    }
+}
+
+/// The lifecycle actions that action plans and agreements share: `submit`, `approve`,
+/// `return` (with a reason) and `revisions` (a new draft revision of an approved one).
+func registerLifecycle(_ routes: APIRoutes, base: String, parameter: String, entity: String,
+                       _ apply: @escaping @Sendable (PlanTransition, TenantScope, Int64, Int) async throws -> JSONDocument) {
+    let location = "/api/v1" + base.replacingOccurrences(of: "{\(parameter)}", with: "")
+    for (action, transition) in [("submit", PlanTransition.submit), ("approve", .approve)] {
+        routes.add(.post, "\(base)/\(action)") { request, context in
+            let scope = try context.scope(for: .managePlans)
+            let id = try context.id(parameter, entity)
+            return try await JSONResponse.document(apply(transition, scope, id, ETag.expectedVersion(request)))
+        }
+    }
+    routes.add(.post, "\(base)/return") { request, context in
+        let scope = try context.scope(for: .managePlans)
+        let id = try context.id(parameter, entity)
+        let version = try ETag.expectedVersion(request)
+        var body = try await JSONBody.read(request, context: context)
+        let reason = body.required("reason") { $0.text("reason", max: 2000, min: 1) }
+        try body.finish()
+        return try await JSONResponse.document(apply(.returnForChanges(reason: reason!), scope, id, version))
+    }
+    routes.add(.post, "\(base)/revisions") { request, context in
+        let scope = try context.scope(for: .managePlans)
+        let id = try context.id(parameter, entity)
+        let revision = try await apply(.revise, scope, id, ETag.expectedVersion(request))
+        return JSONResponse.document(revision, status: .created, location: location + String(revision.id))
+    }
+}
+
+extension JSONBody {
+    /// A Thai fiscal year, named by the Buddhist Era year it ends in (2569 = Oct 2025 – Sep 2026).
+    mutating func fiscalYear(_ key: String) -> FiscalYear?? {
+        integer(key, in: 2500...2700).map { $0.map { FiscalYear(Int($0)) } }
+    }
+}
+
+extension QueryParameters {
+    /// The filters that plan and agreement lists share.
+    mutating func planFilter() -> ActionPlanFilter {
+        ActionPlanFilter(districtID: integer("district_id", in: 1...Int64.max), schoolID: integer("school_id", in: 1...Int64.max),
+                         districtOnly: choice("unit", UnitFilter.self) == .district, fiscalYear: integer("fiscal_year", in: 2500...2700).map(Int.init),
+                         status: choice("status", PlanStatus.self), allRevisions: choice("revisions", RevisionFilter.self) == .all)
+    }
+}
+
+enum UnitFilter: String, CaseIterable { case district }
+enum RevisionFilter: String, CaseIterable { case latest, all }

@@ -1,0 +1,79 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TidtamDomain
+import TidtamStore
+
+/// `/agreements`: performance agreements, their weighted items and their lifecycle.
+struct AgreementRoutes {
+    let agreements: AgreementStore
+
+    func register(_ routes: APIRoutes) {
+        routes.add(.get, "/agreements") { request, context in
+            let scope = try context.scope(for: .readPlans)
+            var query = QueryParameters(request)
+            let filter = query.planFilter()
+            let page = query.page()
+            try query.finish()
+            return try await JSONResponse.page(agreements.list(scope, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+        }
+        routes.add(.post, "/agreements") { request, context in
+            let scope = try context.scope(for: .managePlans)
+            var body = try await JSONBody.read(request, context: context)
+            let input = Self.input(&body)
+            try body.finish()
+            let agreement = try await agreements.create(scope, input!)
+            return JSONResponse.document(agreement, status: .created, location: "/api/v1/agreements/\(agreement.id)")
+        }
+        routes.add(.get, "/agreements/{agreementId}") { _, context in
+            let scope = try context.scope(for: .readPlans)
+            guard let agreement = try await agreements.get(scope, id: context.id("agreementId", "performance agreement")) else {
+                throw DomainError.notFound("performance agreement")
+            }
+            return JSONResponse.document(agreement)
+        }
+        routes.add(.put, "/agreements/{agreementId}") { request, context in
+            let scope = try context.scope(for: .managePlans)
+            let id = try context.id("agreementId", "performance agreement")
+            let version = try ETag.expectedVersion(request)
+            var body = try await JSONBody.read(request, context: context)
+            let input = Self.input(&body, replacing: true)
+            try body.finish()
+            return try await JSONResponse.document(agreements.replace(scope, id: id, expectedVersion: version, input!))
+        }
+        routes.add(.delete, "/agreements/{agreementId}") { request, context in
+            let scope = try context.scope(for: .managePlans)
+            try await agreements.delete(scope, id: context.id("agreementId", "performance agreement"), expectedVersion: ETag.expectedVersion(request))
+            return JSONResponse.noContent()
+        }
+        registerLifecycle(routes, base: "/agreements/{agreementId}", parameter: "agreementId", entity: "performance agreement") { transition, scope, id, version in
+            try await agreements.apply(transition, scope, id: id, expectedVersion: version)
+        }
+    }
+
+    /// `replacing`: a PUT keeps the unit and year, so they are not read again.
+    static func input(_ body: inout JSONBody, replacing: Bool = false) -> AgreementInput? {
+        var school: Int64?, year: FiscalYear?
+        if !replacing {
+            school = body.integer("school_id", in: 1...Int64.max) ?? nil
+            year = body.required("fiscal_year") { $0.fiscalYear("fiscal_year") }
+        }
+        let title = body.required("title_th") { $0.text("title_th", max: 300, min: 1) }
+        let signedBy = body.text("signed_by_th", max: 200) ?? nil
+        let signerRole = body.text("signer_role_th", max: 200) ?? nil
+        let signedOn = body.date("signed_on") ?? nil
+        let items = body.objects("items", max: 100) { item -> AgreementInput.Item? in
+            let id = item.integer("id", in: 1...Int64.max) ?? nil
+            let indicator = item.required("indicator_id") { $0.integer("indicator_id", in: 1...Int64.max) }
+            let weight = item.required("weight") { $0.decimal("weight", in: 0...100) }
+            let target = item.required("target") { $0.decimal("target") }
+            guard let indicator, let weight, let target else { return nil }
+            return .init(id: id, indicatorID: indicator, weight: weight, target: target)
+        } ?? nil
+        guard let title, replacing || year != nil else { return nil }
+        let input = AgreementInput(schoolID: school, fiscalYear: year ?? FiscalYear(2500), titleTH: title, signedByTH: signedBy,
+                                   signerRoleTH: signerRole, signedOn: signedOn, items: items ?? [])
+        body.add(input.validate())
+        return input
+    }
+}

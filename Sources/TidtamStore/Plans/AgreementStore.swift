@@ -1,0 +1,157 @@
+import Foundation
+import Postgres
+import TidtamDomain
+
+/// Performance agreements: weighted items, the plan lifecycle, and revisions.
+public struct AgreementStore: Sendable {
+    let db: Database
+    public init(_ db: Database) { self.db = db }
+
+    static let document = """
+        json_build_object(
+            'id', a.id, 'district_id', a.district_id, 'school_id', a.school_id, 'fiscal_year', a.fiscal_year,
+            'revision', a.revision, 'previous_id', a.previous_id, 'title_th', a.title_th,
+            'signed_by_th', a.signed_by_th, 'signer_role_th', a.signer_role_th, 'signed_on', a.signed_on,
+            'status', a.status, 'status_th', \(SQLJSON.statusTH("a.status")), 'return_reason', a.return_reason,
+            'submitted_at', \(SQLJSON.time("a.submitted_at")), 'decided_at', \(SQLJSON.time("a.decided_at")),
+            'decided_by', a.decided_by, 'superseded_at', \(SQLJSON.time("a.superseded_at")),
+            'items', coalesce((SELECT json_agg(json_build_object('id', it.id, 'indicator_id', it.indicator_id, 'name_th', i.name_th,
+                                                                 'unit_th', i.unit_th, 'weight', it.weight, 'target', it.target)
+                                               ORDER BY it.position)
+                               FROM agreement_item it JOIN indicator i ON i.district_id = it.district_id AND i.id = it.indicator_id
+                               WHERE it.district_id = a.district_id AND it.agreement_id = a.id), '[]'),
+            'weight_total', (SELECT coalesce(sum(weight), 0) FROM agreement_item it WHERE it.district_id = a.district_id AND it.agreement_id = a.id),
+            'version', a.version, 'created_at', \(SQLJSON.time("a.created_at")), 'updated_at', \(SQLJSON.time("a.updated_at")))
+        """
+    static let byID = "SELECT a.id, a.version, \(document) AS doc FROM performance_agreement a WHERE a.district_id = $1 AND a.id = $2"
+    static let byIDAnyDistrict = "SELECT a.id, a.version, \(document) AS doc FROM performance_agreement a WHERE a.id = $1"
+
+    public func get(_ scope: TenantScope, id: Int64) async throws -> JSONDocument? {
+        let result = if let district = scope.districtID {
+            try await db.read(scope, Self.byID, [district, id])
+        } else {
+            try await db.read(scope, Self.byIDAnyDistrict, [id])
+        }
+        return try result.first.map(JSONDocument.init(row:))
+    }
+
+    static let list = """
+        SELECT a.id, a.version, \(document) AS doc FROM performance_agreement a
+        WHERE a.district_id = $1
+          AND ($2::bigint IS NULL OR a.school_id = $2) AND (NOT $3 OR a.school_id IS NULL)
+          AND ($4::int IS NULL OR a.fiscal_year = $4) AND ($5::text IS NULL OR a.status = $5)
+          AND ($6 OR NOT EXISTS (SELECT 1 FROM performance_agreement n WHERE n.district_id = a.district_id AND n.previous_id = a.id))
+          AND ($7::bigint IS NULL OR a.id < $7)
+        ORDER BY a.id DESC
+        LIMIT $8
+        """
+
+    public func list(_ scope: TenantScope, filter: ActionPlanFilter, page: PageRequest) async throws -> JSONPage {
+        let district = try filter.districtID ?? scope.requireDistrictToList()
+        let result = try await db.read(scope, Self.list, [
+            district, filter.schoolID, filter.districtOnly, filter.fiscalYear, filter.status?.rawValue, filter.allRevisions,
+            try Cursor.decodeID(page.cursor), page.limit + 1,
+        ])
+        return try JSONPage(rows: result.rows, limit: page.limit) { [String(try $0.decode("id", as: Int64.self))] }
+    }
+
+    static let insert = """
+        INSERT INTO performance_agreement (district_id, school_id, fiscal_year, title_th, signed_by_th, signer_role_th, signed_on)
+        VALUES ($1, $2, $3, $4, $5, $6, $7::date) RETURNING id, school_id
+        """
+
+    public func create(_ scope: TenantScope, _ input: AgreementInput) async throws -> JSONDocument {
+        let district = try scope.requireDistrict()
+        try Self.validate(input)
+        let school = try scope.unit(input.schoolID)
+        return try await db.transaction(scope) { tx in
+            let id: Int64 = try tx.query(Self.insert, [district, school, input.fiscalYear.buddhistYear, input.titleTH, input.signedByTH,
+                                                       input.signerRoleTH, input.signedOn.sql]).first!.decode("id")
+            try Self.writeItems(tx, district: district, agreement: id, school: school, input.items)
+            return try JSONDocument(row: tx.query(Self.byID, [district, id]).first!)
+        }
+    }
+
+    static let update = """
+        UPDATE performance_agreement SET title_th = $3, signed_by_th = $4, signer_role_th = $5, signed_on = $6::date
+        WHERE district_id = $1 AND id = $2
+        """
+    static let unit = "SELECT school_id FROM performance_agreement WHERE district_id = $1 AND id = $2"
+
+    /// Replaces the agreement's content while it is a draft or returned; the unit and year stay.
+    public func replace(_ scope: TenantScope, id: Int64, expectedVersion: Int, _ input: AgreementInput) async throws -> JSONDocument {
+        let district = try scope.requireDistrict()
+        try Self.validate(input)
+        return try await db.transaction(scope) { tx in
+            try Self.lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
+            try tx.query(Self.update, [district, id, input.titleTH, input.signedByTH, input.signerRoleTH, input.signedOn.sql])
+            let school: Int64? = try tx.query(Self.unit, [district, id]).first!.decode("school_id")
+            try Self.writeItems(tx, district: district, agreement: id, school: school, input.items)
+            return try JSONDocument(row: tx.query(Self.byID, [district, id]).first!)
+        }
+    }
+
+    static let delete = "DELETE FROM performance_agreement WHERE district_id = $1 AND id = $2"
+
+    public func delete(_ scope: TenantScope, id: Int64, expectedVersion: Int) async throws {
+        let district = try scope.requireDistrict()
+        try await db.transaction(scope) { tx in
+            try Self.lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
+            try tx.query(Self.delete, [district, id])
+        }
+    }
+
+    static let weights = "SELECT weight FROM agreement_item WHERE district_id = $1 AND agreement_id = $2 ORDER BY position"
+    static let copyItems = """
+        INSERT INTO agreement_item (district_id, agreement_id, school_id, position, indicator_id, weight, target, copied_from_id)
+        SELECT district_id, $3, school_id, position, indicator_id, weight, target, id
+        FROM agreement_item WHERE district_id = $1 AND agreement_id = $2
+        """
+
+    /// Submit (the weights must sum to exactly 100), approve, return or revise.
+    public func apply(_ transition: PlanTransition, _ scope: TenantScope, id: Int64, expectedVersion: Int) async throws -> JSONDocument {
+        let district = try scope.requireDistrict()
+        return try await db.transaction(scope) { tx in
+            let resultID = try LifecycleTable.agreement.apply(
+                transition, tx: tx, scope: scope, district: district, id: id, expectedVersion: expectedVersion,
+                beforeSubmit: { tx in
+                    AgreementWeights.validate(try tx.query(Self.weights, [district, id]).rows.map { try $0.decode("weight", as: Decimal.self) })
+                },
+                copyChildren: { tx, from, to in try tx.query(Self.copyItems, [district, from, to]) })
+            return try JSONDocument(row: tx.query(Self.byID, [district, resultID]).first!)
+        }
+    }
+
+    static func lockEditable(_ tx: Connection, district: Int64, id: Int64, expectedVersion: Int) throws {
+        guard let row = try tx.query(LifecycleTable.agreement.lock, [district, id]).first else { throw DomainError.notFound("performance agreement") }
+        let version: Int = try row.decode("version")
+        guard version == expectedVersion else { throw DomainError.versionMismatch(current: version) }
+        let status = try PlanStatus(rawValue: row.decode("status", as: String.self)) ?? .approved
+        guard status.isEditable else { throw DomainError.conflict(LifecycleTable.frozen(status, "performance agreement")) }
+    }
+
+    static func validate(_ input: AgreementInput) throws {
+        let errors = input.validate()
+        if !errors.isEmpty { throw DomainError.invalid(errors) }
+    }
+
+    static let items = ChildTable(table: "agreement_item", parent: "agreement_id", columns: [
+        ("position", "integer"), ("indicator_id", "bigint"), ("weight", "numeric"), ("target", "numeric"),
+    ])
+    static let indicatorsFound = "SELECT id FROM indicator WHERE district_id = $1 AND id = ANY($2::bigint[])"
+
+    struct ItemRow: Encodable { let id: Int64?, position: Int, indicatorId: Int64, weight: String, target: String }
+
+    static func writeItems(_ tx: Connection, district: Int64, agreement: Int64, school: Int64?, _ input: [AgreementInput.Item]) throws {
+        let found = Set(try tx.query(indicatorsFound, [district, input.map(\.indicatorID)]).rows.map { try $0.decode("id", as: Int64.self) })
+        let missing = input.enumerated().filter { !found.contains($0.element.indicatorID) }.map { index, _ in
+            FieldError("/items/\(index)/indicator_id", code: "not_found", detail: "No such indicator in this district.", th: "ไม่พบตัวชี้วัดนี้")
+        }
+        if !missing.isEmpty { throw DomainError.invalid(missing) }
+        try items.sync(tx, district: district, parentID: agreement, school: school,
+                       rows: input.enumerated().map { index, item in
+                           ItemRow(id: item.id, position: index, indicatorId: item.indicatorID, weight: "\(item.weight)", target: "\(item.target)")
+                       },
+                       ids: input.map(\.id), pointer: "/items")
+    }
+}

@@ -1,0 +1,121 @@
+import Postgres
+import TidtamDomain
+
+/// The submit → approve/return → revise lifecycle that action plans and performance agreements
+/// share (TidtamDomain.PlanLifecycle decides; this applies it). Table names are constants of
+/// this enum, never input.
+enum LifecycleTable: String {
+    case actionPlan = "action_plan"
+    case agreement = "performance_agreement"
+
+    /// The columns a new revision copies from the one before.
+    var copiedColumns: String {
+        switch self {
+        case .actionPlan: return "strategic_plan_id, title_th, title_en"
+        case .agreement: return "title_th, signed_by_th, signer_role_th, signed_on"
+        }
+    }
+
+    var entity: String { self == .actionPlan ? "action plan" : "performance agreement" }
+
+    var lock: String { "SELECT status, version, school_id, fiscal_year FROM \(rawValue) WHERE district_id = $1 AND id = $2 FOR UPDATE" }
+
+    /// Children are written only while their parent is editable; FOR SHARE keeps a concurrent
+    /// submission from slipping in between the check and the write.
+    var shareLock: String { "SELECT status FROM \(rawValue) WHERE district_id = $1 AND id = $2 FOR SHARE" }
+
+    var submit: String {
+        "UPDATE \(rawValue) SET status = 'submitted', submitted_at = now(), return_reason = NULL WHERE district_id = $1 AND id = $2"
+    }
+    var approve: String {
+        "UPDATE \(rawValue) SET status = 'approved', decided_at = now(), decided_by = $3 WHERE district_id = $1 AND id = $2"
+    }
+    var returnForChanges: String {
+        "UPDATE \(rawValue) SET status = 'returned', return_reason = $3, decided_at = now(), decided_by = $4 WHERE district_id = $1 AND id = $2"
+    }
+    /// Approving a revision retires the one approved before it (kept, marked superseded).
+    var supersede: String {
+        """
+        UPDATE \(rawValue) SET superseded_at = now()
+        WHERE district_id = $1 AND school_id IS NOT DISTINCT FROM $2 AND fiscal_year = $3
+          AND status = 'approved' AND superseded_at IS NULL AND id <> $4
+        """
+    }
+    var newRevision: String {
+        """
+        INSERT INTO \(rawValue) (district_id, school_id, fiscal_year, revision, previous_id, \(copiedColumns))
+        SELECT district_id, school_id, fiscal_year,
+               (SELECT max(revision) + 1 FROM \(rawValue) r
+                WHERE r.district_id = o.district_id AND r.school_id IS NOT DISTINCT FROM o.school_id AND r.fiscal_year = o.fiscal_year),
+               id, \(copiedColumns)
+        FROM \(rawValue) o WHERE district_id = $1 AND id = $2
+        RETURNING id
+        """
+    }
+
+    /// Refuses a child write unless the parent is a draft or returned.
+    func requireEditable(_ tx: Connection, district: Int64, id: Int64) throws {
+        guard let row = try tx.query(shareLock, [district, id]).first else { throw DomainError.notFound(entity) }
+        let status = try PlanStatus(rawValue: row.decode("status", as: String.self)) ?? .approved
+        guard status.isEditable else { throw DomainError.conflict(Self.frozen(status, entity)) }
+    }
+
+    static func frozen(_ status: PlanStatus, _ entity: String) -> String {
+        status == .approved
+            ? "The \(entity) is approved and frozen; start a new revision to change it (แผนที่อนุมัติแล้วแก้ไขไม่ได้ ให้สร้างฉบับปรับปรุงใหม่)."
+            : "The \(entity) is submitted for approval; it can change again once it is returned (อยู่ระหว่างเสนออนุมัติ)."
+    }
+
+    /// Applies `transition` if the row is still at `expectedVersion`, and returns the id of the
+    /// resulting document: the same row, or the new revision. `beforeSubmit` lists what keeps
+    /// the content from being submitted; `copyChildren` fills a new revision.
+    func apply(_ transition: PlanTransition, tx: Connection, scope: TenantScope, district: Int64, id: Int64, expectedVersion: Int,
+               beforeSubmit: (Connection) throws -> [FieldError],
+               copyChildren: (Connection, _ from: Int64, _ to: Int64) throws -> Void) throws -> Int64 {
+        guard let row = try tx.query(lock, [district, id]).first else { throw DomainError.notFound(entity) }
+        let version: Int = try row.decode("version")
+        guard version == expectedVersion else { throw DomainError.versionMismatch(current: version) }
+        let status = try PlanStatus(rawValue: row.decode("status", as: String.self)) ?? .draft
+        let outcome: PlanTransitionOutcome
+        do {
+            outcome = try PlanLifecycle.apply(transition, to: status, by: scope.acting)
+        } catch PlanTransitionError.notAllowed(let from, _) {
+            throw DomainError.conflict("A \(from.rawValue) \(entity) cannot be \(Self.verb(transition)) (สถานะ\(from.thaiName)ทำรายการนี้ไม่ได้).")
+        } catch PlanTransitionError.notPermitted(let role) {
+            throw DomainError.forbidden("Your role (\(role.rawValue)) may not do this to a \(entity).")
+        } catch PlanTransitionError.reasonRequired {
+            throw DomainError.invalid([FieldError("/reason", code: "required", detail: "Say why it is returned.", th: "ต้องระบุเหตุผลที่ส่งกลับ")])
+        }
+        switch transition {
+        case .submit:
+            let errors = try beforeSubmit(tx)
+            if !errors.isEmpty { throw DomainError.invalid(errors) }
+            try tx.query(submit, [district, id])
+        case .approve:
+            try tx.query(approve, [district, id, scope.userID])
+            try tx.query(supersede, [district, row.decode("school_id", as: Int64?.self), row.decode("fiscal_year", as: Int.self), id])
+        case .returnForChanges(let reason):
+            try tx.query(returnForChanges, [district, id, reason, scope.userID])
+        case .revise:
+            precondition(outcome.newRevision)
+            let newID: Int64
+            do {
+                newID = try tx.query(newRevision, [district, id]).first!.decode("id")
+            } catch let error as PostgresError where error.isUniqueViolation {
+                throw DomainError.conflict("A newer revision of this \(entity) is already open; edit that one (มีฉบับปรับปรุงที่ยังไม่อนุมัติอยู่แล้ว).")
+            }
+            try copyChildren(tx, id, newID)
+            return newID
+        }
+        return id
+    }
+
+    static func verb(_ transition: PlanTransition) -> String {
+        switch transition {
+        case .submit: return "submitted"
+        case .approve: return "approved"
+        case .returnForChanges: return "returned"
+        case .revise: return "revised"
+        }
+    }
+}

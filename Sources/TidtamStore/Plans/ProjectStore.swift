@@ -1,0 +1,198 @@
+import Foundation
+import Postgres
+import TidtamDomain
+
+public struct ProjectFilter: Sendable {
+    public var districtID: Int64?
+    public var planID: Int64?
+    public var schoolID: Int64?
+    public var fiscalYear: Int?
+    public var strategyID: Int64?
+    public var kind: ProjectKind?
+    public init(districtID: Int64? = nil, planID: Int64? = nil, schoolID: Int64? = nil, fiscalYear: Int? = nil,
+                strategyID: Int64? = nil, kind: ProjectKind? = nil) {
+        self.districtID = districtID; self.planID = planID; self.schoolID = schoolID; self.fiscalYear = fiscalYear
+        self.strategyID = strategyID; self.kind = kind
+    }
+}
+
+/// Projects and work items of action plans, each written as one document with its activities
+/// and budget lines, and only while its plan is editable.
+public struct ProjectStore: Sendable {
+    let db: Database
+    public init(_ db: Database) { self.db = db }
+
+    static let fields = """
+        'id', p.id, 'district_id', p.district_id, 'plan_id', p.plan_id, 'school_id', p.school_id, 'code', p.code,
+        'kind', p.kind, 'name_th', p.name_th, 'name_en', p.name_en, 'strategy_id', p.strategy_id,
+        'responsible_th', p.responsible_th, 'start_date', p.start_date, 'end_date', p.end_date
+        """
+
+    static let document = """
+        json_build_object(\(fields),
+            'objectives_th', p.objectives_th, 'expected_outputs_th', p.expected_outputs_th,
+            'expected_outcomes_th', p.expected_outcomes_th,
+            'activities', coalesce((SELECT json_agg(json_build_object('id', a.id, 'name_th', a.name_th, 'start_date', a.start_date,
+                                                                      'end_date', a.end_date, 'is_milestone', a.is_milestone) ORDER BY a.position)
+                                    FROM activity a WHERE a.district_id = p.district_id AND a.project_id = p.id), '[]'),
+            'budget_lines', coalesce((SELECT json_agg(json_build_object('id', b.id, 'source', b.source, 'description_th', b.description_th,
+                                                                        'amount', b.amount) ORDER BY b.position)
+                                      FROM budget_line b WHERE b.district_id = p.district_id AND b.project_id = p.id), '[]'),
+            'budget_total', (SELECT coalesce(sum(b.amount), 0) FROM budget_line b WHERE b.district_id = p.district_id AND b.project_id = p.id),
+            'indicators', coalesce((SELECT json_agg(json_build_object('id', i.id, 'code', i.code, 'name_th', i.name_th, 'unit_th', i.unit_th,
+                                                                      'is_csf', i.is_csf) ORDER BY i.id)
+                                    FROM indicator i WHERE i.district_id = p.district_id AND i.project_id = p.id), '[]'),
+            'version', p.version, 'created_at', \(SQLJSON.time("p.created_at")), 'updated_at', \(SQLJSON.time("p.updated_at")))
+        """
+    static let byID = "SELECT p.id, p.version, \(document) AS doc FROM project p WHERE p.district_id = $1 AND p.id = $2"
+    static let byIDAnyDistrict = "SELECT p.id, p.version, \(document) AS doc FROM project p WHERE p.id = $1"
+
+    public func get(_ scope: TenantScope, id: Int64) async throws -> JSONDocument? {
+        let result = if let district = scope.districtID {
+            try await db.read(scope, Self.byID, [district, id])
+        } else {
+            try await db.read(scope, Self.byIDAnyDistrict, [id])
+        }
+        return try result.first.map(JSONDocument.init(row:))
+    }
+
+    /// A unit's projects with their plan's year and status, budget totals by source and
+    /// indicator counts: one statement, one round trip. Without a plan, only the latest
+    /// revision of each plan counts (the one no later revision points back to).
+    static let list = """
+        SELECT p.id, p.code, json_build_object(\(fields),
+                   'fiscal_year', ap.fiscal_year, 'plan_revision', ap.revision, 'plan_status', ap.status,
+                   'budget_total', coalesce(b.total, 0), 'budget_by_source', coalesce(b.by_source, '{}'),
+                   'indicator_count', coalesce(i.n, 0), 'version', p.version) AS doc
+        FROM project p
+        JOIN action_plan ap ON ap.district_id = p.district_id AND ap.id = p.plan_id
+        LEFT JOIN LATERAL (
+            SELECT sum(s.amount) AS total, json_object_agg(s.source, s.amount) AS by_source
+            FROM (SELECT source, sum(amount) AS amount FROM budget_line
+                  WHERE district_id = p.district_id AND project_id = p.id GROUP BY source) s
+        ) b ON true
+        LEFT JOIN LATERAL (
+            SELECT count(*) AS n FROM indicator WHERE district_id = p.district_id AND project_id = p.id
+        ) i ON true
+        WHERE p.district_id = $1
+          AND ($2::bigint IS NULL OR p.plan_id = $2) AND ($3::bigint IS NULL OR p.school_id = $3)
+          AND ($4::int IS NULL OR ap.fiscal_year = $4) AND ($5::bigint IS NULL OR p.strategy_id = $5)
+          AND ($6::text IS NULL OR p.kind = $6)
+          AND ($2::bigint IS NOT NULL OR NOT EXISTS (SELECT 1 FROM action_plan n WHERE n.district_id = ap.district_id AND n.previous_id = ap.id))
+          AND ($7::text IS NULL OR (p.code, p.id) > ($7, $8::bigint))
+        ORDER BY p.code, p.id
+        LIMIT $9
+        """
+
+    public func list(_ scope: TenantScope, filter: ProjectFilter, page: PageRequest) async throws -> JSONPage {
+        let district = try filter.districtID ?? scope.requireDistrictToList()
+        var after: (String, Int64)?
+        if let cursor = page.cursor {
+            let parts = try Cursor.decode(cursor, count: 2)
+            guard let id = Int64(parts[1]) else { throw DomainError.invalid([Cursor.invalid]) }
+            after = (parts[0], id)
+        }
+        let result = try await db.read(scope, Self.list, [
+            district, filter.planID, filter.schoolID, filter.fiscalYear, filter.strategyID, filter.kind?.rawValue,
+            after?.0, after?.1, page.limit + 1,
+        ])
+        return try JSONPage(rows: result.rows, limit: page.limit) { [try $0.decode("code"), String(try $0.decode("id", as: Int64.self))] }
+    }
+
+    static let insert = """
+        INSERT INTO project (district_id, plan_id, school_id, code, kind, name_th, name_en, strategy_id, responsible_th,
+                             start_date, end_date, objectives_th, expected_outputs_th, expected_outcomes_th)
+        SELECT $1, $2, school_id, $3, $4, $5, $6, $7, $8, $9::date, $10::date, $11, $12, $13
+        FROM action_plan WHERE district_id = $1 AND id = $2
+        RETURNING id, school_id
+        """
+
+    public func create(_ scope: TenantScope, planID: Int64, _ input: ProjectInput) async throws -> JSONDocument {
+        let district = try scope.requireDistrict()
+        try Self.validate(input)
+        return try await db.transaction(scope) { tx in
+            try LifecycleTable.actionPlan.requireEditable(tx, district: district, id: planID)
+            let row = try tx.query(Self.insert, [district, planID] + Self.columns(input)).first!
+            let id: Int64 = try row.decode("id")
+            try Self.syncChildren(tx, district: district, projectID: id, school: row.decode("school_id"), input)
+            return try JSONDocument(row: tx.query(Self.byID, [district, id]).first!)
+        }
+    }
+
+    static let lock = "SELECT plan_id, school_id, version FROM project WHERE district_id = $1 AND id = $2 FOR UPDATE"
+    static let update = """
+        UPDATE project SET code = $3, kind = $4, name_th = $5, name_en = $6, strategy_id = $7, responsible_th = $8,
+                           start_date = $9::date, end_date = $10::date, objectives_th = $11, expected_outputs_th = $12,
+                           expected_outcomes_th = $13
+        WHERE district_id = $1 AND id = $2
+        """
+
+    /// Replaces the project document (PUT) if it is still at `expectedVersion`; every PUT moves
+    /// the project's version on, so its ETag covers its activities and budget lines too.
+    public func replace(_ scope: TenantScope, id: Int64, expectedVersion: Int, _ input: ProjectInput) async throws -> JSONDocument {
+        let district = try scope.requireDistrict()
+        try Self.validate(input)
+        return try await db.transaction(scope) { tx in
+            let (planID, school) = try Self.lockProject(tx, district: district, id: id, expectedVersion: expectedVersion)
+            try LifecycleTable.actionPlan.requireEditable(tx, district: district, id: planID)
+            try tx.query(Self.update, [district, id] + Self.columns(input))
+            try Self.syncChildren(tx, district: district, projectID: id, school: school, input)
+            return try JSONDocument(row: tx.query(Self.byID, [district, id]).first!)
+        }
+    }
+
+    static let delete = "DELETE FROM project WHERE district_id = $1 AND id = $2"
+
+    public func delete(_ scope: TenantScope, id: Int64, expectedVersion: Int) async throws {
+        let district = try scope.requireDistrict()
+        try await db.transaction(scope) { tx in
+            let (planID, _) = try Self.lockProject(tx, district: district, id: id, expectedVersion: expectedVersion)
+            try LifecycleTable.actionPlan.requireEditable(tx, district: district, id: planID)
+            try tx.query(Self.delete, [district, id])
+        }
+    }
+
+    static func lockProject(_ tx: Connection, district: Int64, id: Int64, expectedVersion: Int) throws -> (plan: Int64, school: Int64?) {
+        guard let row = try tx.query(lock, [district, id]).first else { throw DomainError.notFound("project") }
+        let version: Int = try row.decode("version")
+        guard version == expectedVersion else { throw DomainError.versionMismatch(current: version) }
+        return (try row.decode("plan_id"), try row.decode("school_id"))
+    }
+
+    static func validate(_ input: ProjectInput) throws {
+        let errors = input.validate()
+        if !errors.isEmpty { throw DomainError.invalid(errors) }
+    }
+
+    static func columns(_ input: ProjectInput) -> [any PostgresEncodable] {
+        [input.code, input.kind.rawValue, input.nameTH, input.nameEN, input.strategyID, input.responsibleTH,
+         input.startDate.sql, input.endDate.sql, input.objectivesTH, input.expectedOutputsTH, input.expectedOutcomesTH]
+    }
+
+    static let activities = ChildTable(table: "activity", parent: "project_id", columns: [
+        ("position", "integer"), ("name_th", "text"), ("start_date", "date"), ("end_date", "date"), ("is_milestone", "boolean"),
+    ])
+    static let budgetLines = ChildTable(table: "budget_line", parent: "project_id", columns: [
+        ("position", "integer"), ("source", "text"), ("description_th", "text"), ("amount", "numeric"),
+    ])
+
+    struct ActivityRow: Encodable {
+        let id: Int64?, position: Int, nameTh: String, startDate: String?, endDate: String?, isMilestone: Bool
+    }
+    struct BudgetLineRow: Encodable {
+        let id: Int64?, position: Int, source: String, descriptionTh: String?, amount: String
+    }
+
+    static func syncChildren(_ tx: Connection, district: Int64, projectID: Int64, school: Int64?, _ input: ProjectInput) throws {
+        let activityRows = input.activities.enumerated().map { index, a in
+            ActivityRow(id: a.id, position: index, nameTh: a.nameTH, startDate: a.startDate.sql, endDate: a.endDate.sql, isMilestone: a.isMilestone)
+        }
+        try activities.sync(tx, district: district, parentID: projectID, school: school, rows: activityRows,
+                            ids: input.activities.map(\.id), pointer: "/activities")
+        let budgetRows = input.budgetLines.enumerated().map { index, b in
+            BudgetLineRow(id: b.id, position: index, source: b.source.rawValue, descriptionTh: b.descriptionTH, amount: "\(b.amount)")
+        }
+        try budgetLines.sync(tx, district: district, parentID: projectID, school: school, rows: budgetRows,
+                             ids: input.budgetLines.map(\.id), pointer: "/budget_lines")
+    }
+}

@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -44,6 +45,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "TidtamImport",
+            dependencies: [
+                "Postgres", "TidtamDomain", "TidtamStore",
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+        .target(
             name: "TidtamJobs",
             dependencies: [
                 "Postgres", "TidtamDomain", "TidtamStore",
@@ -55,7 +63,7 @@ let package = Package(
         .target(
             name: "TidtamAPI",
             dependencies: [
-                "Postgres", "TidtamDomain", "TidtamStore", "TidtamJobs",
+                "Postgres", "TidtamDomain", "TidtamStore", "TidtamJobs", "TidtamImport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -67,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "tidtam",
             dependencies: [
-                "Postgres", "TidtamDomain", "TidtamStore", "TidtamAPI", "TidtamJobs",
+                "Postgres", "TidtamDomain", "TidtamStore", "TidtamAPI", "TidtamJobs", "TidtamImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,6 +93,7 @@ let package = Package(
         .testTarget(name: "TidtamDomainTests", dependencies: ["TidtamDomain"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "TidtamStoreTests", dependencies: ["TidtamStore", "TestSupport"]),
+        .testTarget(name: "TidtamImportTests", dependencies: ["TidtamImport", "TidtamStore", "TestSupport"]),
         .testTarget(name: "TidtamJobsTests", dependencies: ["TidtamJobs", "TidtamDomain", "TestSupport"]),
         .testTarget(
             name: "TidtamAPITests",

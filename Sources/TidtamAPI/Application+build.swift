@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Prometheus
 import TidtamJobs
+import TidtamImport
 import TidtamStore
 
 /// Everything the HTTP API needs, built once by `tidtam serve` (or a test).
@@ -54,6 +55,7 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     ProjectRoutes(projects: ProjectStore(services.db)).register(api)
     IndicatorRoutes(indicators: IndicatorStore(services.db)).register(api)
     AgreementRoutes(agreements: AgreementStore(services.db)).register(api)
+    ImportRoutes(importer: Importer(services.db)).register(api)
     table.set(open.entries + api.entries)
     return (router, open.entries + api.entries)
 }

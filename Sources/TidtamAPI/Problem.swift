@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Postgres
 import TidtamDomain
+import TidtamImport
 
 /// An RFC 9457 problem document (`application/problem+json`), with Thai beside English and
 /// every invalid field listed under `errors`.
@@ -17,12 +18,15 @@ struct Problem: Encodable {
     var requestID: String?
     var errors: [FieldError]?
     var currentETag: String?
+    /// A refused import: every bad row with its line (RFC 9457 extension member).
+    var rowErrors: [RowError]?
 
     enum CodingKeys: String, CodingKey {
         case type, title, status, detail, instance, errors
         case titleTH = "title_th"
         case requestID = "request_id"
         case currentETag = "current_etag"
+        case rowErrors = "row_errors"
     }
 }
 
@@ -61,6 +65,14 @@ struct ProblemMiddleware: RouterMiddleware {
             return problem(for: error, logger: logger)
         case let error as HTTPError:
             return problem(for: error)
+        case let rejected as ImportRejected:
+            let lines = Set(rejected.report.errors.map(\.line)).count
+            return Problem(type: "urn:tidtam:problem:import-rejected", title: "Import rejected", titleTH: "นำเข้าข้อมูลไม่สำเร็จ ไม่มีข้อมูลใดถูกบันทึก",
+                           status: 422, detail: "Nothing was imported: \(rejected.report.errors.count) problem(s) in \(lines) row(s); see `row_errors`.",
+                           rowErrors: rejected.report.errors)
+        case ImportFailure.file(let english, let thai):
+            return Problem(type: "urn:tidtam:problem:import-rejected", title: "Import rejected", titleTH: thai, status: 422,
+                           detail: "Nothing was imported: \(english)")
         case let error as any HTTPResponseError:
             return Problem(title: error.status.reasonPhrase, titleTH: "คำขอไม่ถูกต้อง", status: error.status.code)
         default:

@@ -230,6 +230,32 @@ final class PlansAPITests: APITestCase {
             XCTAssertEqual((asSchool.json["targets"] as! [[String: Any]]).first?["target"] as? Int, 75)
         }
     }
+
+    func testUploadingACSVImportsAllOrNothing() async throws {
+        let (staff, school) = (token(a, .districtStaff), token(a, .schoolStaff))
+        let header = "รหัสโรงเรียน,ปีงบประมาณ,รหัสโครงการ,ชื่อโครงการ,งบประมาณ สพฐ."
+        try await withAPI { api in
+            let csv: HTTPFields = [.contentType: "text/csv; charset=utf-8"]
+            let bad = try await api.send(.post, "/api/v1/imports/projects", token: staff,
+                                         bytes: Array("\u{FEFF}\(header)\r\n5200000001,2569,P01,อ่าน,100\r\n9999999999,2569,P02,ผิด,abc\r\n".utf8), headers: csv)
+            XCTAssertEqual(bad.status, 422, bad.text)
+            XCTAssertTrue(bad.contentType.hasPrefix("application/problem+json"))
+            let rows = bad.json["row_errors"] as? [[String: Any]] ?? []
+            XCTAssertEqual(rows.map { $0["line"] as? Int }, [3, 3], bad.text)
+            let none = try await api.send(.get, "/api/v1/projects", token: staff)
+            XCTAssertEqual(none.items.count, 0, "nothing half-loaded")
+
+            let good = try await api.send(.post, "/api/v1/imports/projects", token: staff,
+                                          bytes: Array("\(header)\n5200000001,2569,P01,อ่าน,100\n".utf8), headers: csv)
+            XCTAssertEqual(good.status, 200, good.text)
+            XCTAssertEqual((good.json["inserted"] as? [String: Int])?["projects"], 1)
+            // Schools are the district admin's to import.
+            let schools = try await api.send(.post, "/api/v1/imports/schools", token: school, bytes: Array("รหัสโรงเรียน,ชื่อโรงเรียน\n".utf8))
+            XCTAssertEqual(schools.status, 403)
+            let unknown = try await api.send(.post, "/api/v1/imports/budgets", token: staff, bytes: Array("a\n".utf8))
+            XCTAssertEqual(unknown.status, 404)
+        }
+    }
 }
 
 private func jsonText(_ object: [String: Any]) -> String {

@@ -1,0 +1,90 @@
+import CSV
+import Foundation
+import TidtamDomain
+
+/// One data row of a CSV file with the line it starts on (a quoted field may span lines, so
+/// the line is counted, not derived from the row's position).
+struct CSVRecord {
+    let line: Int
+    let fields: [String]
+}
+
+/// A column an import understands, under every name offices give it (Thai or English,
+/// case and spacing ignored).
+struct ImportColumn: Hashable {
+    let key: String
+    let names: [String]
+    let required: Bool
+
+    init(_ key: String, _ names: [String] = [], required: Bool = false) {
+        self.key = key
+        self.names = [key] + names
+        self.required = required
+    }
+
+    static func normalise(_ header: String) -> String {
+        header.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            .replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "_", with: "")
+    }
+}
+
+/// Reads a CSV file (UTF-8, with or without a byte-order mark) through the CSV.swift library:
+/// the header is matched to the import's columns, then rows are handed out with their lines.
+/// The file is decoded to a `String` first: that checks the UTF-8 once, and the library parses
+/// a string several times faster than its byte-stream reader.
+struct CSVTable {
+    let positions: [String: Int]
+    private let reader: CSVReader
+    private var nextLine = 2
+
+    init(data: Data, columns: [ImportColumn]) throws {
+        guard var text = String(validating: data, as: UTF8.self) else {
+            throw ImportFailure.file("The file is not UTF-8 text (save it from the spreadsheet as “CSV UTF-8”).",
+                                     "ไฟล์ไม่ใช่ข้อความ UTF-8 (ให้บันทึกเป็น CSV UTF-8)")
+        }
+        if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
+        do {
+            reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: false)
+        } catch {
+            throw ImportFailure.file("The file is empty or has no header row.", "ไฟล์ว่างหรือไม่มีแถวหัวตาราง")
+        }
+        let header = (reader.headerRow ?? []).map { $0.replacingOccurrences(of: "\u{FEFF}", with: "") }
+        var positions: [String: Int] = [:]
+        var unknown: [String] = []
+        for (index, name) in header.enumerated() {
+            let normal = ImportColumn.normalise(name)
+            if normal.isEmpty { continue }
+            if let column = columns.first(where: { $0.names.contains { ImportColumn.normalise($0) == normal } }) {
+                positions[column.key] = index
+            } else {
+                unknown.append(name)
+            }
+        }
+        let missing = columns.filter { $0.required && positions[$0.key] == nil }
+        if !unknown.isEmpty || !missing.isEmpty {
+            var problems: [String] = []
+            if !missing.isEmpty { problems.append("missing column(s): " + missing.map { $0.names.last! + " (" + $0.key + ")" }.joined(separator: ", ")) }
+            if !unknown.isEmpty { problems.append("unknown column(s): " + unknown.joined(separator: ", ")) }
+            throw ImportFailure.file("The header does not match: " + problems.joined(separator: "; ") + ".",
+                                     "หัวตารางไม่ตรงกับแบบที่กำหนด")
+        }
+        self.positions = positions
+    }
+
+    /// The next row, or nil at the end.
+    mutating func next() -> CSVRecord? {
+        guard let fields = reader.next() else { return nil }
+        let record = CSVRecord(line: nextLine, fields: fields)
+        nextLine += 1 + fields.reduce(0) { $0 + $1.reduce(0) { $1 == "\n" || $1 == "\r\n" ? $0 + 1 : $0 } }
+        return record
+    }
+}
+
+extension CSVRecord {
+    /// The trimmed text of a column, nil when the column is absent or the cell blank.
+    func value(_ key: String, in table: CSVTable) -> String? {
+        guard let index = table.positions[key], index < fields.count else { return nil }
+        let text = fields[index].trimmingCharacters(in: .whitespaces)
+        return text.isEmpty ? nil : text
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import TidtamDomain
+
+/// One bad row: its line in the file, the column, and why (English and Thai).
+public struct RowError: Sendable, Equatable, Codable {
+    public let line: Int
+    public let column: String?
+    public let code: String
+    public let detail: String
+    public let detailTH: String
+
+    public init(line: Int, column: String?, code: String, detail: String, th: String) {
+        self.line = line; self.column = column; self.code = code; self.detail = detail; self.detailTH = th
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case line, column, code, detail
+        case detailTH = "detail_th"
+    }
+}
+
+/// The outcome of an import: everything loaded, or nothing and every bad row.
+public struct ImportReport: Sendable, Equatable, Codable {
+    public let kind: String
+    public let rows: Int
+    public let inserted: [String: Int]
+    public let errors: [RowError]
+
+    public var succeeded: Bool { errors.isEmpty }
+}
+
+/// A file that cannot be imported at all (no header, unknown columns, broken CSV).
+public enum ImportFailure: Error, Sendable, Equatable {
+    case file(String, String)
+}
+
+/// What the importers share: reading cells into typed values, with one error per bad cell.
+struct RowReader {
+    let record: CSVRecord
+    let table: CSVTable
+    var errors: [RowError] = []
+
+    init(_ record: CSVRecord, _ table: CSVTable) {
+        self.record = record
+        self.table = table
+    }
+
+    mutating func fail(_ column: String?, _ code: String, _ detail: String, _ th: String) {
+        errors.append(RowError(line: record.line, column: column, code: code, detail: detail, th: th))
+    }
+
+    mutating func text(_ key: String, max: Int, required: Bool = false) -> String? {
+        guard let value = record.value(key, in: table) else {
+            if required { fail(key, "required", "A value is required.", "ต้องระบุค่า") }
+            return nil
+        }
+        if value.count > max { fail(key, "too_long", "At most \(max) characters.", "ยาวได้ไม่เกิน \(max) ตัวอักษร"); return nil }
+        return value
+    }
+
+    mutating func integer(_ key: String, in range: ClosedRange<Int>, required: Bool = false) -> Int? {
+        guard let text = text(key, max: 20, required: required) else { return nil }
+        guard let n = Int(text.replacingOccurrences(of: ",", with: "")), range.contains(n) else {
+            fail(key, "invalid_number", "Must be a whole number from \(range.lowerBound) to \(range.upperBound).",
+                 "ต้องเป็นจำนวนเต็มระหว่าง \(range.lowerBound) ถึง \(range.upperBound)")
+            return nil
+        }
+        return n
+    }
+
+    /// Amounts as offices write them: `45,000.50` or `45000.5`; never a float.
+    mutating func decimal(_ key: String, min: Decimal? = nil, scale: Int? = nil) -> Decimal? {
+        guard let text = text(key, max: 30) else { return nil }
+        let plain = text.replacingOccurrences(of: ",", with: "")
+        guard plain.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }),
+              let value = Decimal(string: plain, locale: Locale(identifier: "en_US_POSIX")), !plain.isEmpty else {
+            fail(key, "invalid_number", "Must be a number.", "ต้องเป็นตัวเลข")
+            return nil
+        }
+        if let min, value < min { fail(key, "out_of_range", "Must be at least \(min).", "ต้องไม่น้อยกว่า \(min)"); return nil }
+        if let scale, value.exponent < -scale {
+            fail(key, "precision", "At most \(scale) decimal places.", "ทศนิยมได้ไม่เกิน \(scale) ตำแหน่ง")
+            return nil
+        }
+        return value
+    }
+
+    /// `2568-10-01`, `1/10/2568` (Buddhist Era) or `2025-10-01`.
+    mutating func date(_ key: String) -> CalendarDate? {
+        guard let text = text(key, max: 20) else { return nil }
+        guard let date = ThaiCalendar.parseDate(text) else {
+            fail(key, "invalid_date", "Must be a date such as 1/10/2568 or 2025-10-01.", "ต้องเป็นวันที่ เช่น 1/10/2568")
+            return nil
+        }
+        return date
+    }
+
+    /// A choice by its code or its Thai name.
+    mutating func choice(_ key: String, _ options: [String: String], required: Bool = false) -> String? {
+        guard let text = text(key, max: 50, required: required) else { return nil }
+        if let value = options[text.lowercased()] { return value }
+        fail(key, "invalid_value", "Must be one of: \(Set(options.values).sorted().joined(separator: ", ")).",
+             "ต้องเป็นค่าใดค่าหนึ่งใน: \(options.keys.sorted().joined(separator: ", "))")
+        return nil
+    }
+}

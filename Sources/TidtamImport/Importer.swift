@@ -1,0 +1,119 @@
+import Foundation
+import Postgres
+import TidtamDomain
+import TidtamStore
+
+/// What each kind of import supplies: its columns, how a row becomes staged values, and the
+/// SQL that stages, checks and loads them.
+protocol ImportKind {
+    static var name: String { get }
+    static var columns: [ImportColumn] { get }
+    /// The staging table (temporary, dropped at commit); its first column is `line`.
+    static var createStaging: String { get }
+    static var copyStaging: String { get }
+    /// Statements run after COPY and before the checks (resolving codes to ids).
+    static var prepares: [String] { get }
+    /// Each returns rows of (line, column, code, detail, detail_th) for rows the database refuses.
+    static var checks: [String] { get }
+    /// Loads the staged rows; each statement's row count is reported under its name ("" for none).
+    static var loads: [(name: String, sql: String)] { get }
+    /// One row's staged values (after `line`); a bad cell is nil, with its error in `reader`.
+    static func stage(_ reader: inout RowReader) -> [String?]
+}
+
+/// Runs an import all-or-nothing: the rows are read and checked in Swift, streamed into a
+/// staging table with COPY, checked again against the district's data in SQL, and loaded in
+/// the same transaction. Any bad row anywhere rolls everything back and is reported.
+public struct Importer: Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case schools, projects, indicators
+    }
+
+    let db: Database
+    public init(_ db: Database) { self.db = db }
+
+    public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
+
+    public func run(_ kind: Kind, data: Data, scope: TenantScope, progress: Progress? = nil) async throws -> ImportReport {
+        switch kind {
+        case .schools: return try await run(SchoolImport.self, data: data, scope: scope, progress: progress)
+        case .projects: return try await run(ProjectImport.self, data: data, scope: scope, progress: progress)
+        case .indicators: return try await run(IndicatorImport.self, data: data, scope: scope, progress: progress)
+        }
+    }
+
+    struct RolledBack: Error { let errors: [RowError] }
+
+    /// The district is the only parameter; statements that need none get none.
+    static func parameters(_ sql: String, _ district: Int64) -> [any PostgresEncodable] { sql.contains("$1") ? [district] : [] }
+
+    func run<K: ImportKind>(_ kind: K.Type, data: Data, scope: TenantScope, progress: Progress?) async throws -> ImportReport {
+        guard let district = scope.districtID else { throw DomainError.forbidden("An import loads into one district.") }
+        var table = try CSVTable(data: data, columns: K.columns)
+        var staged: [[String?]] = []
+        var errors: [RowError] = []
+        var rows = 0
+        while let record = table.next() {
+            rows += 1
+            if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            var reader = RowReader(record, table)
+            // A row with a bad cell is staged too (the cell as NULL), so that the database's checks
+            // report its other problems in the same answer; any error rolls everything back.
+            staged.append([String(record.line)] + K.stage(&reader))
+            errors += reader.errors
+        }
+        if rows == 0 { throw ImportFailure.file("The file has a header but no rows.", "ไฟล์มีแต่หัวตาราง ไม่มีข้อมูล") }
+        let swiftErrors = errors
+        let rowsToCopy = staged
+        let total = staged.count
+        do {
+            let inserted = try await db.transaction(scope) { tx in
+                try tx.query(K.createStaging)
+                // The rows loaded here are checked against rows loaded a moment earlier in the same
+                // transaction (projects against the plans just created). Statistics cannot know those
+                // yet, so a small table's foreign-key check could be planned as a scan per row
+                // (a 50,000-row file then takes minutes); index lookups are right for every check here.
+                // The penalty this puts on scans of the staging table would trip JIT compilation
+                // (100 ms per statement) for plans that take milliseconds.
+                try tx.query("SET LOCAL enable_seqscan = off")
+                try tx.query("SET LOCAL jit = off")
+                var done = 0
+                try tx.copyIn(K.copyStaging) { writer in
+                    for row in rowsToCopy {
+                        try writer.writeRow(row)
+                        done += 1
+                        if done % 2_000 == 0 { progress?(done, total) }
+                    }
+                }
+                progress?(total, total)
+                for statement in K.prepares { try tx.query(statement, Self.parameters(statement, district)) }
+                var errors = swiftErrors
+                for check in K.checks {
+                    errors += try tx.query(check, Self.parameters(check, district)).rows.map { row in
+                        RowError(line: try row.decode("line"), column: try row.decode("column"), code: try row.decode("code"),
+                                 detail: try row.decode("detail"), th: try row.decode("detail_th"))
+                    }
+                }
+                if !errors.isEmpty { throw RolledBack(errors: errors) }
+                var inserted: [String: Int] = [:]
+                for load in K.loads {
+                    let count = try tx.query(load.sql, Self.parameters(load.sql, district)).affectedRows
+                    if !load.name.isEmpty { inserted[load.name, default: 0] += count }
+                }
+                return inserted
+            }
+            return ImportReport(kind: K.name, rows: rows, inserted: inserted, errors: [])
+        } catch let rolledBack as RolledBack {
+            let sorted = rolledBack.errors.sorted { ($0.line, $0.column ?? "") < ($1.line, $1.column ?? "") }
+            return ImportReport(kind: K.name, rows: rows, inserted: [:], errors: sorted)
+        }
+    }
+}
+
+/// SQL pieces the checks share.
+enum ImportSQL {
+    /// A row error as the checks return it.
+    static func error(_ column: String, _ code: String, _ detail: String, _ th: String) -> String {
+        "'\(column)' AS column, '\(code)' AS code, \(detail) AS detail, \(th) AS detail_th"
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import TidtamDomain
+import TidtamImport
+import TidtamStore
+
+extension Importer.Kind: ExpressibleByArgument {}
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a CSV file of schools, projects (with budgets) or indicators into a district, all or nothing.",
+        discussion: """
+            UTF-8 with or without a byte-order mark; Thai or English column names; dates as 1/10/2568 (Buddhist Era)
+            or 2025-10-01. A file with any bad row changes nothing: every bad row is listed with its line and reason,
+            and the command exits with status 1. docs/operations.md lists the columns of each kind.
+            """)
+
+    @Argument(help: "schools, projects or indicators.") var kind: Importer.Kind
+    @Argument(help: "The CSV file.") var file: String
+    @Option(help: "The district's code.") var district: String
+
+    func run() async throws {
+        let settings = Settings()
+        let db = try settings.database(applicationName: "tidtam-import")
+        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationFailure("cannot read \(file)") }
+        let scope = try await districtScope(db, code: district)
+        let bar = ProgressBar(label: "rows", total: 1)
+        let report: ImportReport
+        do {
+            report = try await Importer(db).run(kind, data: data, scope: scope) { done, total in bar.update(done, of: total) }
+        } catch ImportFailure.file(let english, let thai) {
+            await db.pool.shutdown()
+            throw ValidationFailure("\(file): \(english) (\(thai))")
+        }
+        bar.finish()
+        await db.pool.shutdown()
+        if report.succeeded {
+            let counts = report.inserted.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            print("imported \(file): \(report.rows) rows → \(counts)")
+        } else {
+            print("nothing imported from \(file): \(report.errors.count) problem(s) in \(Set(report.errors.map(\.line)).count) row(s)")
+            for error in report.errors {
+                print("  line \(error.line)\(error.column.map { ", \($0)" } ?? ""): \(error.detail) (\(error.detailTH))")
+            }
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Postgres
+import TestSupport
+import TidtamDomain
+import TidtamImport
+import TidtamStore
+import XCTest
+
+/// Imports of files the way offices hold them, against a real PostgreSQL: all or nothing,
+/// every bad row reported with its line.
+final class ImportTests: XCTestCase {
+    var testDB: TestDatabase!
+    var db: Database!
+    var fixture: Fixture!
+
+    override func setUp() async throws {
+        testDB = try TestDatabase.create()
+        db = testDB.database(poolSize: 2)
+        fixture = try await Fixture.make(db)
+    }
+
+    override func tearDown() async throws {
+        await db.pool.shutdown()
+        testDB.drop()
+    }
+
+    var scopeA: TenantScope { .system(district: fixture.districtA) }
+
+    func csv(_ lines: [String], bom: Bool = true) -> Data {
+        Data(((bom ? "\u{FEFF}" : "") + lines.joined(separator: "\r\n") + "\r\n").utf8)
+    }
+
+    /// Rows of a table as the district sees them (row-level security binds the owner too).
+    func count(_ table: String, district: Int64, where condition: String = "true") async throws -> Int {
+        try await db.read(.system(district: district), "SELECT count(*) AS n FROM \(table) WHERE district_id = $1 AND \(condition)", [district])
+            .first!.decode("n")
+    }
+
+    static let projectHeader = "รหัสโรงเรียน,ปีงบประมาณ,รหัสโครงการ,ประเภท,ชื่อโครงการ,ผู้รับผิดชอบ,วันเริ่มต้น,วันสิ้นสุด,งบประมาณ สพฐ.,เงินบริจาค"
+
+    func testProjectsWithThaiHeadersByteOrderMarkAndBuddhistDatesLoad() async throws {
+        let file = csv([
+            Self.projectHeader,
+            "5200000001,2569,P01,โครงการ,\"โครงการส่งเสริมการอ่าน, ห้องสมุดมีชีวิต\",ครูสมศรี,1/10/2568,30/9/2569,\"45,000.50\",2500",
+            "5200000001,2569,P02,งาน,งานพัสดุ,ครูสมชาย,2025-10-01,2026-03-31,12000,",
+            ",2569,D01,โครงการ,โครงการนิเทศของสำนักงานเขต,ศึกษานิเทศก์,1/11/2568,31/8/2569,300000,",
+        ])
+        let report = try await Importer(db).run(.projects, data: file, scope: scopeA)
+        XCTAssertEqual(report.errors, [])
+        XCTAssertEqual(report.inserted, ["action_plans": 2, "projects": 3, "budget_lines": 4])
+        let page = try await ProjectStore(db).list(scopeA, filter: ProjectFilter(schoolID: fixture.schoolsA[0], fiscalYear: 2569), page: PageRequest())
+        XCTAssertEqual(page.items.count, 2)
+        XCTAssertTrue(page.items[0].contains("\"start_date\" : \"2025-10-01\"") || page.items[0].contains("\"start_date\":\"2025-10-01\""), page.items[0])
+        XCTAssertTrue(page.items[0].contains("47500.50"), page.items[0])
+        XCTAssertTrue(page.items[0].contains("ห้องสมุดมีชีวิต"))
+        // The district office's own row went to the office's plan (no school).
+        let officePlans = try await count("action_plan", district: fixture.districtA, where: "school_id IS NULL")
+        XCTAssertEqual(officePlans, 1)
+    }
+
+    func testAFileWithBadRowsChangesNothingAndListsEveryBadRow() async throws {
+        let file = csv([
+            Self.projectHeader,
+            "5200000001,2569,P01,โครงการ,โครงการดี,ครู,1/10/2568,30/9/2569,1000,",
+            "5200000001,2569,P02,โครงการ,\"ชื่อที่มี\nสองบรรทัด\",ครู,1/10/2568,30/9/2569,1000,",
+            "5100000001,2569,P03,โครงการ,โรงเรียนของเขตอื่น,ครู,1/10/2568,30/9/2569,1000,",
+            "5200000001,2569,P04,โครงการ,วันที่ผิด,ครู,31/2/2569,30/9/2569,1000,",
+            "5200000001,2569,P05,โครงการ,,ครู,1/10/2568,30/9/2569,-5,",
+            "5200000001,2569,P01,โครงการ,รหัสซ้ำ,ครู,1/10/2568,30/9/2569,1000,",
+            "5200000001,2569,P06,ไม่รู้จัก,ประเภทผิด,ครู,1/10/2569,30/9/2569,\"1,000.505\",",
+        ])
+        let report = try await Importer(db).run(.projects, data: file, scope: scopeA)
+        XCTAssertFalse(report.succeeded)
+        let found = report.errors.map { "\($0.line):\($0.column ?? "")" }
+        // The row on line 3 holds a two-line cell, so the next row starts on line 5.
+        XCTAssertEqual(found, ["5:school_code", "6:start_date", "7:budget_obec", "7:name_th", "8:code", "9:budget_obec", "9:end_date", "9:kind"], "\(report.errors)")
+        XCTAssertTrue(report.errors.allSatisfy { !$0.detailTH.isEmpty })
+        let projectCount = try await count("project", district: fixture.districtA)
+        XCTAssertEqual(projectCount, 0)
+        let planCount = try await count("action_plan", district: fixture.districtA)
+        XCTAssertEqual(planCount, 0, "nothing half-loaded, not even the plan")
+    }
+
+    func testAnApprovedPlanTakesNoImportedProjects() async throws {
+        let plans = ActionPlanStore(db), projects = ProjectStore(db)
+        var plan = try await plans.create(scopeA, ActionPlanInput(schoolID: fixture.schoolsA[0], fiscalYear: FiscalYear(2569), titleTH: "แผน"))
+        _ = try await projects.create(scopeA, planID: plan.id, ProjectInput(code: "P01", nameTH: "มีอยู่แล้ว"))
+        plan = try await plans.apply(.submit, scopeA, id: plan.id, expectedVersion: plan.version)
+        plan = try await plans.apply(.approve, scopeA, id: plan.id, expectedVersion: plan.version)
+        let report = try await Importer(db).run(.projects, data: csv([Self.projectHeader, "5200000001,2569,P02,โครงการ,ใหม่,ครู,,,,"]), scope: scopeA)
+        XCTAssertEqual(report.errors.map(\.code), ["plan_frozen"])
+        let projectCount = try await count("project", district: fixture.districtA)
+        XCTAssertEqual(projectCount, 1)
+    }
+
+    func testSchoolsImportRefusesCodesTheDistrictAlreadyHas() async throws {
+        let header = "รหัสโรงเรียน,ชื่อโรงเรียน,จังหวัด,ขนาด,จำนวนนักเรียน"
+        let bad = try await Importer(db).run(.schools, data: csv([header, "5200000001,โรงเรียนซ้ำ,ลำปาง,เล็ก,120", "5200009999,โรงเรียนใหม่,ลำปาง,จิ๋ว,abc"], bom: false),
+                                             scope: scopeA)
+        XCTAssertEqual(bad.errors.map { "\($0.line):\($0.column ?? ""):\($0.code)" },
+                       ["2:obec_code:exists", "3:size:invalid_value", "3:student_count:invalid_number"])
+        let good = try await Importer(db).run(.schools, data: csv([header, "5200009999,โรงเรียนบ้านใหม่,ลำปาง,ใหญ่พิเศษ,1500"]), scope: scopeA)
+        XCTAssertEqual(good.inserted, ["schools": 1])
+        // Another district may use the same code: codes are unique per district.
+        let other = try await Importer(db).run(.schools, data: csv([header, "5200009999,โรงเรียนบ้านใหม่,ลำพูน,,"]),
+                                               scope: .system(district: fixture.districtB))
+        XCTAssertEqual(other.inserted, ["schools": 1])
+    }
+
+    func testAHeaderThatDoesNotMatchIsRefusedBeforeAnyRow() async throws {
+        do {
+            _ = try await Importer(db).run(.schools, data: csv(["รหัสโรงเรียน,ชื่อโรงเรียน,สีประจำโรงเรียน", "5200009999,โรงเรียน,แดง"]), scope: scopeA)
+            XCTFail("accepted an unknown column")
+        } catch ImportFailure.file(let english, _) {
+            XCTAssertTrue(english.contains("สีประจำโรงเรียน"), english)
+        }
+        do {
+            _ = try await Importer(db).run(.schools, data: Data([0xFF, 0xFE, 0x41]), scope: scopeA)
+            XCTFail("accepted a file that is not UTF-8")
+        } catch ImportFailure.file(let english, _) {
+            XCTAssertTrue(english.contains("UTF-8"), english)
+        }
+    }
+
+    func testIndicatorsAttachToTheirProjectWithAYearlyTarget() async throws {
+        _ = try await Importer(db).run(.projects, data: csv([Self.projectHeader, "5200000001,2569,P01,โครงการ,โครงการอ่าน,ครู,,,,"]), scope: scopeA)
+        let header = "รหัสโรงเรียน,ปีงบประมาณ,รหัสโครงการ,ตัวชี้วัด,หน่วยนับ,ระดับ1,ระดับ2,ระดับ3,ระดับ4,ระดับ5,น้ำหนัก,ค่าเป้าหมาย"
+        let bad = try await Importer(db).run(.indicators, data: csv([
+            header,
+            "5200000001,2569,P01,ร้อยละนักเรียนที่อ่านคล่อง,ร้อยละ,50,60,70,80,90,20,80",
+            "5200000001,2569,P99,ไม่มีโครงการนี้,ร้อยละ,50,60,70,80,90,20,80",
+            "5200000001,2569,P01,ระดับสลับ,ร้อยละ,50,40,70,80,90,20,80",
+        ]), scope: scopeA)
+        XCTAssertEqual(bad.errors.map { "\($0.line):\($0.code)" }, ["3:unknown_project", "4:order"])
+        let good = try await Importer(db).run(.indicators, data: csv([header, "5200000001,2569,P01,ร้อยละนักเรียนที่อ่านคล่อง,ร้อยละ,50,60,70,80,90,20,80"]),
+                                              scope: scopeA)
+        XCTAssertEqual(good.inserted, ["indicators": 1, "targets": 1])
+        let page = try await IndicatorStore(db).list(scopeA, filter: IndicatorFilter(schoolID: fixture.schoolsA[0]), page: PageRequest())
+        XCTAssertEqual(page.items.count, 1)
+        XCTAssertTrue(page.items[0].contains("\"project_id\""))
+    }
+}

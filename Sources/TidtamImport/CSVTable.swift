@@ -75,8 +75,21 @@ struct CSVTable {
     mutating func next() -> CSVRecord? {
         guard let fields = reader.next() else { return nil }
         let record = CSVRecord(line: nextLine, fields: fields)
-        nextLine += 1 + fields.reduce(0) { $0 + $1.reduce(0) { $1 == "\n" || $1 == "\r\n" ? $0 + 1 : $0 } }
+        nextLine += 1 + fields.reduce(0) { $0 + Self.lineBreaks(in: $1) }
         return record
+    }
+}
+
+extension CSVTable {
+    /// Line breaks inside a quoted cell (LF, CRLF or a lone CR each count once), by bytes.
+    static func lineBreaks(in field: String) -> Int {
+        var count = 0
+        var afterCR = false
+        for byte in field.utf8 {
+            if byte == 0x0A { if !afterCR { count += 1 } } else if byte == 0x0D { count += 1 }
+            afterCR = byte == 0x0D
+        }
+        return count
     }
 }
 
@@ -84,7 +97,11 @@ extension CSVRecord {
     /// The trimmed text of a column, nil when the column is absent or the cell blank.
     func value(_ key: String, in table: CSVTable) -> String? {
         guard let index = table.positions[key], index < fields.count else { return nil }
-        let text = fields[index].trimmingCharacters(in: .whitespaces)
-        return text.isEmpty ? nil : text
+        let text = fields[index]
+        // Most cells need no trimming; checking the ends' bytes avoids Foundation for them.
+        let isSpace = { (byte: UInt8?) in byte == 0x20 || byte == 0x09 }
+        if !isSpace(text.utf8.first) && !isSpace(text.utf8.last) { return text.isEmpty ? nil : text }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty ? nil : trimmed
     }
 }

@@ -5,7 +5,7 @@ import TidtamStore
 
 /// What each kind of import supplies: its columns, how a row becomes staged values, and the
 /// SQL that stages, checks and loads them.
-protocol ImportKind {
+protocol ImportKind: SendableMetatype {
     static var name: String { get }
     static var columns: [ImportColumn] { get }
     /// The staging table (temporary, dropped at commit); its first column is `line`.
@@ -69,13 +69,8 @@ public struct Importer: Sendable {
         do {
             let inserted = try await db.transaction(scope) { tx in
                 try tx.query(K.createStaging)
-                // The rows loaded here are checked against rows loaded a moment earlier in the same
-                // transaction (projects against the plans just created). Statistics cannot know those
-                // yet, so a small table's foreign-key check could be planned as a scan per row
-                // (a 50,000-row file then takes minutes); index lookups are right for every check here.
-                // The penalty this puts on scans of the staging table would trip JIT compilation
-                // (100 ms per statement) for plans that take milliseconds.
-                try tx.query("SET LOCAL enable_seqscan = off")
+                // Cost estimates on a large staging table would trip JIT compilation (100 ms and
+                // more per statement) for statements that run in milliseconds.
                 try tx.query("SET LOCAL jit = off")
                 var done = 0
                 try tx.copyIn(K.copyStaging) { writer in
@@ -95,6 +90,11 @@ public struct Importer: Sendable {
                     }
                 }
                 if !errors.isEmpty { throw RolledBack(errors: errors) }
+                // The rows loaded next are checked against rows loaded a moment earlier in the same
+                // transaction (projects against the plans just created). Statistics cannot know those
+                // yet, so a small table's foreign-key check could be planned as a scan per row (a
+                // 50,000-row file then takes minutes); index lookups are right for every such check.
+                try tx.query("SET LOCAL enable_seqscan = off")
                 var inserted: [String: Int] = [:]
                 for load in K.loads {
                     let count = try tx.query(load.sql, Self.parameters(load.sql, district)).affectedRows

@@ -74,7 +74,6 @@ enum IndicatorImport: ImportKind {
             weight, is_csf, target) FROM STDIN
         """
     static let prepares = [
-        "ANALYZE import_indicator",
         "UPDATE import_indicator i SET school_id = s.id FROM school s WHERE s.district_id = $1 AND s.obec_code = i.school_code",
         """
         UPDATE import_indicator i SET project_id = x.id, plan_status = p.status

@@ -60,7 +60,6 @@ enum ProjectImport: ImportKind {
         """
     static let prepares = [
         "UPDATE import_project i SET school_id = s.id FROM school s WHERE s.district_id = $1 AND s.obec_code = i.school_code",
-        "ANALYZE import_project",
     ]
 
     /// Each unit's latest plan revision per year, keyed so that a hash join can match staged

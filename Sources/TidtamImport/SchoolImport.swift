@@ -38,7 +38,7 @@ enum SchoolImport: ImportKind {
                                          address_th text, size text, student_count int) ON COMMIT DROP
         """
     static let copyStaging = "COPY import_school FROM STDIN"
-    static let prepares = ["ANALYZE import_school"]
+    static let prepares: [String] = []
 
     static let checks = [
         """

@@ -3,7 +3,7 @@ import Postgres
 import TidtamDomain
 
 /// A small, believable demo: three district offices with Thai names, a dozen schools each,
-/// and one user per role with a fresh token (printed, since a token is shown only once).
+/// a year of plans (DemoPlans), and one user per role with a fresh token (printed, since a token is shown only once).
 /// Loading twice adds no second copy of anything but new tokens.
 public struct DemoData: Sendable {
     let db: Database
@@ -64,6 +64,8 @@ public struct DemoData: Sendable {
             } else {
                 firstSchool = existingSchools.first?.id
             }
+            let schools = try await schoolStore.list(scope, filter: SchoolFilter(), page: PageRequest(limit: 200)).items.map(\.id)
+            try await DemoPlans(db: db).load(scope, schools: schools)
             for person in Self.people {
                 let email = "\(person.local)@\(input.code.lowercased()).demo.tidtam.th"
                 let user: User

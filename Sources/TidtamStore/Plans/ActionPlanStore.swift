@@ -37,16 +37,10 @@ public struct ActionPlanStore: Sendable {
                              WHERE x.district_id = p.district_id AND x.plan_id = p.id),
             'version', p.version, 'created_at', \(SQLJSON.time("p.created_at")), 'updated_at', \(SQLJSON.time("p.updated_at")))
         """
-    static let byID = "SELECT p.id, p.version, \(document) AS doc FROM action_plan p WHERE p.district_id = $1 AND p.id = $2"
-    static let byIDAnyDistrict = "SELECT p.id, p.version, \(document) AS doc FROM action_plan p WHERE p.id = $1"
+    static let byID = DocumentQuery("action_plan", "p", document: document)
 
     public func get(_ scope: TenantScope, id: Int64) async throws -> JSONDocument? {
-        let result = if let district = scope.districtID {
-            try await db.read(scope, Self.byID, [district, id])
-        } else {
-            try await db.read(scope, Self.byIDAnyDistrict, [id])
-        }
-        return try result.first.map(JSONDocument.init(row:))
+        try await db.document(scope, Self.byID, id: id)
     }
 
     /// Newest first. "Latest revision" is the one no other revision points back to.
@@ -82,7 +76,7 @@ public struct ActionPlanStore: Sendable {
             let id: Int64 = try tx.query(Self.insert, [
                 district, school, input.fiscalYear.buddhistYear, input.titleTH, input.titleEN, input.strategicPlanID,
             ]).first!.decode("id")
-            return try JSONDocument(row: tx.query(Self.byID, [district, id]).first!)
+            return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
@@ -99,9 +93,9 @@ public struct ActionPlanStore: Sendable {
                        strategicPlanID: Int64??) async throws -> JSONDocument {
         let district = try scope.requireDistrict()
         return try await db.transaction(scope) { tx in
-            try Self.lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
+            try LifecycleTable.actionPlan.lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
             try tx.query(Self.update, [district, id, titleTH, titleEN != nil, titleEN ?? nil, strategicPlanID != nil, strategicPlanID ?? nil])
-            return try JSONDocument(row: tx.query(Self.byID, [district, id]).first!)
+            return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
@@ -111,17 +105,9 @@ public struct ActionPlanStore: Sendable {
     public func delete(_ scope: TenantScope, id: Int64, expectedVersion: Int) async throws {
         let district = try scope.requireDistrict()
         try await db.transaction(scope) { tx in
-            try Self.lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
+            try LifecycleTable.actionPlan.lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
             try tx.query(Self.delete, [district, id])
         }
-    }
-
-    static func lockEditable(_ tx: Connection, district: Int64, id: Int64, expectedVersion: Int) throws {
-        guard let row = try tx.query(LifecycleTable.actionPlan.lock, [district, id]).first else { throw DomainError.notFound("action plan") }
-        let version: Int = try row.decode("version")
-        guard version == expectedVersion else { throw DomainError.versionMismatch(current: version) }
-        let status = try PlanStatus(rawValue: row.decode("status", as: String.self)) ?? .approved
-        guard status.isEditable else { throw DomainError.conflict(LifecycleTable.frozen(status, "action plan")) }
     }
 
     static let projectCount = "SELECT count(*) AS n FROM project WHERE district_id = $1 AND plan_id = $2"
@@ -142,7 +128,7 @@ public struct ActionPlanStore: Sendable {
                     try tx.query(Self.copyProjects, [district, from, to])
                     for statement in Self.copyProjectChildren { try tx.query(statement, [district, to]) }
                 })
-            return try JSONDocument(row: tx.query(Self.byID, [district, resultID]).first!)
+            return try tx.document(Self.byID, district: district, id: resultID)
         }
     }
 

@@ -23,16 +23,10 @@ public struct AgreementStore: Sendable {
             'weight_total', (SELECT coalesce(sum(weight), 0) FROM agreement_item it WHERE it.district_id = a.district_id AND it.agreement_id = a.id),
             'version', a.version, 'created_at', \(SQLJSON.time("a.created_at")), 'updated_at', \(SQLJSON.time("a.updated_at")))
         """
-    static let byID = "SELECT a.id, a.version, \(document) AS doc FROM performance_agreement a WHERE a.district_id = $1 AND a.id = $2"
-    static let byIDAnyDistrict = "SELECT a.id, a.version, \(document) AS doc FROM performance_agreement a WHERE a.id = $1"
+    static let byID = DocumentQuery("performance_agreement", "a", document: document)
 
     public func get(_ scope: TenantScope, id: Int64) async throws -> JSONDocument? {
-        let result = if let district = scope.districtID {
-            try await db.read(scope, Self.byID, [district, id])
-        } else {
-            try await db.read(scope, Self.byIDAnyDistrict, [id])
-        }
-        return try result.first.map(JSONDocument.init(row:))
+        try await db.document(scope, Self.byID, id: id)
     }
 
     static let list = """
@@ -68,7 +62,7 @@ public struct AgreementStore: Sendable {
             let id: Int64 = try tx.query(Self.insert, [district, school, input.fiscalYear.buddhistYear, input.titleTH, input.signedByTH,
                                                        input.signerRoleTH, input.signedOn.sql]).first!.decode("id")
             try Self.writeItems(tx, district: district, agreement: id, school: school, input.items)
-            return try JSONDocument(row: tx.query(Self.byID, [district, id]).first!)
+            return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
@@ -83,11 +77,11 @@ public struct AgreementStore: Sendable {
         let district = try scope.requireDistrict()
         try Self.validate(input)
         return try await db.transaction(scope) { tx in
-            try Self.lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
+            try LifecycleTable.agreement.lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
             try tx.query(Self.update, [district, id, input.titleTH, input.signedByTH, input.signerRoleTH, input.signedOn.sql])
             let school: Int64? = try tx.query(Self.unit, [district, id]).first!.decode("school_id")
             try Self.writeItems(tx, district: district, agreement: id, school: school, input.items)
-            return try JSONDocument(row: tx.query(Self.byID, [district, id]).first!)
+            return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
@@ -96,7 +90,7 @@ public struct AgreementStore: Sendable {
     public func delete(_ scope: TenantScope, id: Int64, expectedVersion: Int) async throws {
         let district = try scope.requireDistrict()
         try await db.transaction(scope) { tx in
-            try Self.lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
+            try LifecycleTable.agreement.lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
             try tx.query(Self.delete, [district, id])
         }
     }
@@ -118,16 +112,8 @@ public struct AgreementStore: Sendable {
                     AgreementWeights.validate(try tx.query(Self.weights, [district, id]).rows.map { try $0.decode("weight", as: Decimal.self) })
                 },
                 copyChildren: { tx, from, to in try tx.query(Self.copyItems, [district, from, to]) })
-            return try JSONDocument(row: tx.query(Self.byID, [district, resultID]).first!)
+            return try tx.document(Self.byID, district: district, id: resultID)
         }
-    }
-
-    static func lockEditable(_ tx: Connection, district: Int64, id: Int64, expectedVersion: Int) throws {
-        guard let row = try tx.query(LifecycleTable.agreement.lock, [district, id]).first else { throw DomainError.notFound("performance agreement") }
-        let version: Int = try row.decode("version")
-        guard version == expectedVersion else { throw DomainError.versionMismatch(current: version) }
-        let status = try PlanStatus(rawValue: row.decode("status", as: String.self)) ?? .approved
-        guard status.isEditable else { throw DomainError.conflict(LifecycleTable.frozen(status, "performance agreement")) }
     }
 
     static func validate(_ input: AgreementInput) throws {

@@ -45,16 +45,10 @@ public struct IndicatorStore: Sendable {
                                    FROM indicator_adoption d WHERE d.district_id = i.district_id AND d.indicator_id = i.id), '[]'),
             'version', i.version, 'created_at', \(SQLJSON.time("i.created_at")), 'updated_at', \(SQLJSON.time("i.updated_at")))
         """
-    static let byID = "SELECT i.id, i.version, \(document) AS doc FROM indicator i WHERE i.district_id = $1 AND i.id = $2"
-    static let byIDAnyDistrict = "SELECT i.id, i.version, \(document) AS doc FROM indicator i WHERE i.id = $1"
+    static let byID = DocumentQuery("indicator", "i", document: document)
 
     public func get(_ scope: TenantScope, id: Int64) async throws -> JSONDocument? {
-        let result = if let district = scope.districtID {
-            try await db.read(scope, Self.byID, [district, id])
-        } else {
-            try await db.read(scope, Self.byIDAnyDistrict, [id])
-        }
-        return try result.first.map(JSONDocument.init(row:))
+        try await db.document(scope, Self.byID, id: id)
     }
 
     static let list = """
@@ -93,7 +87,7 @@ public struct IndicatorStore: Sendable {
             let id: Int64 = try tx.query(Self.insert, [district, school, input.goalID, input.projectID] + Self.columns(input))
                 .first!.decode("id")
             try Self.writeTargets(tx, district: district, indicator: id, school: school, input.targets)
-            return try JSONDocument(row: tx.query(Self.byID, [district, id]).first!)
+            return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
@@ -116,7 +110,7 @@ public struct IndicatorStore: Sendable {
             }
             try tx.query(Self.update, [district, id] + Self.columns(input))
             try Self.writeTargets(tx, district: district, indicator: id, school: current.decode("school_id"), input.targets)
-            return try JSONDocument(row: tx.query(Self.byID, [district, id]).first!)
+            return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
@@ -158,7 +152,7 @@ public struct IndicatorStore: Sendable {
             if !errors.isEmpty { throw DomainError.invalid(errors) }
             try tx.query(Self.adopt, [district, indicatorID, school])
             try Self.writeTargets(tx, district: district, indicator: indicatorID, school: school, targets)
-            return try JSONDocument(row: tx.query(Self.byID, [district, indicatorID]).first!)
+            return try tx.document(Self.byID, district: district, id: indicatorID)
         }
     }
 
@@ -206,10 +200,7 @@ public struct IndicatorStore: Sendable {
     }
 
     static func lockIndicator(_ tx: Connection, district: Int64, id: Int64, expectedVersion: Int) throws -> Row {
-        guard let row = try tx.query(lock, [district, id]).first else { throw DomainError.notFound("indicator") }
-        let version: Int = try row.decode("version")
-        guard version == expectedVersion else { throw DomainError.versionMismatch(current: version) }
-        return row
+        try tx.lockVersioned(lock, district: district, id: id, expectedVersion: expectedVersion, entity: "indicator")
     }
 
     static let periodOf = "SELECT period FROM indicator WHERE district_id = $1 AND id = $2"

@@ -36,6 +36,47 @@ public struct JSONPage: Sendable, Equatable {
     }
 }
 
+/// How one document is read by id: inside the caller's district (the key names the district,
+/// so it runs on one node under Citus), or in any district for a national reader.
+struct DocumentQuery: Sendable {
+    let inDistrict: String
+    let anyDistrict: String
+
+    /// `table alias`, e.g. `("action_plan", "p")`; `document` renders the row as JSON.
+    init(_ table: String, _ alias: String, document: String) {
+        let select = "SELECT \(alias).id, \(alias).version, \(document) AS doc FROM \(table) \(alias)"
+        inDistrict = "\(select) WHERE \(alias).district_id = $1 AND \(alias).id = $2"
+        anyDistrict = "\(select) WHERE \(alias).id = $1"
+    }
+}
+
+extension Database {
+    func document(_ scope: TenantScope, _ query: DocumentQuery, id: Int64) async throws -> JSONDocument? {
+        let result = if let district = scope.districtID {
+            try await read(scope, query.inDistrict, [district, id])
+        } else {
+            try await read(scope, query.anyDistrict, [id])
+        }
+        return try result.first.map(JSONDocument.init(row:))
+    }
+}
+
+extension Connection {
+    /// Locks a row (`sql` selects it by district and id, FOR UPDATE) and checks that it is still
+    /// at `expectedVersion`, the version its ETag named.
+    func lockVersioned(_ sql: String, district: Int64, id: Int64, expectedVersion: Int, entity: String) throws -> Row {
+        guard let row = try query(sql, [district, id]).first else { throw DomainError.notFound(entity) }
+        let version: Int = try row.decode("version")
+        guard version == expectedVersion else { throw DomainError.versionMismatch(current: version) }
+        return row
+    }
+
+    /// A document inside a write transaction (after the write, so it shows the result).
+    func document(_ query: DocumentQuery, district: Int64, id: Int64) throws -> JSONDocument {
+        try JSONDocument(row: self.query(query.inDistrict, [district, id]).first!)
+    }
+}
+
 /// SQL fragments shared by the document queries, so every timestamp reads the same way as the
 /// rest of the API (ISO 8601, UTC, milliseconds).
 enum SQLJSON {

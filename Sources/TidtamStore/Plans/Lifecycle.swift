@@ -60,6 +60,14 @@ enum LifecycleTable: String {
         guard status.isEditable else { throw DomainError.conflict(Self.frozen(status, entity)) }
     }
 
+    /// Locks the row for a change of its own content: it must still be at `expectedVersion`
+    /// and editable (draft or returned).
+    func lockEditable(_ tx: Connection, district: Int64, id: Int64, expectedVersion: Int) throws {
+        let row = try tx.lockVersioned(lock, district: district, id: id, expectedVersion: expectedVersion, entity: entity)
+        let status = try PlanStatus(rawValue: row.decode("status", as: String.self)) ?? .approved
+        guard status.isEditable else { throw DomainError.conflict(Self.frozen(status, entity)) }
+    }
+
     static func frozen(_ status: PlanStatus, _ entity: String) -> String {
         status == .approved
             ? "The \(entity) is approved and frozen; start a new revision to change it (แผนที่อนุมัติแล้วแก้ไขไม่ได้ ให้สร้างฉบับปรับปรุงใหม่)."
@@ -72,9 +80,7 @@ enum LifecycleTable: String {
     func apply(_ transition: PlanTransition, tx: Connection, scope: TenantScope, district: Int64, id: Int64, expectedVersion: Int,
                beforeSubmit: (Connection) throws -> [FieldError],
                copyChildren: (Connection, _ from: Int64, _ to: Int64) throws -> Void) throws -> Int64 {
-        guard let row = try tx.query(lock, [district, id]).first else { throw DomainError.notFound(entity) }
-        let version: Int = try row.decode("version")
-        guard version == expectedVersion else { throw DomainError.versionMismatch(current: version) }
+        let row = try tx.lockVersioned(lock, district: district, id: id, expectedVersion: expectedVersion, entity: entity)
         let status = try PlanStatus(rawValue: row.decode("status", as: String.self)) ?? .draft
         let outcome: PlanTransitionOutcome
         do {

@@ -44,16 +44,10 @@ public struct ProjectStore: Sendable {
                                     FROM indicator i WHERE i.district_id = p.district_id AND i.project_id = p.id), '[]'),
             'version', p.version, 'created_at', \(SQLJSON.time("p.created_at")), 'updated_at', \(SQLJSON.time("p.updated_at")))
         """
-    static let byID = "SELECT p.id, p.version, \(document) AS doc FROM project p WHERE p.district_id = $1 AND p.id = $2"
-    static let byIDAnyDistrict = "SELECT p.id, p.version, \(document) AS doc FROM project p WHERE p.id = $1"
+    static let byID = DocumentQuery("project", "p", document: document)
 
     public func get(_ scope: TenantScope, id: Int64) async throws -> JSONDocument? {
-        let result = if let district = scope.districtID {
-            try await db.read(scope, Self.byID, [district, id])
-        } else {
-            try await db.read(scope, Self.byIDAnyDistrict, [id])
-        }
-        return try result.first.map(JSONDocument.init(row:))
+        try await db.document(scope, Self.byID, id: id)
     }
 
     /// A unit's projects with their plan's year and status, budget totals by source and
@@ -115,7 +109,7 @@ public struct ProjectStore: Sendable {
             let row = try tx.query(Self.insert, [district, planID] + Self.columns(input)).first!
             let id: Int64 = try row.decode("id")
             try Self.syncChildren(tx, district: district, projectID: id, school: row.decode("school_id"), input)
-            return try JSONDocument(row: tx.query(Self.byID, [district, id]).first!)
+            return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
@@ -137,7 +131,7 @@ public struct ProjectStore: Sendable {
             try LifecycleTable.actionPlan.requireEditable(tx, district: district, id: planID)
             try tx.query(Self.update, [district, id] + Self.columns(input))
             try Self.syncChildren(tx, district: district, projectID: id, school: school, input)
-            return try JSONDocument(row: tx.query(Self.byID, [district, id]).first!)
+            return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
@@ -153,9 +147,7 @@ public struct ProjectStore: Sendable {
     }
 
     static func lockProject(_ tx: Connection, district: Int64, id: Int64, expectedVersion: Int) throws -> (plan: Int64, school: Int64?) {
-        guard let row = try tx.query(lock, [district, id]).first else { throw DomainError.notFound("project") }
-        let version: Int = try row.decode("version")
-        guard version == expectedVersion else { throw DomainError.versionMismatch(current: version) }
+        let row = try tx.lockVersioned(lock, district: district, id: id, expectedVersion: expectedVersion, entity: "project")
         return (try row.decode("plan_id"), try row.decode("school_id"))
     }
 

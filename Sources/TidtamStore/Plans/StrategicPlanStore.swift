@@ -26,16 +26,10 @@ public struct StrategicPlanStore: Sendable {
                 FROM strategy s WHERE s.district_id = sp.district_id AND s.plan_id = sp.id), '[]'),
             'version', sp.version, 'created_at', \(SQLJSON.time("sp.created_at")), 'updated_at', \(SQLJSON.time("sp.updated_at")))
         """
-    static let byID = "SELECT sp.id, sp.version, \(document) AS doc FROM strategic_plan sp WHERE sp.district_id = $1 AND sp.id = $2"
-    static let byIDAnyDistrict = "SELECT sp.id, sp.version, \(document) AS doc FROM strategic_plan sp WHERE sp.id = $1"
+    static let byID = DocumentQuery("strategic_plan", "sp", document: document)
 
     public func get(_ scope: TenantScope, id: Int64) async throws -> JSONDocument? {
-        let result = if let district = scope.districtID {
-            try await db.read(scope, Self.byID, [district, id])
-        } else {
-            try await db.read(scope, Self.byIDAnyDistrict, [id])
-        }
-        return try result.first.map(JSONDocument.init(row:))
+        try await db.document(scope, Self.byID, id: id)
     }
 
     /// `year`: plans whose span covers that Buddhist Era year.
@@ -68,7 +62,7 @@ public struct StrategicPlanStore: Sendable {
             let id: Int64 = try tx.query(Self.insert, [district, school, input.titleTH, input.titleEN, input.firstYearBE, input.lastYearBE,
                                                        input.visionTH, input.missionTH]).first!.decode("id")
             try Self.writeStrategies(tx, district: district, plan: id, school: school, input.strategies)
-            return try JSONDocument(row: tx.query(Self.byID, [district, id]).first!)
+            return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
@@ -82,12 +76,10 @@ public struct StrategicPlanStore: Sendable {
         let district = try scope.requireDistrict()
         try Self.validate(input)
         return try await db.transaction(scope) { tx in
-            guard let row = try tx.query(Self.lock, [district, id]).first else { throw DomainError.notFound("strategic plan") }
-            let version: Int = try row.decode("version")
-            guard version == expectedVersion else { throw DomainError.versionMismatch(current: version) }
+            let row = try tx.lockVersioned(Self.lock, district: district, id: id, expectedVersion: expectedVersion, entity: "strategic plan")
             try tx.query(Self.update, [district, id, input.titleTH, input.titleEN, input.firstYearBE, input.lastYearBE, input.visionTH, input.missionTH])
             try Self.writeStrategies(tx, district: district, plan: id, school: row.decode("school_id"), input.strategies)
-            return try JSONDocument(row: tx.query(Self.byID, [district, id]).first!)
+            return try tx.document(Self.byID, district: district, id: id)
         }
     }
 

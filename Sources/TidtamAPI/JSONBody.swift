@@ -24,6 +24,13 @@ struct JSONBody {
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: bytes)
         } catch {
+            // Valid JSON that still fails holds a number no exact decimal can keep (such as
+            // 1e-300): that is a value out of range, not a syntax error.
+            if (try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])) != nil {
+                throw DomainError.invalid([FieldError("", code: "number_out_of_range",
+                                                      detail: "A number in the body is beyond what an exact decimal holds (38 digits, exponent ±127).",
+                                                      th: "มีตัวเลขที่ใหญ่หรือเล็กเกินกว่าจะเก็บได้อย่างแม่นยำ")])
+            }
             throw DomainError.malformedBody("The body is not valid JSON.")
         }
         guard case .object(let object) = value else {

@@ -28,8 +28,8 @@ struct SchoolRoutes {
         }
         routes.add(.get, "/schools/{schoolId}") { _, context in
             let scope = try context.scope(for: .readSchools)
-            guard let school = try await schools.get(scope, id: context.id("schoolId", "school")) else { throw DomainError.notFound("school") }
-            return try JSONResponse.make(school, version: school.version)
+            guard let school = try await schools.document(scope, id: context.id("schoolId", "school")) else { throw DomainError.notFound("school") }
+            return JSONResponse.document(school)
         }
         routes.add(.patch, "/schools/{schoolId}") { request, context in
             let scope = try context.scope(for: .updateOwnSchool)

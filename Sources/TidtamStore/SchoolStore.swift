@@ -60,6 +60,19 @@ public struct SchoolStore: Sendable {
     static let byID = "SELECT \(School.columns) FROM school WHERE district_id = $1 AND id = $2"
     static let byIDAnyDistrict = "SELECT \(School.columns) FROM school WHERE id = $1"
 
+    /// A school as JSON rendered by PostgreSQL, for the API's hot read: no row decoding and no
+    /// JSONEncoder on the way out (the same fields as `School`, nulls included).
+    static let document = DocumentQuery("school", "s", document: """
+        json_build_object('id', s.id, 'district_id', s.district_id, 'obec_code', s.obec_code, 'name_th', s.name_th,
+                          'name_en', s.name_en, 'province_th', s.province_th, 'address_th', s.address_th, 'size', s.size,
+                          'student_count', s.student_count, 'version', s.version,
+                          'created_at', \(SQLJSON.time("s.created_at")), 'updated_at', \(SQLJSON.time("s.updated_at")))
+        """)
+
+    public func document(_ scope: TenantScope, id: Int64) async throws -> JSONDocument? {
+        try await db.document(scope, Self.document, id: id)
+    }
+
     /// One school, in one round trip. Another district's school is simply not found.
     public func get(_ scope: TenantScope, id: Int64) async throws -> School? {
         let result = if let district = scope.districtID {

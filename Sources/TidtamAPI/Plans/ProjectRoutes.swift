@@ -41,7 +41,8 @@ struct ProjectRoutes {
         }
     }
 
-    static let amounts: ClosedRange<Decimal> = 0...999_999_999_999.99
+    /// numeric(14, 2). From text: a floating-point literal would not be exactly .99.
+    static let amounts: ClosedRange<Decimal> = 0...Decimal(string: "999999999999.99")!
 
     /// Reads a project document; nil when a required field is missing (the errors say which).
     static func input(_ body: inout JSONBody) -> ProjectInput? {

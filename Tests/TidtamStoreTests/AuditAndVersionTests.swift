@@ -31,6 +31,31 @@ final class AuditAndVersionTests: XCTestCase {
         await db.pool.shutdown()
     }
 
+    func testPlanChangesAreAuditedByStatementWithTheirSchoolAndActor() async throws {
+        let db = testDB.database()
+        let fixture = try await Fixture.make(db)
+        let school = fixture.schoolsA[1]
+        let scope = TenantScope(districtID: fixture.districtA, schoolID: school, role: .schoolStaff, userID: 42, requestID: "req-plan")
+        let plan = try await ActionPlanStore(db).create(scope, ActionPlanInput(schoolID: nil, fiscalYear: FiscalYear(2569), titleTH: "แผน"))
+        let project = try await ProjectStore(db).create(scope, planID: plan.id, ProjectInput(
+            code: "P01", nameTH: "โครงการ", activities: [ActivityInput(nameTH: "ก"), ActivityInput(nameTH: "ข")]))
+        _ = try await ProjectStore(db).replace(scope, id: project.id, expectedVersion: project.version,
+                                               ProjectInput(code: "P01", nameTH: "โครงการใหม่"))
+        let entries = try await AuditStore(db).list(scope, filter: AuditFilter(entity: "project", entityID: project.id), page: PageRequest()).items
+        XCTAssertEqual(entries.map(\.action), ["update", "insert"])
+        XCTAssertEqual(Set(entries.map(\.actorID)), [42])
+        XCTAssertEqual(Set(entries.map(\.requestID)), ["req-plan"])
+        guard case .object(let before)? = entries[0].before, case .object(let after)? = entries[0].after else {
+            return XCTFail("before and after are kept")
+        }
+        XCTAssertEqual(before["name_th"], .string("โครงการ"))
+        XCTAssertEqual(after["name_th"], .string("โครงการใหม่"))
+        let activities = try await AuditStore(db).list(scope, filter: AuditFilter(entity: "activity"), page: PageRequest()).items
+        XCTAssertEqual(activities.map(\.action).sorted(), ["delete", "delete", "insert", "insert"])
+        XCTAssertTrue(activities.allSatisfy { $0.schoolID == school }, "school staff see their school's audit rows")
+        await db.pool.shutdown()
+    }
+
     func testAuditLogIsAppendOnlyEvenForItsOwner() async throws {
         let db = testDB.database()
         _ = try await Fixture.make(db)

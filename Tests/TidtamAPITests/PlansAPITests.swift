@@ -109,6 +109,17 @@ final class PlansAPITests: APITestCase {
             let short = try await api.send(.post, "/api/v1/agreements/\(agreement.json["id"]!)/submit", token: school, headers: ifMatch(agreement))
             XCTAssertEqual(short.status, 422)
             XCTAssertEqual(short.errorPointers, ["/items"])
+            let agreementItems = (agreement.json["items"] as! [[String: Any]]).map { ["id": $0["id"]!, "indicator_id": $0["indicator_id"]!, "target": $0["target"]!] }
+            let fixed = try await api.send(.put, "/api/v1/agreements/\(agreement.json["id"]!)", token: school, json: jsonText([
+                "title_th": "ข้อตกลงผลการปฏิบัติงาน ปีงบประมาณ 2569", "signed_by_th": "นายสมชาย ผู้อำนวยการ", "signed_on": "2025-10-15",
+                "items": [agreementItems[0].merging(["weight": 70]) { $1 }, agreementItems[1].merging(["weight": 30]) { $1 }],
+            ]), headers: ifMatch(agreement))
+            XCTAssertEqual(fixed.json["weight_total"] as? Int, 100, fixed.text)
+            let submitted = try await api.send(.post, "/api/v1/agreements/\(agreement.json["id"]!)/submit", token: school, headers: ifMatch(fixed))
+            let signed = try await api.send(.post, "/api/v1/agreements/\(agreement.json["id"]!)/approve", token: staff, headers: ifMatch(submitted))
+            XCTAssertEqual(signed.json["status"] as? String, "approved", signed.text)
+            let agreements = try await api.send(.get, "/api/v1/agreements?fiscal_year=2569&status=approved", token: school)
+            XCTAssertEqual(agreements.items.map { $0["signed_on"] as? String }, ["2025-10-15"])
 
             // Submit, return with a reason, resubmit, approve.
             var current = try await api.send(.get, "/api/v1/action-plans/\(planID)", token: school)

@@ -116,8 +116,8 @@ extension JSONBody {
 
 extension QueryParameters {
     /// The filters that plan and agreement lists share.
-    mutating func planFilter() -> ActionPlanFilter {
-        ActionPlanFilter(districtID: integer("district_id", in: 1...Int64.max), schoolID: integer("school_id", in: 1...Int64.max),
+    mutating func planFilter() -> PlanFilter {
+        PlanFilter(districtID: integer("district_id", in: 1...Int64.max), schoolID: integer("school_id", in: 1...Int64.max),
                          districtOnly: choice("unit", UnitFilter.self) == .district, fiscalYear: integer("fiscal_year", in: 2500...2700).map(Int.init),
                          status: choice("status", PlanStatus.self), allRevisions: choice("revisions", RevisionFilter.self) == .all)
     }

@@ -1,7 +1,7 @@
 import Postgres
 import TidtamDomain
 
-public struct ActionPlanFilter: Sendable {
+public struct PlanFilter: Sendable {
     public var districtID: Int64?
     public var schoolID: Int64?
     /// true: the district office's own plans only (school_id IS NULL).
@@ -43,25 +43,10 @@ public struct ActionPlanStore: Sendable {
         try await db.document(scope, Self.byID, id: id)
     }
 
-    /// Newest first. "Latest revision" is the one no other revision points back to.
-    static let list = """
-        SELECT p.id, p.version, \(document) AS doc FROM action_plan p
-        WHERE p.district_id = $1
-          AND ($2::bigint IS NULL OR p.school_id = $2) AND (NOT $3 OR p.school_id IS NULL)
-          AND ($4::int IS NULL OR p.fiscal_year = $4) AND ($5::text IS NULL OR p.status = $5)
-          AND ($6 OR NOT EXISTS (SELECT 1 FROM action_plan n WHERE n.district_id = p.district_id AND n.previous_id = p.id))
-          AND ($7::bigint IS NULL OR p.id < $7)
-        ORDER BY p.id DESC
-        LIMIT $8
-        """
+    static let list = LifecycleTable.actionPlan.listQuery("p", document: document)
 
-    public func list(_ scope: TenantScope, filter: ActionPlanFilter, page: PageRequest) async throws -> JSONPage {
-        let district = try filter.districtID ?? scope.requireDistrictToList()
-        let result = try await db.read(scope, Self.list, [
-            district, filter.schoolID, filter.districtOnly, filter.fiscalYear, filter.status?.rawValue, filter.allRevisions,
-            try Cursor.decodeID(page.cursor), page.limit + 1,
-        ])
-        return try JSONPage(rows: result.rows, limit: page.limit) { [String(try $0.decode("id", as: Int64.self))] }
+    public func list(_ scope: TenantScope, filter: PlanFilter, page: PageRequest) async throws -> JSONPage {
+        try await LifecycleTable.actionPlan.list(db, Self.list, scope: scope, filter: filter, page: page)
     }
 
     static let insert = """

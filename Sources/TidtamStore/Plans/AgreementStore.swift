@@ -29,24 +29,10 @@ public struct AgreementStore: Sendable {
         try await db.document(scope, Self.byID, id: id)
     }
 
-    static let list = """
-        SELECT a.id, a.version, \(document) AS doc FROM performance_agreement a
-        WHERE a.district_id = $1
-          AND ($2::bigint IS NULL OR a.school_id = $2) AND (NOT $3 OR a.school_id IS NULL)
-          AND ($4::int IS NULL OR a.fiscal_year = $4) AND ($5::text IS NULL OR a.status = $5)
-          AND ($6 OR NOT EXISTS (SELECT 1 FROM performance_agreement n WHERE n.district_id = a.district_id AND n.previous_id = a.id))
-          AND ($7::bigint IS NULL OR a.id < $7)
-        ORDER BY a.id DESC
-        LIMIT $8
-        """
+    static let list = LifecycleTable.agreement.listQuery("a", document: document)
 
-    public func list(_ scope: TenantScope, filter: ActionPlanFilter, page: PageRequest) async throws -> JSONPage {
-        let district = try filter.districtID ?? scope.requireDistrictToList()
-        let result = try await db.read(scope, Self.list, [
-            district, filter.schoolID, filter.districtOnly, filter.fiscalYear, filter.status?.rawValue, filter.allRevisions,
-            try Cursor.decodeID(page.cursor), page.limit + 1,
-        ])
-        return try JSONPage(rows: result.rows, limit: page.limit) { [String(try $0.decode("id", as: Int64.self))] }
+    public func list(_ scope: TenantScope, filter: PlanFilter, page: PageRequest) async throws -> JSONPage {
+        try await LifecycleTable.agreement.list(db, Self.list, scope: scope, filter: filter, page: page)
     }
 
     static let insert = """

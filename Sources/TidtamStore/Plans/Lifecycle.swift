@@ -53,6 +53,30 @@ enum LifecycleTable: String {
         """
     }
 
+    /// Newest first; without `allRevisions`, only the latest revision of each unit and year
+    /// (the one no other revision points back to). `document` renders a row named `a`.
+    func listQuery(_ a: String, document: String) -> String {
+        """
+        SELECT \(a).id, \(a).version, \(document) AS doc FROM \(rawValue) \(a)
+        WHERE \(a).district_id = $1
+          AND ($2::bigint IS NULL OR \(a).school_id = $2) AND (NOT $3 OR \(a).school_id IS NULL)
+          AND ($4::int IS NULL OR \(a).fiscal_year = $4) AND ($5::text IS NULL OR \(a).status = $5)
+          AND ($6 OR NOT EXISTS (SELECT 1 FROM \(rawValue) n WHERE n.district_id = \(a).district_id AND n.previous_id = \(a).id))
+          AND ($7::bigint IS NULL OR \(a).id < $7)
+        ORDER BY \(a).id DESC
+        LIMIT $8
+        """
+    }
+
+    func list(_ db: Database, _ query: String, scope: TenantScope, filter: PlanFilter, page: PageRequest) async throws -> JSONPage {
+        let district = try filter.districtID ?? scope.requireDistrictToList()
+        let result = try await db.read(scope, query, [
+            district, filter.schoolID, filter.districtOnly, filter.fiscalYear, filter.status?.rawValue, filter.allRevisions,
+            try Cursor.decodeID(page.cursor), page.limit + 1,
+        ])
+        return try JSONPage(rows: result.rows, limit: page.limit) { [String(try $0.decode("id", as: Int64.self))] }
+    }
+
     /// Refuses a child write unless the parent is a draft or returned.
     func requireEditable(_ tx: Connection, district: Int64, id: Int64) throws {
         guard let row = try tx.query(shareLock, [district, id]).first else { throw DomainError.notFound(entity) }

@@ -44,7 +44,8 @@ public struct Importer: Sendable {
 
     struct RolledBack: Error { let errors: [RowError] }
 
-    /// The district is the only parameter; statements that need none get none.
+    /// The district is the only parameter; statements that need none get none. (A school
+    /// staff member's own school is the transaction's `tidtam.school_id`, which SQL reads.)
     static func parameters(_ sql: String, _ district: Int64) -> [any PostgresEncodable] { sql.contains("$1") ? [district] : [] }
 
     func run<K: ImportKind>(_ kind: K.Type, data: Data, scope: TenantScope, progress: Progress?) async throws -> ImportReport {
@@ -112,6 +113,9 @@ public struct Importer: Sendable {
 
 /// SQL pieces the checks share.
 enum ImportSQL {
+    /// The caller's own school when the caller is school staff (NULL for district roles).
+    static let ownSchool = "nullif(current_setting('tidtam.school_id', true), '')::bigint"
+
     /// A row error as the checks return it.
     static func error(_ column: String, _ code: String, _ detail: String, _ th: String) -> String {
         "'\(column)' AS column, '\(code)' AS code, \(detail) AS detail, \(th) AS detail_th"

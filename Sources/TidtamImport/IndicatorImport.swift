@@ -75,6 +75,8 @@ enum IndicatorImport: ImportKind {
         """
     static let prepares = [
         "UPDATE import_indicator i SET school_id = s.id FROM school s WHERE s.district_id = $1 AND s.obec_code = i.school_code",
+        // School staff: a row with no school is their own school's.
+        "UPDATE import_indicator SET school_id = \(ImportSQL.ownSchool) WHERE school_code IS NULL",
         """
         UPDATE import_indicator i SET project_id = x.id, plan_status = p.status
         FROM action_plan p JOIN project x ON x.district_id = p.district_id AND x.plan_id = p.id
@@ -86,9 +88,14 @@ enum IndicatorImport: ImportKind {
 
     static let checks = [
         """
+        SELECT line, \(ImportSQL.error("school_code", "not_own_school", "'School staff import their own school''s rows only.'",
+                                      "'เจ้าหน้าที่สถานศึกษานำเข้าได้เฉพาะข้อมูลของโรงเรียนตนเอง'"))
+        FROM import_indicator WHERE \(ImportSQL.ownSchool) IS NOT NULL AND school_id IS DISTINCT FROM \(ImportSQL.ownSchool)
+        """,
+        """
         SELECT line, \(ImportSQL.error("school_code", "unknown_school", "'No school of this district has the code ' || school_code || '.'",
                                       "'ไม่พบโรงเรียนรหัส ' || school_code || ' ในเขตพื้นที่'"))
-        FROM import_indicator WHERE school_code IS NOT NULL AND school_id IS NULL
+        FROM import_indicator WHERE school_code IS NOT NULL AND school_id IS NULL AND \(ImportSQL.ownSchool) IS NULL
         """,
         """
         SELECT line, \(ImportSQL.error("project_code", "unknown_project", "'The unit''s plan for this year has no project ' || project_code || '.'",

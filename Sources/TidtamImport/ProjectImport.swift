@@ -60,6 +60,8 @@ enum ProjectImport: ImportKind {
         """
     static let prepares = [
         "UPDATE import_project i SET school_id = s.id FROM school s WHERE s.district_id = $1 AND s.obec_code = i.school_code",
+        // School staff: a row with no school is their own school's.
+        "UPDATE import_project SET school_id = \(ImportSQL.ownSchool) WHERE school_code IS NULL",
     ]
 
     /// Each unit's latest plan revision per year, keyed so that a hash join can match staged
@@ -71,9 +73,14 @@ enum ProjectImport: ImportKind {
 
     static let checks = [
         """
+        SELECT line, \(ImportSQL.error("school_code", "not_own_school", "'School staff import their own school''s rows only.'",
+                                      "'เจ้าหน้าที่สถานศึกษานำเข้าได้เฉพาะข้อมูลของโรงเรียนตนเอง'"))
+        FROM import_project WHERE \(ImportSQL.ownSchool) IS NOT NULL AND school_id IS DISTINCT FROM \(ImportSQL.ownSchool)
+        """,
+        """
         SELECT line, \(ImportSQL.error("school_code", "unknown_school", "'No school of this district has the code ' || school_code || '.'",
                                       "'ไม่พบโรงเรียนรหัส ' || school_code || ' ในเขตพื้นที่'"))
-        FROM import_project WHERE school_code IS NOT NULL AND school_id IS NULL
+        FROM import_project WHERE school_code IS NOT NULL AND school_id IS NULL AND \(ImportSQL.ownSchool) IS NULL
         """,
         """
         SELECT line, \(ImportSQL.error("code", "duplicate_in_file", "'The same unit and year have this project code on line ' || first_line || '.'",

@@ -81,6 +81,20 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(planCount, 0, "nothing half-loaded, not even the plan")
     }
 
+    func testSchoolStaffImportTheirOwnSchoolsRowsOnly() async throws {
+        let staff = TenantScope(districtID: fixture.districtA, schoolID: fixture.schoolsA[0], role: .schoolStaff, userID: 5)
+        let mixed = try await Importer(db).run(.projects, data: csv([
+            Self.projectHeader,
+            ",2569,P01,โครงการ,โครงการของโรงเรียนเอง,ครู,,,1000,",
+            "5200000011,2569,P02,โครงการ,โครงการของโรงเรียนอื่น,ครู,,,1000,",
+        ]), scope: staff)
+        XCTAssertEqual(mixed.errors.map { "\($0.line):\($0.code)" }, ["3:not_own_school"])
+        let own = try await Importer(db).run(.projects, data: csv([Self.projectHeader, ",2569,P01,โครงการ,โครงการของโรงเรียนเอง,ครู,,,1000,"]), scope: staff)
+        XCTAssertEqual(own.inserted["projects"], 1)
+        let plans = try await count("action_plan", district: fixture.districtA, where: "school_id = \(fixture.schoolsA[0])")
+        XCTAssertEqual(plans, 1, "a blank school is the school staff member's own")
+    }
+
     func testAnApprovedPlanTakesNoImportedProjects() async throws {
         let plans = ActionPlanStore(db), projects = ProjectStore(db)
         var plan = try await plans.create(scopeA, ActionPlanInput(schoolID: fixture.schoolsA[0], fiscalYear: FiscalYear(2569), titleTH: "แผน"))

@@ -30,7 +30,8 @@ final class KilledWorkerTests: XCTestCase {
                                                 args: PostgresJSON(#"{"seconds": 30}"#), maxAttempts: 3))!
 
         var pid: pid_t = 0
-        let arguments = [binary, "worker", "--lease", "2"]
+        // No metrics listener: a worker already running on this machine may hold its port.
+        let arguments = [binary, "worker", "--lease", "2", "--metrics-port", "0"]
         let environment = ["DATABASE_URL=\(testDB.appURL)", "LOG_LEVEL=warning", "PATH=/usr/bin:/bin"]
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]

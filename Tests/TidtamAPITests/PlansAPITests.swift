@@ -159,6 +159,14 @@ final class PlansAPITests: APITestCase {
             let original = try await api.send(.get, "/api/v1/action-plans/\(planID)", token: school)
             XCTAssertEqual(original.json["status"] as? String, "approved")
 
+            // Approving the revision retires the approved one before it, which stays readable.
+            var second = try await api.send(.post, "/api/v1/action-plans/\(revision.json["id"]!)/submit", token: school, headers: ifMatch(revision))
+            second = try await api.send(.post, "/api/v1/action-plans/\(revision.json["id"]!)/approve", token: staff, headers: ifMatch(second))
+            XCTAssertEqual(second.json["status"] as? String, "approved", second.text)
+            let retired = try await api.send(.get, "/api/v1/action-plans/\(planID)", token: school)
+            XCTAssertNotNil(retired.json["superseded_at"] as? String, retired.text)
+            XCTAssertNil(second.json["superseded_at"] as? String)
+
             // Lists: the latest revision by default, both with revisions=all.
             let latest = try await api.send(.get, "/api/v1/action-plans?fiscal_year=2569", token: staff)
             XCTAssertEqual(latest.items.map { $0["revision"] as? Int }, [2])
@@ -166,6 +174,14 @@ final class PlansAPITests: APITestCase {
             XCTAssertEqual(all.items.count, 2)
             let schoolProjects = try await api.send(.get, "/api/v1/projects?school_id=\(schoolID)&fiscal_year=2569", token: staff)
             XCTAssertEqual(schoolProjects.items.count, 1, schoolProjects.text)
+            // A page at a time: the cursor continues where the page ended, and the last page says so.
+            _ = try await api.send(.post, "/api/v1/action-plans/\(revision.json["id"]!)/revisions", token: school, headers: ifMatch(second))
+            let third = try await api.send(.get, "/api/v1/action-plans?fiscal_year=2569&revisions=all&limit=2", token: staff)
+            XCTAssertEqual(third.items.map { $0["revision"] as? Int }, [3, 2])
+            let cursor = try XCTUnwrap(third.json["next_cursor"] as? String)
+            let rest = try await api.send(.get, "/api/v1/action-plans?fiscal_year=2569&revisions=all&limit=2&cursor=\(cursor)", token: staff)
+            XCTAssertEqual(rest.items.map { $0["revision"] as? Int }, [1])
+            XCTAssertTrue(rest.json["next_cursor"] is NSNull, rest.text)
             XCTAssertEqual((schoolProjects.items[0]["budget_by_source"] as? [String: Any])?["obec"] as? Double, 40000)
 
             // Every change is in the audit log, with the actor.

@@ -42,9 +42,9 @@ enum ProjectImport: ImportKind {
         let objectives = r.text("objectives_th", max: 4000)
         let outputs = r.text("expected_outputs_th", max: 4000)
         let outcomes = r.text("expected_outcomes_th", max: 4000)
-        let budgets = budgetColumns.map { r.decimal($0.key, min: 0, scale: 2) }
+        let budgets = budgetColumns.map { r.amount($0.key, scale: 2) }
         return [school, year.map(String.init), code, kind ?? "project", name, responsible, start?.iso, end?.iso,
-                objectives, outputs, outcomes] + budgets.map { $0.map { "\($0)" } }
+                objectives, outputs, outcomes] + budgets
     }
 
     static let createStaging = """

@@ -17,6 +17,8 @@ struct RequestLogMiddleware: RouterMiddleware {
         let started = ContinuousClock.now
         var response = try await next(request, context)
         response.headers[Self.header] = context.requestID
+        // The line's fields cost more than the rest of a cached read; build them only when written.
+        guard context.logger.logLevel <= .info else { return response }
         let elapsed = ContinuousClock.now - started
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         var metadata: Logger.Metadata = [

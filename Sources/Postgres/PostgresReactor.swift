@@ -45,6 +45,8 @@ final class PostgresReactor: @unchecked Sendable {
     }
 
     /// Registers a connection whose pipeline was sent (and flushed, or not yet: `wantWrite`).
+    /// A socket seen before is re-armed (MOD); a new one, or a reused descriptor number whose old
+    /// registration went with its closed socket, is added.
     func watch(_ read: PendingRead, wantWrite: Bool) {
         let fd = PQsocket(read.connection.handle)
         pending.withLockedValue { $0[fd] = read }
@@ -65,8 +67,9 @@ final class PostgresReactor: @unchecked Sendable {
                 if fd == wakeFD { return failAll() }
                 guard let read = pending.withLockedValue({ $0[fd] }) else { continue }
                 if let finished = advance(read) {
+                    // The socket stays registered, disarmed by EPOLLONESHOT: the connection's next
+                    // read re-arms it with one EPOLL_CTL_MOD (a DEL now and an ADD then cost two).
                     pending.withLockedValue { _ = $0.removeValue(forKey: fd) }
-                    epoll_ctl(epoll, EPOLL_CTL_DEL, fd, nil)
                     finish(read, finished)
                 } else {
                     let wantWrite = PQflush(read.connection.handle) == 1

@@ -113,6 +113,31 @@ public struct Importer: Sendable {
 
 /// SQL pieces the checks share.
 enum ImportSQL {
+    /// Resolving each staged row's school code, for imports whose rows name a school (blank: the
+    /// district office; for school staff, their own school).
+    static func resolveSchools(_ table: String) -> [String] {
+        [
+            "UPDATE \(table) i SET school_id = s.id FROM school s WHERE s.district_id = $1 AND s.obec_code = i.school_code",
+            "UPDATE \(table) SET school_id = \(ownSchool) WHERE school_code IS NULL",
+        ]
+    }
+
+    /// Rows naming a school the caller may not import for, or that the district does not have.
+    static func schoolChecks(_ table: String) -> [String] {
+        [
+            """
+            SELECT line, \(error("school_code", "not_own_school", "'School staff import their own school''s rows only.'",
+                                 "'เจ้าหน้าที่สถานศึกษานำเข้าได้เฉพาะข้อมูลของโรงเรียนตนเอง'"))
+            FROM \(table) WHERE \(ownSchool) IS NOT NULL AND school_id IS DISTINCT FROM \(ownSchool)
+            """,
+            """
+            SELECT line, \(error("school_code", "unknown_school", "'No school of this district has the code ' || school_code || '.'",
+                                 "'ไม่พบโรงเรียนรหัส ' || school_code || ' ในเขตพื้นที่'"))
+            FROM \(table) WHERE school_code IS NOT NULL AND school_id IS NULL AND \(ownSchool) IS NULL
+            """,
+        ]
+    }
+
     /// The caller's own school when the caller is school staff (NULL for district roles).
     static let ownSchool = "nullif(current_setting('tidtam.school_id', true), '')::bigint"
 

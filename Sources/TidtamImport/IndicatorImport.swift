@@ -73,10 +73,7 @@ enum IndicatorImport: ImportKind {
         COPY import_indicator (line, school_code, fiscal_year, project_code, code, name_th, unit_th, kind, direction, baseline, levels,
             weight, is_csf, target) FROM STDIN
         """
-    static let prepares = [
-        "UPDATE import_indicator i SET school_id = s.id FROM school s WHERE s.district_id = $1 AND s.obec_code = i.school_code",
-        // School staff: a row with no school is their own school's.
-        "UPDATE import_indicator SET school_id = \(ImportSQL.ownSchool) WHERE school_code IS NULL",
+    static let prepares = ImportSQL.resolveSchools("import_indicator") + [
         """
         UPDATE import_indicator i SET project_id = x.id, plan_status = p.status
         FROM action_plan p JOIN project x ON x.district_id = p.district_id AND x.plan_id = p.id
@@ -86,17 +83,7 @@ enum IndicatorImport: ImportKind {
         """,
     ]
 
-    static let checks = [
-        """
-        SELECT line, \(ImportSQL.error("school_code", "not_own_school", "'School staff import their own school''s rows only.'",
-                                      "'เจ้าหน้าที่สถานศึกษานำเข้าได้เฉพาะข้อมูลของโรงเรียนตนเอง'"))
-        FROM import_indicator WHERE \(ImportSQL.ownSchool) IS NOT NULL AND school_id IS DISTINCT FROM \(ImportSQL.ownSchool)
-        """,
-        """
-        SELECT line, \(ImportSQL.error("school_code", "unknown_school", "'No school of this district has the code ' || school_code || '.'",
-                                      "'ไม่พบโรงเรียนรหัส ' || school_code || ' ในเขตพื้นที่'"))
-        FROM import_indicator WHERE school_code IS NOT NULL AND school_id IS NULL AND \(ImportSQL.ownSchool) IS NULL
-        """,
+    static let checks = ImportSQL.schoolChecks("import_indicator") + [
         """
         SELECT line, \(ImportSQL.error("project_code", "unknown_project", "'The unit''s plan for this year has no project ' || project_code || '.'",
                                       "'ไม่พบโครงการรหัส ' || project_code || ' ในแผนของปีนี้'"))

@@ -58,11 +58,7 @@ enum ProjectImport: ImportKind {
             expected_outputs_th, expected_outcomes_th, budget_obec, budget_school_revenue, budget_local_government, budget_donation,
             budget_other) FROM STDIN
         """
-    static let prepares = [
-        "UPDATE import_project i SET school_id = s.id FROM school s WHERE s.district_id = $1 AND s.obec_code = i.school_code",
-        // School staff: a row with no school is their own school's.
-        "UPDATE import_project SET school_id = \(ImportSQL.ownSchool) WHERE school_code IS NULL",
-    ]
+    static let prepares = ImportSQL.resolveSchools("import_project")
 
     /// Each unit's latest plan revision per year, keyed so that a hash join can match staged
     /// rows to it (a NULL school is the district office, unit 0).
@@ -71,17 +67,7 @@ enum ProjectImport: ImportKind {
          FROM action_plan WHERE district_id = $1 ORDER BY coalesce(school_id, 0), fiscal_year, revision DESC)
         """
 
-    static let checks = [
-        """
-        SELECT line, \(ImportSQL.error("school_code", "not_own_school", "'School staff import their own school''s rows only.'",
-                                      "'เจ้าหน้าที่สถานศึกษานำเข้าได้เฉพาะข้อมูลของโรงเรียนตนเอง'"))
-        FROM import_project WHERE \(ImportSQL.ownSchool) IS NOT NULL AND school_id IS DISTINCT FROM \(ImportSQL.ownSchool)
-        """,
-        """
-        SELECT line, \(ImportSQL.error("school_code", "unknown_school", "'No school of this district has the code ' || school_code || '.'",
-                                      "'ไม่พบโรงเรียนรหัส ' || school_code || ' ในเขตพื้นที่'"))
-        FROM import_project WHERE school_code IS NOT NULL AND school_id IS NULL AND \(ImportSQL.ownSchool) IS NULL
-        """,
+    static let checks = ImportSQL.schoolChecks("import_project") + [
         """
         SELECT line, \(ImportSQL.error("code", "duplicate_in_file", "'The same unit and year have this project code on line ' || first_line || '.'",
                                       "'รหัสโครงการซ้ำกับบรรทัดที่ ' || first_line"))

@@ -9,9 +9,9 @@ import TidtamDomain
 ///
 /// It runs as the schema owner, one transaction per district (so an interrupted run resumes
 /// where it stopped: districts already there are skipped), on several connections at once.
-/// Row-level security still applies: each transaction acts as its district. Generated plan
-/// rows write no audit rows (`tidtam.audit = off`, honoured for the owner only); the district
-/// and school rows are audited as usual.
+/// Row-level security still applies: each transaction acts as its district. Generated schools
+/// and plan rows write no audit rows (`tidtam.audit = off`, honoured for the owner only); each
+/// district's own row is audited as usual.
 public struct NationalDemo: Sendable {
     public static let districtCount = 245
     public static let primaryDistricts = 183

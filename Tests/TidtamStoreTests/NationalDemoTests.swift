@@ -1,0 +1,41 @@
+import Foundation
+import Postgres
+import TestSupport
+import TidtamDomain
+import TidtamStore
+import XCTest
+
+/// The national generator on its first two districts: the shape of the data, and that the rows
+/// it writes as the schema owner still obey the tenancy rules.
+final class NationalDemoTests: XCTestCase {
+    func testTwoDistrictsOfTheCountryHaveTheirSchoolsPlansAndActuals() async throws {
+        let testDB = try TestDatabase.create()
+        defer { testDB.drop() }
+        let owner = ConnectionPool(.init(conninfo: testDB.ownerURL, maxConnections: 3))
+        let generator = try NationalDemo(ownerPool: owner, sqlDirectory: TestDatabase.repositoryRoot.appendingPathComponent("sql"))
+        let result = try await generator.generate(fiscalYear: 2569, districts: 2) { _ in }
+        await owner.shutdown()
+        XCTAssertEqual(result.districtsDone, 2)
+
+        let db = testDB.database()
+        let first = try await DistrictStore(db).find(code: "NAT-001")!
+        let scope = TenantScope.system(district: first)
+        func count(_ sql: String) async throws -> Int { try await db.read(scope, sql, []).first!.decode("n") }
+        let schools = try await count("SELECT count(*) AS n FROM school")
+        XCTAssertEqual(schools, 119, "29,000 schools spread over 245 districts: the first ones get 119")
+        let approved = try await count("SELECT count(*) AS n FROM action_plan WHERE status = 'approved' AND fiscal_year = 2569")
+        XCTAssertEqual(approved, schools)
+        let projects = try await count("SELECT count(*) AS n FROM project")
+        XCTAssertEqual(projects, schools * 40)
+        let indicators = try await count("SELECT count(*) AS n FROM indicator")
+        XCTAssertEqual(indicators, projects * 3)
+        let actuals = try await count("SELECT count(*) AS n FROM indicator_actual")
+        XCTAssertEqual(actuals, indicators * 12, "monthly actuals")
+        // Row-level security saw to it that every row belongs to its district.
+        let everywhere = try await db.read(.national(userID: nil), "SELECT count(DISTINCT district_id) AS n FROM project", []).first!.decode("n", as: Int.self)
+        XCTAssertEqual(everywhere, 2)
+        let names = try await db.read(scope, "SELECT name_th FROM district WHERE id = $1", [first]).first!.decode("name_th", as: String.self)
+        XCTAssertTrue(names.hasPrefix("สำนักงานเขตพื้นที่การศึกษาประถมศึกษา"), names)
+        await db.pool.shutdown()
+    }
+}

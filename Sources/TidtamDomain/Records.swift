@@ -50,6 +50,26 @@ public struct School: Sendable, Codable, Equatable {
     }
 }
 
+extension School {
+    /// Empty optional fields are sent as `null`, not left out: the same shape as the documents
+    /// PostgreSQL renders for `GET /schools/{id}`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(districtID, forKey: .districtID)
+        try c.encode(obecCode, forKey: .obecCode)
+        try c.encode(nameTH, forKey: .nameTH)
+        try c.encode(nameEN, forKey: .nameEN)
+        try c.encode(provinceTH, forKey: .provinceTH)
+        try c.encode(addressTH, forKey: .addressTH)
+        try c.encode(size, forKey: .size)
+        try c.encode(studentCount, forKey: .studentCount)
+        try c.encode(version, forKey: .version)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+    }
+}
+
 /// A user account of a district together with its membership (role, and school for school staff).
 public struct User: Sendable, Codable, Equatable {
     public var id: Int64

@@ -84,15 +84,9 @@ public struct ActionPlanStore: Sendable {
         }
     }
 
-    static let delete = "DELETE FROM action_plan WHERE district_id = $1 AND id = $2"
-
     /// Only an editable plan can be deleted (with its projects); an approved one is a record.
     public func delete(_ scope: TenantScope, id: Int64, expectedVersion: Int) async throws {
-        let district = try scope.requireDistrict()
-        try await db.transaction(scope) { tx in
-            try LifecycleTable.actionPlan.lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
-            try tx.query(Self.delete, [district, id])
-        }
+        try await LifecycleTable.actionPlan.delete(db, scope, id: id, expectedVersion: expectedVersion)
     }
 
     static let projectCount = "SELECT count(*) AS n FROM project WHERE district_id = $1 AND plan_id = $2"

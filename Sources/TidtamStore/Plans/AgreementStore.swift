@@ -56,29 +56,22 @@ public struct AgreementStore: Sendable {
         UPDATE performance_agreement SET title_th = $3, signed_by_th = $4, signer_role_th = $5, signed_on = $6::date
         WHERE district_id = $1 AND id = $2
         """
-    static let unit = "SELECT school_id FROM performance_agreement WHERE district_id = $1 AND id = $2"
 
     /// Replaces the agreement's content while it is a draft or returned; the unit and year stay.
     public func replace(_ scope: TenantScope, id: Int64, expectedVersion: Int, _ input: AgreementInput) async throws -> JSONDocument {
         let district = try scope.requireDistrict()
         try Self.validate(input)
         return try await db.transaction(scope) { tx in
-            try LifecycleTable.agreement.lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
+            let locked = try LifecycleTable.agreement.lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
             try tx.query(Self.update, [district, id, input.titleTH, input.signedByTH, input.signerRoleTH, input.signedOn.sql])
-            let school: Int64? = try tx.query(Self.unit, [district, id]).first!.decode("school_id")
+            let school: Int64? = try locked.decode("school_id")
             try Self.writeItems(tx, district: district, agreement: id, school: school, input.items)
             return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
-    static let delete = "DELETE FROM performance_agreement WHERE district_id = $1 AND id = $2"
-
     public func delete(_ scope: TenantScope, id: Int64, expectedVersion: Int) async throws {
-        let district = try scope.requireDistrict()
-        try await db.transaction(scope) { tx in
-            try LifecycleTable.agreement.lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
-            try tx.query(Self.delete, [district, id])
-        }
+        try await LifecycleTable.agreement.delete(db, scope, id: id, expectedVersion: expectedVersion)
     }
 
     static let weights = "SELECT weight FROM agreement_item WHERE district_id = $1 AND agreement_id = $2 ORDER BY position"

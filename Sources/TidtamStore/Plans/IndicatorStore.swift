@@ -133,7 +133,7 @@ public struct IndicatorStore: Sendable {
         """
     /// No row lock: school staff may read the district's indicator but not lock it (FOR SHARE
     /// needs write access under row-level security); the adoption's foreign key keeps it alive.
-    static let districtIndicator = "SELECT school_id FROM indicator WHERE district_id = $1 AND id = $2"
+    static let districtIndicator = "SELECT school_id, period FROM indicator WHERE district_id = $1 AND id = $2"
 
     /// A school adopts a district-wide indicator with its own targets (again: its targets are replaced).
     public func adopt(_ scope: TenantScope, indicatorID: Int64, schoolID: Int64?, targets: [TargetInput]) async throws -> JSONDocument {
@@ -147,7 +147,7 @@ public struct IndicatorStore: Sendable {
             guard try row.decode("school_id", as: Int64?.self) == nil else {
                 throw DomainError.conflict("Only the district's own indicators can be adopted by schools (ตัวชี้วัดนี้เป็นของสถานศึกษา).")
             }
-            let period = try Self.period(tx, district: district, id: indicatorID)
+            let period = try ReportingPeriod(rawValue: row.decode("period", as: String.self)) ?? .year
             let errors = IndicatorInput.validate(targets: targets, period: period)
             if !errors.isEmpty { throw DomainError.invalid(errors) }
             try tx.query(Self.adopt, [district, indicatorID, school])
@@ -201,11 +201,6 @@ public struct IndicatorStore: Sendable {
 
     static func lockIndicator(_ tx: Connection, district: Int64, id: Int64, expectedVersion: Int) throws -> Row {
         try tx.lockVersioned(lock, district: district, id: id, expectedVersion: expectedVersion, entity: "indicator")
-    }
-
-    static let periodOf = "SELECT period FROM indicator WHERE district_id = $1 AND id = $2"
-    static func period(_ tx: Connection, district: Int64, id: Int64) throws -> ReportingPeriod {
-        try ReportingPeriod(rawValue: tx.query(periodOf, [district, id]).first!.decode("period", as: String.self)) ?? .year
     }
 
     static func columns(_ input: IndicatorInput) -> [any PostgresEncodable] {

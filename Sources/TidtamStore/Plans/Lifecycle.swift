@@ -86,10 +86,22 @@ enum LifecycleTable: String {
 
     /// Locks the row for a change of its own content: it must still be at `expectedVersion`
     /// and editable (draft or returned).
-    func lockEditable(_ tx: Connection, district: Int64, id: Int64, expectedVersion: Int) throws {
+    /// Returns the locked row (`status`, `version`, `school_id`, `fiscal_year`).
+    @discardableResult
+    func lockEditable(_ tx: Connection, district: Int64, id: Int64, expectedVersion: Int) throws -> Row {
         let row = try tx.lockVersioned(lock, district: district, id: id, expectedVersion: expectedVersion, entity: entity)
         let status = try PlanStatus(rawValue: row.decode("status", as: String.self)) ?? .approved
         guard status.isEditable else { throw DomainError.conflict(Self.frozen(status, entity)) }
+        return row
+    }
+
+    /// Deletes a draft or returned row (its children go with it); an approved one is a record.
+    func delete(_ db: Database, _ scope: TenantScope, id: Int64, expectedVersion: Int) async throws {
+        let district = try scope.requireDistrict()
+        try await db.transaction(scope) { tx in
+            try lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
+            try tx.query("DELETE FROM \(rawValue) WHERE district_id = $1 AND id = $2", [district, id])
+        }
     }
 
     static func frozen(_ status: PlanStatus, _ entity: String) -> String {

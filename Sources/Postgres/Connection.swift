@@ -7,6 +7,7 @@ import Foundation
 public final class Connection: @unchecked Sendable {
     let handle: OpaquePointer
     private var preparedNames: [String: String] = [:]
+    private var preparedCount = 0
 
     private init(handle: OpaquePointer) { self.handle = handle }
 
@@ -56,11 +57,27 @@ public final class Connection: @unchecked Sendable {
 
     private func preparedName(for sql: String, parameterCount: Int) throws -> String {
         if let name = preparedNames[sql] { return name }
-        let name = "tidtam_\(preparedNames.count + 1)"
-        _ = try check(PQprepare(handle, name, sql, Int32(parameterCount), nil))
-        preparedNames[sql] = name
+        let (name, _) = declarePrepared(sql)
+        do {
+            _ = try check(PQprepare(handle, name, sql, Int32(parameterCount), nil))
+        } catch {
+            forgetPrepared(sql)
+            throw error
+        }
         return name
     }
+
+    /// The statement's name on this connection, and whether it is new (the caller prepares it,
+    /// for example inside a pipeline, and forgets it again if that fails).
+    func declarePrepared(_ sql: String) -> (name: String, isNew: Bool) {
+        if let name = preparedNames[sql] { return (name, false) }
+        preparedCount += 1
+        let name = "tidtam_\(preparedCount)"
+        preparedNames[sql] = name
+        return (name, true)
+    }
+
+    func forgetPrepared(_ sql: String) { preparedNames[sql] = nil }
 
     func check(_ result: OpaquePointer?) throws -> QueryResult {
         guard let result else { throw PostgresError.fromResult(nil, connection: handle) }

@@ -14,13 +14,17 @@ public final class ConnectionPool: Sendable {
         /// How long a caller may wait for a free connection before it gets `.poolTimeout`.
         public var checkoutTimeout: Duration
         public var applicationName: String
+        /// Connections kept in pipeline mode for single-statement reads, beside `maxConnections`
+        /// (0: every read takes a pooled connection).
+        public var pipelinedConnections: Int
 
         public init(conninfo: String, maxConnections: Int = 8, checkoutTimeout: Duration = .seconds(5),
-                    applicationName: String = "tidtam") {
+                    applicationName: String = "tidtam", pipelinedConnections: Int = 1) {
             self.conninfo = conninfo
             self.maxConnections = max(1, maxConnections)
             self.checkoutTimeout = checkoutTimeout
             self.applicationName = applicationName
+            self.pipelinedConnections = max(0, pipelinedConnections)
         }
     }
 
@@ -30,7 +34,7 @@ public final class ConnectionPool: Sendable {
     }
 
     private struct Waiter {
-        let id: Int
+        let deadline: ContinuousClock.Instant
         let continuation: CheckedContinuation<Grant, any Error>
     }
 
@@ -38,14 +42,16 @@ public final class ConnectionPool: Sendable {
         var idle: [Connection] = []
         var open = 0
         var inUse = 0
+        /// First come, first served; with one timeout for all, the oldest deadline is first.
         var waiters: [Waiter] = []
-        var nextWaiterID = 0
+        var reaperRunning = false
     }
 
     public let configuration: Configuration
     private let state = NIOLockedValueBox(State())
     private let threads: NIOThreadPool
     private let reactor = PostgresReactor()
+    private let pipelined: PipelinedChannels?
     private let logger: Logger
     private let inUseGauge = Gauge(label: "tidtam_db_pool_connections_in_use")
     private let openGauge = Gauge(label: "tidtam_db_pool_connections_open")
@@ -55,8 +61,14 @@ public final class ConnectionPool: Sendable {
     public init(_ configuration: Configuration, logger: Logger = Logger(label: "tidtam.db")) {
         self.configuration = configuration
         self.logger = logger
-        self.threads = NIOThreadPool(numberOfThreads: configuration.maxConnections)
+        let threads = NIOThreadPool(numberOfThreads: configuration.maxConnections)
+        self.threads = threads
         threads.start()
+        let info = configuration.conninfo, name = configuration.applicationName
+        self.pipelined = configuration.pipelinedConnections == 0 ? nil
+            : PipelinedChannels(count: configuration.pipelinedConnections, maxInFlight: 128, reactor: reactor) {
+                try await threads.runIfActive { try Connection.connect(info, applicationName: name) }
+            }
     }
 
     /// Closes idle connections and stops the threads. Call once, after the last use.
@@ -94,36 +106,50 @@ public final class ConnectionPool: Sendable {
     }
 
     /// One statement in its own pipelined transaction (one round trip), with tenant settings.
-    /// Once the statement is prepared on the connection, the pipeline is sent without blocking
-    /// and the reactor thread collects the answer, so no pool thread waits on the network.
+    /// It goes on a shared pipelined connection when one is open and has room; otherwise on a
+    /// pooled connection, sent without blocking once the statement is prepared there. Either
+    /// way the reactor thread collects the answer, so no pool thread waits on the network.
     public func read(settings: [TransactionSetting], _ sql: String,
                      _ parameters: [any PostgresEncodable] = []) async throws -> QueryResult {
         try await retryingStale {
-            let connection = try await self.checkout()
-            do {
-                let result: QueryResult
-                if connection.isPrepared(sql) {
-                    result = try await withCheckedThrowingContinuation { continuation in
-                        do {
-                            let wantWrite = try connection.sendPipelinedTransaction(settings: settings, sql, parameters)
-                            let read = PostgresReactor.PendingRead(connection: connection, statementIndex: settings.count + 1,
-                                                                   continuation: continuation)
-                            self.reactor.watch(read, wantWrite: wantWrite)
-                        } catch {
-                            continuation.resume(throwing: error)
-                        }
-                    }
-                } else {
-                    result = try await self.threads.runIfActive {
-                        try connection.pipelinedTransaction(settings: settings, sql, parameters)
+            if let channel = self.pipelined?.pick() {
+                do {
+                    return try await self.reactor.send(on: channel, settings: settings, sql, parameters)
+                } catch let error as PostgresError where error.sqlState == "25P02" {
+                    // Sent between another transaction's failure and its ROLLBACK, so it never
+                    // ran; once more on a connection of its own.
+                }
+            }
+            return try await self.readOnPooledConnection(settings: settings, sql, parameters)
+        }
+    }
+
+    private func readOnPooledConnection(settings: [TransactionSetting], _ sql: String,
+                                        _ parameters: [any PostgresEncodable]) async throws -> QueryResult {
+        let connection = try await self.checkout()
+        do {
+            let result: QueryResult
+            if connection.isPrepared(sql) {
+                result = try await withCheckedThrowingContinuation { continuation in
+                    do {
+                        let wantWrite = try connection.sendPipelinedTransaction(settings: settings, sql, parameters)
+                        let read = PostgresReactor.PendingRead(connection: connection, statementIndex: settings.count + 1,
+                                                               continuation: continuation)
+                        self.reactor.watch(read, wantWrite: wantWrite)
+                    } catch {
+                        continuation.resume(throwing: error)
                     }
                 }
-                self.checkin(connection)
-                return result
-            } catch {
-                self.checkin(connection)
-                throw error
+            } else {
+                result = try await self.threads.runIfActive {
+                    try connection.pipelinedTransaction(settings: settings, sql, parameters)
+                }
             }
+            self.checkin(connection)
+            return result
+        } catch {
+            self.checkin(connection)
+            throw error
         }
     }
 
@@ -192,42 +218,57 @@ public final class ConnectionPool: Sendable {
     }
 
     private func waitForGrant() async throws -> Grant {
-        let id = state.withLockedValue { state -> Int in
-            state.nextWaiterID += 1
-            return state.nextWaiterID
-        }
-        let timeout = configuration.checkoutTimeout
-        let timer = Task { [weak self] in
-            try await Task.sleep(for: timeout)
-            self?.expire(waiter: id)
-        }
-        defer { timer.cancel() }
+        let deadline = ContinuousClock.now + configuration.checkoutTimeout
         return try await withCheckedThrowingContinuation { continuation in
-            state.withLockedValue { state in
+            let startReaper = state.withLockedValue { state -> Bool in
                 // A connection may have come back between the first look and now.
                 if let connection = state.idle.popLast() {
                     state.inUse += 1
                     continuation.resume(returning: .connection(connection))
-                } else if state.open < configuration.maxConnections {
+                    return false
+                }
+                if state.open < configuration.maxConnections {
                     state.open += 1
                     state.inUse += 1
                     continuation.resume(returning: .openNew)
-                } else {
-                    state.waiters.append(Waiter(id: id, continuation: continuation))
+                    return false
                 }
+                state.waiters.append(Waiter(deadline: deadline, continuation: continuation))
+                defer { state.reaperRunning = true }
+                return !state.reaperRunning
+            }
+            if startReaper { startReaping() }
+        }
+    }
+
+    /// One task per pool, alive only while callers wait, fails the waiters whose time is up. (A
+    /// timer task per waiting checkout cost a task, a dispatch timer and a cancellation for
+    /// nearly every request under load.)
+    private func startReaping() {
+        let tick = min(Duration.milliseconds(50), configuration.checkoutTimeout / 4)
+        Task.detached { [weak self] in
+            while true {
+                try? await Task.sleep(for: tick)
+                guard let self, self.expireOverdueWaiters() else { return }
             }
         }
     }
 
-    private func expire(waiter id: Int) {
-        let waiter: Waiter? = state.withLockedValue { state in
-            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-            return state.waiters.remove(at: index)
+    /// Fails the waiters past their deadline; false (and the reaper stops) when none is left.
+    private func expireOverdueWaiters() -> Bool {
+        let now = ContinuousClock.now
+        let (overdue, anyLeft) = state.withLockedValue { state -> ([Waiter], Bool) in
+            let count = state.waiters.prefix(while: { $0.deadline <= now }).count
+            let overdue = Array(state.waiters.prefix(count))
+            state.waiters.removeFirst(count)
+            if state.waiters.isEmpty { state.reaperRunning = false }
+            return (overdue, state.reaperRunning)
         }
-        if let waiter {
+        for waiter in overdue {
             timeoutCounter.increment()
             waiter.continuation.resume(throwing: PostgresError(.poolTimeout, "no database connection became free in time"))
         }
+        return anyLeft
     }
 
     private func checkin(_ connection: Connection) {
@@ -265,6 +306,9 @@ public final class ConnectionPool: Sendable {
         inUseGauge.record(inUse)
         openGauge.record(open)
     }
+
+    /// Pipelined connections open now (for tests).
+    public var pipelinedOpen: Int { pipelined?.openCount ?? 0 }
 
     /// Connections open and in use now (for tests and `/metrics`).
     public var usage: (open: Int, inUse: Int, idle: Int) {

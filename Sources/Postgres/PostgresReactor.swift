@@ -9,6 +9,8 @@ final class PostgresReactor: @unchecked Sendable {
     private let epoll: Int32
     private let wakeFD: Int32
     private let pending = NIOLockedValueBox([Int32: PendingRead]())
+    /// Pipelined channels stay registered (level-triggered) for their connection's life.
+    private let channels = NIOLockedValueBox([Int32: PipelinedChannel]())
     private var thread: Thread?
 
     /// A pipeline in flight on a non-blocking connection: how many query results it still owes.
@@ -57,6 +59,65 @@ final class PostgresReactor: @unchecked Sendable {
         }
     }
 
+    /// Starts watching a pipelined channel's socket for answers.
+    func attach(_ channel: PipelinedChannel) {
+        channels.withLockedValue { channels in
+            channels[channel.socket] = channel
+            var event = epoll_event(events: EPOLLIN.rawValue, data: epoll_data_t(fd: channel.socket))
+            epoll_ctl(epoll, EPOLL_CTL_ADD, channel.socket, &event)
+        }
+    }
+
+    /// Sends one transaction on a pipelined channel and waits for its answer.
+    func send(on channel: PipelinedChannel, settings: [TransactionSetting], _ sql: String,
+              _ parameters: [any PostgresEncodable]) async throws -> QueryResult {
+        try await withCheckedThrowingContinuation { continuation in
+            do {
+                if try channel.send(settings: settings, sql, parameters, continuation: continuation) {
+                    setInterest(channel, write: true)
+                }
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    /// Level-triggered interest in the channel's socket: always readable, writable while libpq
+    /// holds output the socket did not take. Under the lock, so a closed channel's descriptor
+    /// (whose number may be reused) is never touched.
+    private func setInterest(_ channel: PipelinedChannel, write: Bool) {
+        channels.withLockedValue { channels in
+            guard channels[channel.socket] === channel else { return }
+            var event = epoll_event(events: EPOLLIN.rawValue | (write ? EPOLLOUT.rawValue : 0), data: epoll_data_t(fd: channel.socket))
+            epoll_ctl(epoll, EPOLL_CTL_MOD, channel.socket, &event)
+        }
+    }
+
+    private func serve(_ channel: PipelinedChannel, events: UInt32) {
+        let (finished, wantWrite, dead) = channel.socketReady()
+        if dead {
+            detach(channel)
+        } else if wantWrite {
+            setInterest(channel, write: true)
+        } else if events & EPOLLOUT.rawValue != 0 {
+            setInterest(channel, write: false)
+        }
+        resume(finished)
+    }
+
+    private func detach(_ channel: PipelinedChannel) {
+        channels.withLockedValue { channels in
+            guard channels[channel.socket] === channel else { return }
+            channels[channel.socket] = nil
+            epoll_ctl(epoll, EPOLL_CTL_DEL, channel.socket, nil)
+        }
+        channel.releaseRetired()
+    }
+
+    private func resume(_ finished: [PipelinedChannel.Finished]) {
+        for (transaction, outcome) in finished { transaction.continuation?.resume(with: outcome) }
+    }
+
     private func run() {
         var events = [epoll_event](repeating: epoll_event(), count: 64)
         while true {
@@ -65,6 +126,10 @@ final class PostgresReactor: @unchecked Sendable {
             for i in 0..<Int(count) {
                 let fd = events[i].data.fd
                 if fd == wakeFD { return failAll() }
+                if let channel = channels.withLockedValue({ $0[fd] }) {
+                    serve(channel, events: events[i].events)
+                    continue
+                }
                 guard let read = pending.withLockedValue({ $0[fd] }) else { continue }
                 if let finished = advance(read) {
                     // The socket stays registered, disarmed by EPOLLONESHOT: the connection's next
@@ -124,6 +189,12 @@ final class PostgresReactor: @unchecked Sendable {
 
     private func failAll() {
         let all = pending.withLockedValue { pending in defer { pending.removeAll() }; return Array(pending.values) }
-        for read in all { finish(read, .failure(PostgresError(.connection, "the database client is shutting down"))) }
+        let shuttingDown = PostgresError(.connection, "the database client is shutting down")
+        for read in all { finish(read, .failure(shuttingDown)) }
+        for channel in channels.withLockedValue({ Array($0.values) }) {
+            let finished = channel.close(shuttingDown)
+            detach(channel)
+            resume(finished)
+        }
     }
 }

@@ -29,7 +29,7 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     let router = Router(context: TidtamRequestContext.self)
     router.add(middleware: EventLoopExecutorMiddleware())
     router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
     let table = RouteTable()
     router.add(middleware: MethodNotAllowedMiddleware(routes: table))

@@ -13,7 +13,10 @@ struct AuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw APIError.unauthenticated }
-        let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        var bearer = header.utf8.dropFirst(7)
+        while bearer.first == UInt8(ascii: " ") { bearer = bearer.dropFirst() }
+        while bearer.last == UInt8(ascii: " ") { bearer = bearer.dropLast() }
+        let token = String(Substring(bearer))
         var context = context
         if let known = cache.get(token) {
             context.principal = known

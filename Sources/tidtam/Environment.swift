@@ -18,11 +18,14 @@ struct Settings {
     /// The owner's connection for migrations; defaults to DATABASE_URL.
     var migrationURL: String { get throws { try environment["MIGRATION_DATABASE_URL"] ?? databaseURL } }
     var poolSize: Int { environment["TIDTAM_POOL_SIZE"].flatMap(Int.init) ?? 8 }
+    /// Connections that carry many reads at once in pipeline mode, beside the pool.
+    var pipelinedConnections: Int { environment["TIDTAM_PIPELINED_CONNECTIONS"].flatMap(Int.init) ?? 1 }
     var logLevel: Logger.Level { environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info }
     var openAPIPath: String { environment["TIDTAM_OPENAPI"] ?? "docs/openapi.yaml" }
 
     func database(applicationName: String = "tidtam") throws -> Database {
-        Database(pool: ConnectionPool(.init(conninfo: try databaseURL, maxConnections: poolSize, applicationName: applicationName)))
+        Database(pool: ConnectionPool(.init(conninfo: try databaseURL, maxConnections: poolSize, applicationName: applicationName,
+                                                    pipelinedConnections: pipelinedConnections)))
     }
 }
 

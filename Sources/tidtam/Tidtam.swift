@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -15,6 +16,9 @@ enum Entry {
     static func main() async {
         // Swift concurrency's jobs run on NIO's event loops, so a request does not hop between
         // NIO's threads and a second thread pool on its way through (measured: docs/benchmarks.md).
+        if let loops = ProcessInfo.processInfo.environment["TIDTAM_EVENT_LOOPS"].flatMap(Int.init), loops > 0 {
+            NIOSingletons.groupLoopCountSuggestion = loops
+        }
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         await Tidtam.main()
     }

@@ -21,6 +21,7 @@ final class PipelinedChannel: @unchecked Sendable {
         let continuation: CheckedContinuation<QueryResult, any Error>?
         /// A statement prepared inside this segment, forgotten again if the segment fails.
         let preparedSQL: String?
+        let sentAt = ContinuousClock.now
         var seen = 0
         var answer: QueryResult?
         var failure: PostgresError?
@@ -36,6 +37,9 @@ final class PipelinedChannel: @unchecked Sendable {
 
     let socket: Int32
     let maxInFlight: Int
+    /// A transaction at the head for longer than this holds up every one behind it; new reads
+    /// then go to the pool until it is answered, so one slow statement cannot stall the rest.
+    let stallLimit: Duration
     // Everything below is guarded by `lock`: libpq's connection is not thread-safe, and callers
     // send on their own threads while the reactor reads.
     private let lock = NIOLock()
@@ -44,7 +48,7 @@ final class PipelinedChannel: @unchecked Sendable {
     private var recovering = false
 
     /// Takes an open, idle connection and switches it to non-blocking pipeline mode for good.
-    init(_ connection: Connection, maxInFlight: Int) throws {
+    init(_ connection: Connection, maxInFlight: Int, stallLimit: Duration = .milliseconds(50)) throws {
         let handle = connection.handle
         // A recovery ROLLBACK with no transaction open draws a warning; nobody reads it.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
@@ -54,11 +58,18 @@ final class PipelinedChannel: @unchecked Sendable {
         self.connection = connection
         self.socket = PQsocket(handle)
         self.maxInFlight = maxInFlight
+        self.stallLimit = stallLimit
     }
 
-    /// Whether the channel can take another transaction now.
+    /// How many transactions are in flight, or nil when the channel should take no more now
+    /// (closed, full, or its oldest transaction is slow).
     var load: Int? {
-        lock.withLock { connection == nil || inFlight.count >= maxInFlight ? nil : inFlight.count }
+        let now = ContinuousClock.now
+        return lock.withLock {
+            guard connection != nil, inFlight.count < maxInFlight else { return nil }
+            if let head = inFlight.first, now - head.sentAt > stallLimit { return nil }
+            return inFlight.count
+        }
     }
 
     var isOpen: Bool { lock.withLock { connection != nil } }

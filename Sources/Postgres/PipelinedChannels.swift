@@ -37,7 +37,7 @@ final class PipelinedChannels: Sendable {
                         if best.map({ load < $0.load }) ?? true { best = (channel, load) }
                         continue
                     }
-                    if channel.isOpen { continue } // full, not closed
+                    if channel.isOpen { continue } // busy, not closed
                     slots[index].channel = nil
                 }
                 let due = slots[index].lastAttempt.map { now - $0 >= .seconds(1) } ?? true

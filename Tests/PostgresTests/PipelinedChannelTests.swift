@@ -127,3 +127,20 @@ final class PipelinedChannelTests: XCTestCase {
         XCTAssertNotEqual(new, old)
     }
 }
+
+extension PipelinedChannelTests {
+    func testASlowReadDoesNotHoldUpTheReadsAfterIt() async throws {
+        let pool = self.pool!
+        async let slow = pool.read(settings: [], "SELECT true AS slept FROM pg_sleep(1.5)")
+        try await Task.sleep(for: .milliseconds(200))
+        // Sent while the slow one heads the pipelined connection: they go to the pool instead.
+        let started = ContinuousClock.now
+        for n in 0..<5 {
+            let row = try await pool.read(settings: [try TransactionSetting("tidtam.district_id", "3")], sql, [n + 1]).first!
+            XCTAssertEqual(try row.decode("d", as: String.self), "3")
+        }
+        XCTAssertLessThan(ContinuousClock.now - started, .milliseconds(1000))
+        let slept = try await slow
+        XCTAssertEqual(try slept.first!.decode("slept", as: Bool.self), true)
+    }
+}

@@ -53,7 +53,6 @@ public final class Connection: @unchecked Sendable {
         _ = try check(PQexec(handle, sql))
     }
 
-    func preparedName(ifKnown sql: String) -> String? { preparedNames[sql] }
 
     private func preparedName(for sql: String, parameterCount: Int) throws -> String {
         if let name = preparedNames[sql] { return name }

@@ -106,9 +106,9 @@ public final class ConnectionPool: Sendable {
     }
 
     /// One statement in its own pipelined transaction (one round trip), with tenant settings.
-    /// It goes on a shared pipelined connection when one is open and has room; otherwise on a
-    /// pooled connection, sent without blocking once the statement is prepared there. Either
-    /// way the reactor thread collects the answer, so no pool thread waits on the network.
+    /// It goes on the shared pipelined connection when one is open and has room, and the reactor
+    /// thread collects the answer, so no thread waits on the network; otherwise on a pooled
+    /// connection, on its thread.
     public func read(settings: [TransactionSetting], _ sql: String,
                      _ parameters: [any PostgresEncodable] = []) async throws -> QueryResult {
         try await retryingStale {
@@ -126,31 +126,7 @@ public final class ConnectionPool: Sendable {
 
     private func readOnPooledConnection(settings: [TransactionSetting], _ sql: String,
                                         _ parameters: [any PostgresEncodable]) async throws -> QueryResult {
-        let connection = try await self.checkout()
-        do {
-            let result: QueryResult
-            if connection.isPrepared(sql) {
-                result = try await withCheckedThrowingContinuation { continuation in
-                    do {
-                        let wantWrite = try connection.sendPipelinedTransaction(settings: settings, sql, parameters)
-                        let read = PostgresReactor.PendingRead(connection: connection, statementIndex: settings.count + 1,
-                                                               continuation: continuation)
-                        self.reactor.watch(read, wantWrite: wantWrite)
-                    } catch {
-                        continuation.resume(throwing: error)
-                    }
-                }
-            } else {
-                result = try await self.threads.runIfActive {
-                    try connection.pipelinedTransaction(settings: settings, sql, parameters)
-                }
-            }
-            self.checkin(connection)
-            return result
-        } catch {
-            self.checkin(connection)
-            throw error
-        }
+        try await withConnection { try $0.pipelinedTransaction(settings: settings, sql, parameters) }
     }
 
     private func retryingStale<T>(_ work: () async throws -> T) async throws -> T {

@@ -66,7 +66,7 @@ final class ConnectionPoolTests: XCTestCase {
         let pool = ConnectionPool(.init(conninfo: testDB.ownerURL, maxConnections: 3))
         let settings = [try TransactionSetting("tidtam.district_id", "7")]
         let sql = "SELECT current_setting('tidtam.district_id') AS d, $1::int AS n, pg_backend_pid() AS pid"
-        // The first read on each connection prepares the statement; later ones go through the reactor.
+        // Reads go on the pipelined connection once it is open, on pooled connections before.
         let answers = try await withThrowingTaskGroup(of: Int.self) { group in
             for n in 0..<300 {
                 group.addTask { try await pool.read(settings: settings, sql, [n]).first!.decode("n", as: Int.self) }

@@ -97,6 +97,43 @@ final class TenancyTests: XCTestCase {
         await db.pool.shutdown()
     }
 
+    func testConcurrentReadsOfTwoDistrictsOnTheSharedConnectionNeverCross() async throws {
+        // Reads of both districts and of a school user interleave on the one pipelined connection;
+        // each answer comes from its own transaction's settings.
+        let db = testDB.database()
+        let fixture = try await Fixture.make(db)
+        let schools = SchoolStore(db)
+        let (a, b, ownSchool) = (fixture.districtA, fixture.districtB, fixture.schoolsA[0])
+        let everySchool = fixture.schoolsA.map { (a, $0) } + fixture.schoolsB.map { (b, $0) }
+        while db.pool.pipelinedOpen == 0 { // it opens in the background on first use
+            _ = try await schools.document(TenantScope(districtID: a), id: ownSchool)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let outcomes = try await withThrowingTaskGroup(of: (String, Int64, Int64, Bool).self) { group in
+            for n in 0..<600 {
+                let (owner, id) = everySchool[n % everySchool.count]
+                let scope: TenantScope
+                switch n % 3 {
+                case 0: scope = TenantScope(districtID: a, role: .districtStaff)
+                case 1: scope = TenantScope(districtID: b, role: .districtStaff)
+                default: scope = TenantScope(districtID: a, schoolID: ownSchool, role: .schoolStaff)
+                }
+                group.addTask {
+                    let found = try await schools.document(scope, id: id) != nil
+                    let label = scope.schoolID == nil ? "district \(scope.districtID!)" : "school staff of \(ownSchool)"
+                    let visible = scope.districtID == owner && (scope.schoolID == nil || scope.schoolID == id)
+                    return (label, owner, id, found == visible)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        XCTAssertEqual(outcomes.count, 600)
+        for (label, owner, id, right) in outcomes where !right {
+            XCTFail("\(label) reading school \(id) of district \(owner) got the wrong answer")
+        }
+        await db.pool.shutdown()
+    }
+
     func testWritesIntoAnotherDistrictAreRefusedByTheDatabase() async throws {
         let db = testDB.database()
         let fixture = try await Fixture.make(db)

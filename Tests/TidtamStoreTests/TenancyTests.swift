@@ -105,10 +105,12 @@ final class TenancyTests: XCTestCase {
         let schools = SchoolStore(db)
         let (a, b, ownSchool) = (fixture.districtA, fixture.districtB, fixture.schoolsA[0])
         let everySchool = fixture.schoolsA.map { (a, $0) } + fixture.schoolsB.map { (b, $0) }
-        while db.pool.pipelinedOpen == 0 { // it opens in the background on first use
+        let deadline = ContinuousClock.now + .seconds(10)
+        while db.pool.pipelinedOpen == 0, ContinuousClock.now < deadline { // it opens on first use
             _ = try await schools.document(TenantScope(districtID: a), id: ownSchool)
             try await Task.sleep(for: .milliseconds(20))
         }
+        XCTAssertEqual(db.pool.pipelinedOpen, 1)
         let outcomes = try await withThrowingTaskGroup(of: (String, Int64, Int64, Bool).self) { group in
             for n in 0..<600 {
                 let (owner, id) = everySchool[n % everySchool.count]

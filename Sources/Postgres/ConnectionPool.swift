@@ -57,6 +57,8 @@ public final class ConnectionPool: Sendable {
     private let openGauge = Gauge(label: "tidtam_db_pool_connections_open")
     private let waitCounter = Counter(label: "tidtam_db_pool_waits_total")
     private let timeoutCounter = Counter(label: "tidtam_db_pool_timeouts_total")
+    /// Reads that took a pooled connection because the pipelined one was closed, full or held up.
+    private let divertedCounter = Counter(label: "tidtam_db_pipelined_diverted_total")
 
     public init(_ configuration: Configuration, logger: Logger = Logger(label: "tidtam.db")) {
         self.configuration = configuration
@@ -112,13 +114,16 @@ public final class ConnectionPool: Sendable {
     public func read(settings: [TransactionSetting], _ sql: String,
                      _ parameters: [any PostgresEncodable] = []) async throws -> QueryResult {
         try await retryingStale {
-            if let channel = self.pipelined?.pick() {
-                do {
-                    return try await self.reactor.send(on: channel, settings: settings, sql, parameters)
-                } catch let error as PostgresError where error.sqlState == "25P02" {
-                    // Sent between another transaction's failure and its ROLLBACK, so it never
-                    // ran; once more on a connection of its own.
+            if let pipelined = self.pipelined {
+                if let channel = pipelined.pick() {
+                    do {
+                        return try await self.reactor.send(on: channel, settings: settings, sql, parameters)
+                    } catch let error as PostgresError where error.sqlState == "25P02" {
+                        // Sent between another transaction's failure and its ROLLBACK, so it never
+                        // ran; once more on a connection of its own.
+                    }
                 }
+                self.divertedCounter.increment()
             }
             return try await self.readOnPooledConnection(settings: settings, sql, parameters)
         }

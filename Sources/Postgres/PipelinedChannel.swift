@@ -74,6 +74,11 @@ final class PipelinedChannel: @unchecked Sendable {
 
     var isOpen: Bool { lock.withLock { connection != nil } }
 
+    /// Whether libpq has given up on the connection that the channel still holds: it closes the
+    /// socket when it meets EOF, on whichever thread that happens, and a closed socket is never
+    /// reported by epoll again, so whoever sees this retires the channel.
+    var isBroken: Bool { lock.withLock { connection.map { PQstatus($0.handle) != CONNECTION_OK } ?? false } }
+
     /// Queues one transaction; `continuation` is resumed by the reactor with the statement's
     /// result. Returns whether libpq still holds unsent output (the reactor should wait for the
     /// socket to become writable), or throws if the connection is gone.
@@ -91,7 +96,9 @@ final class PipelinedChannel: @unchecked Sendable {
             }
             ok = ok && connection.queueTransaction(settings: settings, prepared: name, parameters)
             let flushed = ok ? PQflush(handle) : -1
-            guard flushed >= 0 else {
+            // A failed write makes libpq read what is left and, at EOF, close the socket itself,
+            // here on the caller's thread; epoll then never reports it (the caller retires it).
+            guard flushed >= 0, PQstatus(handle) == CONNECTION_OK else {
                 if isNew { connection.forgetPrepared(sql) }
                 throw StaleConnection(underlying: PostgresError.fromResult(nil, connection: handle))
             }
@@ -154,7 +161,7 @@ final class PipelinedChannel: @unchecked Sendable {
     }
 
     /// Closes the connection and finishes everything in flight with a connection error (callers
-    /// retry on a fresh connection). Call on the reactor thread after the socket left epoll.
+    /// retry on a fresh connection). Then the reactor stops watching the socket and releases it.
     func close(_ error: PostgresError) -> [Finished] {
         lock.withLock {
             guard connection != nil else { return [] }

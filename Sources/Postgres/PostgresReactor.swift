@@ -48,8 +48,16 @@ final class PostgresReactor: @unchecked Sendable {
                 }
             } catch {
                 continuation.resume(throwing: error)
+                if channel.isBroken { retire(channel) }
             }
         }
+    }
+
+    /// Closes a channel whose connection libpq dropped, failing what it had in flight.
+    private func retire(_ channel: PipelinedChannel) {
+        let finished = channel.close(PostgresError(.connection, "the connection to the server was lost"))
+        detach(channel)
+        resume(finished)
     }
 
     /// Level-triggered interest in the channel's socket: always readable, writable while libpq
@@ -91,8 +99,13 @@ final class PostgresReactor: @unchecked Sendable {
     private func run() {
         var events = [epoll_event](repeating: epoll_event(), count: 64)
         while true {
-            let count = epoll_wait(epoll, &events, 64, -1)
+            // Once a second with nothing to read, a look for connections libpq dropped on
+            // another thread (see `PipelinedChannel.isBroken`): nothing waits on a dead socket.
+            let count = epoll_wait(epoll, &events, 64, 1000)
             if count < 0 { if errno == EINTR { continue }; break }
+            if count == 0 {
+                for channel in channels.withLockedValue({ Array($0.values) }) where channel.isBroken { retire(channel) }
+            }
             for i in 0..<Int(count) {
                 let fd = events[i].data.fd
                 if fd == wakeFD { return failAll() }

@@ -144,3 +144,25 @@ extension PipelinedChannelTests {
         XCTAssertEqual(try slept.first!.decode("slept", as: Bool.self), true)
     }
 }
+
+extension PipelinedChannelTests {
+    /// A backend killed while reads are being sent: libpq may meet the closed socket while
+    /// writing, on the sender's thread, and close it there; no read may wait for it forever.
+    func testReadsSentIntoAKilledBackendAllFinish() async throws {
+        let pool = self.pool!
+        let admin = try testDB.superuserConnection()
+        for _ in 0..<5 { // before the fix this hung in each of three runs
+            try await warmUp()
+            guard let pid = try await pipelinedPID() else { return XCTFail("no pipelined connection") }
+            async let reads = withThrowingTaskGroup(of: Int32?.self) { group in
+                for _ in 0..<200 {
+                    group.addTask { try? await pool.read(settings: [], "SELECT pg_backend_pid() AS pid").first!.decode("pid", as: Int32.self) }
+                }
+                return try await group.reduce(into: 0) { count, _ in count += 1 }
+            }
+            try admin.query("SELECT pg_terminate_backend($1)", [pid])
+            let finished = try await reads
+            XCTAssertEqual(finished, 200)
+        }
+    }
+}

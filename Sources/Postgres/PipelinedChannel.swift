@@ -46,6 +46,8 @@ final class PipelinedChannel: @unchecked Sendable {
     private var connection: Connection?
     private var inFlight = CircularBuffer<InFlight>(initialCapacity: 64)
     private var recovering = false
+    /// libpq refused part of a transaction: the channel must be retired.
+    private var refusedSend = false
 
     /// Takes an open, idle connection and switches it to non-blocking pipeline mode for good.
     init(_ connection: Connection, maxInFlight: Int, stallLimit: Duration = .milliseconds(50)) throws {
@@ -74,10 +76,10 @@ final class PipelinedChannel: @unchecked Sendable {
 
     var isOpen: Bool { lock.withLock { connection != nil } }
 
-    /// Whether libpq has given up on the connection that the channel still holds: it closes the
-    /// socket when it meets EOF, on whichever thread that happens, and a closed socket is never
-    /// reported by epoll again, so whoever sees this retires the channel.
-    var isBroken: Bool { lock.withLock { connection.map { PQstatus($0.handle) != CONNECTION_OK } ?? false } }
+    /// Whether the channel must be retired: libpq refused part of a transaction, or gave up on
+    /// the connection — it closes the socket when it meets EOF, on whichever thread that happens,
+    /// and a closed socket is never reported by epoll again, so whoever sees this retires it.
+    var isBroken: Bool { lock.withLock { connection.map { refusedSend || PQstatus($0.handle) != CONNECTION_OK } ?? false } }
 
     /// Queues one transaction; `continuation` is resumed by the reactor with the statement's
     /// result. Returns whether libpq still holds unsent output (the reactor should wait for the
@@ -99,6 +101,9 @@ final class PipelinedChannel: @unchecked Sendable {
             // A failed write makes libpq read what is left and, at EOF, close the socket itself,
             // here on the caller's thread; epoll then never reports it (the caller retires it).
             guard flushed >= 0, PQstatus(handle) == CONNECTION_OK else {
+                // Part of the transaction may be queued without its place in `inFlight`: the
+                // answers would no longer line up, so the channel is retired.
+                refusedSend = true
                 if isNew { connection.forgetPrepared(sql) }
                 throw StaleConnection(underlying: PostgresError.fromResult(nil, connection: handle))
             }

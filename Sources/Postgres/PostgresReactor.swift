@@ -10,7 +10,6 @@ final class PostgresReactor: @unchecked Sendable {
     private let wakeFD: Int32
     /// Pipelined channels stay registered (level-triggered) for their connection's life.
     private let channels = NIOLockedValueBox([Int32: PipelinedChannel]())
-    private var thread: Thread?
 
     init() {
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -19,7 +18,6 @@ final class PostgresReactor: @unchecked Sendable {
         epoll_ctl(epoll, EPOLL_CTL_ADD, wakeFD, &event)
         let thread = Thread { [unowned self] in self.run() }
         thread.name = "tidtam-pg-reactor"
-        self.thread = thread
         thread.start()
     }
 
@@ -53,9 +51,10 @@ final class PostgresReactor: @unchecked Sendable {
         }
     }
 
-    /// Closes a channel whose connection libpq dropped, failing what it had in flight.
-    private func retire(_ channel: PipelinedChannel) {
-        let finished = channel.close(PostgresError(.connection, "the connection to the server was lost"))
+    /// Closes a channel, failing what it had in flight, and stops watching its socket.
+    private func retire(_ channel: PipelinedChannel,
+                        _ error: PostgresError = PostgresError(.connection, "the connection to the server was lost")) {
+        let finished = channel.close(error)
         detach(channel)
         resume(finished)
     }
@@ -116,10 +115,6 @@ final class PostgresReactor: @unchecked Sendable {
 
     private func failAll() {
         let shuttingDown = PostgresError(.connection, "the database client is shutting down")
-        for channel in channels.withLockedValue({ Array($0.values) }) {
-            let finished = channel.close(shuttingDown)
-            detach(channel)
-            resume(finished)
-        }
+        for channel in channels.withLockedValue({ Array($0.values) }) { retire(channel, shuttingDown) }
     }
 }

@@ -4,6 +4,9 @@ a byte-order mark and Buddhist Era dates, the way district offices hold them.
 
     make_csv.py schools 29000 > schools.csv
     make_csv.py projects 50000 FIRST_OBEC_CODE SCHOOLS > projects.csv
+    make_csv.py school-rows 29000 > schools.tsv   # the same schools as the school table's columns
+
+The last is the floor's input: rows already parsed and checked, in COPY's text format.
 """
 import csv
 import sys
@@ -22,6 +25,15 @@ def schools(n):
                     ["เล็ก", "กลาง", "ใหญ่", "ใหญ่พิเศษ"][i % 4], 40 + i * 37 % 1500])
 
 
+SIZES = ["small", "medium", "large", "extra_large"]
+
+
+def school_rows(n):
+    for i in range(1, n + 1):
+        v = VILLAGES[i % len(VILLAGES)]
+        sys.stdout.write(f"{7000000000 + i}\tโรงเรียนบ้าน{v} {i}\tขอนแก่น\tหมู่ {i % 20 + 1} ตำบล{v}\t{SIZES[i % 4]}\t{40 + i * 37 % 1500}\n")
+
+
 def projects(n, first_code, school_count):
     w = csv.writer(sys.stdout, lineterminator="\r\n")
     sys.stdout.write("\ufeff")
@@ -38,5 +50,7 @@ if __name__ == "__main__":
     kind = sys.argv[1]
     if kind == "schools":
         schools(int(sys.argv[2]))
+    elif kind == "school-rows":
+        school_rows(int(sys.argv[2]))
     else:
         projects(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))

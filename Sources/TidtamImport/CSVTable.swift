@@ -34,6 +34,8 @@ struct ImportColumn: Hashable {
 /// a string several times faster than its byte-stream reader.
 struct CSVTable {
     let positions: [String: Int]
+    /// Each known column's heading as written in the file.
+    let headers: [String: String]
     private let reader: CSVReader
     private var nextLine = 2
 
@@ -50,12 +52,14 @@ struct CSVTable {
         }
         let header = (reader.headerRow ?? []).map { $0.replacingOccurrences(of: "\u{FEFF}", with: "") }
         var positions: [String: Int] = [:]
+        var headers: [String: String] = [:]
         var unknown: [String] = []
         for (index, name) in header.enumerated() {
             let normal = ImportColumn.normalise(name)
             if normal.isEmpty { continue }
             if let column = columns.first(where: { $0.names.contains { ImportColumn.normalise($0) == normal } }) {
                 positions[column.key] = index
+                headers[column.key] = name.trimmingCharacters(in: .whitespacesAndNewlines)
             } else {
                 unknown.append(name)
             }
@@ -69,6 +73,7 @@ struct CSVTable {
                                      "หัวตารางไม่ตรงกับแบบที่กำหนด")
         }
         self.positions = positions
+        self.headers = headers
     }
 
     /// The next row, or nil at the end.

@@ -105,7 +105,8 @@ public struct Importer: Sendable {
             }
             return ImportReport(kind: K.name, rows: rows, inserted: inserted, errors: [])
         } catch let rolledBack as RolledBack {
-            let sorted = rolledBack.errors.sorted { ($0.line, $0.column ?? "") < ($1.line, $1.column ?? "") }
+            var sorted = rolledBack.errors.sorted { ($0.line, $0.column ?? "") < ($1.line, $1.column ?? "") }
+            for index in sorted.indices { sorted[index].header = sorted[index].column.flatMap { table.headers[$0] } }
             return ImportReport(kind: K.name, rows: rows, inserted: [:], errors: sorted)
         }
     }

@@ -41,7 +41,8 @@ struct ImportCommand: AsyncParsableCommand {
         } else {
             print("nothing imported from \(file): \(report.errors.count) problem(s) in \(Set(report.errors.map(\.line)).count) row(s)")
             for error in report.errors {
-                print("  line \(error.line)\(error.column.map { ", \($0)" } ?? ""): \(error.detail) (\(error.detailTH))")
+                let column = error.column.map { column in ", " + (error.header.map { "\($0) (\(column))" } ?? column) } ?? ""
+                print("  line \(error.line)\(column): \(error.detail) (\(error.detailTH))")
             }
             throw ExitCode(1)
         }

@@ -113,6 +113,8 @@ final class ImportTests: XCTestCase {
                                              scope: scopeA)
         XCTAssertEqual(bad.errors.map { "\($0.line):\($0.column ?? ""):\($0.code)" },
                        ["2:obec_code:exists", "3:size:invalid_value", "3:student_count:invalid_number"])
+        // Each error names the column as the file does, found in the file's own Thai heading.
+        XCTAssertEqual(bad.errors.map(\.header), ["รหัสโรงเรียน", "ขนาด", "จำนวนนักเรียน"])
         let good = try await Importer(db).run(.schools, data: csv([header, "5200009999,โรงเรียนบ้านใหม่,ลำปาง,ใหญ่พิเศษ,1500"]), scope: scopeA)
         XCTAssertEqual(good.inserted, ["schools": 1])
         // Another district may use the same code: codes are unique per district.

@@ -100,7 +100,7 @@ public struct NationalDemo: Sendable {
             }
         }
         // Fresh statistics, so that the benchmarks' first queries are planned on the real sizes.
-        try await pool.transaction { c in try c.query(Self.analyze) }
+        _ = try await pool.transaction { c in try c.query(Self.analyze) }
         let (districts, rows) = await counter.totals
         return Progress(districtsDone: done + districts, districtsTotal: Self.districtCount, rows: rows)
     }

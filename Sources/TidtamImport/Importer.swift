@@ -69,6 +69,10 @@ public struct Importer: Sendable {
         let total = staged.count
         do {
             let inserted = try await db.transaction(scope) { tx in
+                // Imports into one district run one at a time, so that each checks its rows against
+                // what the one before it committed (two uploads of the same file: the second gets
+                // every row reported as already there, not a key violation halfway through).
+                try tx.query(ImportSQL.lockDistrict, [district])
                 try tx.query(K.createStaging)
                 // Cost estimates on a large staging table would trip JIT compilation (100 ms and
                 // more per statement) for statements that run in milliseconds.
@@ -114,6 +118,9 @@ public struct Importer: Sendable {
 
 /// SQL pieces the checks share.
 enum ImportSQL {
+    /// Held until the import's transaction ends; the first key says "import" ("impt").
+    static let lockDistrict = "SELECT pg_advisory_xact_lock(1768779892, ($1::bigint % 2147483647)::int)"
+
     /// Resolving each staged row's school code, for imports whose rows name a school (blank: the
     /// district office; for school staff, their own school).
     static func resolveSchools(_ table: String) -> [String] {

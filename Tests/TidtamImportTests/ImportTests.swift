@@ -107,6 +107,23 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(projectCount, 1)
     }
 
+    /// Two offices' staff send the same file at once: one loads it, the other gets every row
+    /// reported as already there, not a database error about a key.
+    func testTheSameFileImportedTwiceAtOnceLoadsOnce() async throws {
+        let rows = (1...300).map { "5200000001,2569,Q\($0),โครงการ,โครงการที่ \($0),ครูสมศรี,1/10/2568,30/9/2569,1000," }
+        let file = csv([Self.projectHeader] + rows)
+        let importer = Importer(db), scope = scopeA
+        async let first = importer.run(.projects, data: file, scope: scope)
+        async let second = importer.run(.projects, data: file, scope: scope)
+        let reports = try await [first, second]
+        XCTAssertEqual(reports.filter(\.succeeded).count, 1, "\(reports.map(\.errors.count))")
+        let refused = reports.first { !$0.succeeded }
+        XCTAssertEqual(refused?.errors.count, 300)
+        XCTAssertEqual(Set(refused?.errors.map(\.code) ?? []), ["exists"])
+        let projects = try await count("project", district: fixture.districtA, where: "code LIKE 'Q%'")
+        XCTAssertEqual(projects, 300)
+    }
+
     func testSchoolsImportRefusesCodesTheDistrictAlreadyHas() async throws {
         let header = "รหัสโรงเรียน,ชื่อโรงเรียน,จังหวัด,ขนาด,จำนวนนักเรียน"
         let bad = try await Importer(db).run(.schools, data: csv([header, "5200000001,โรงเรียนซ้ำ,ลำปาง,เล็ก,120", "5200009999,โรงเรียนใหม่,ลำปาง,จิ๋ว,abc"], bom: false),

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import TidtamDomain
 
 /// Reads a JSON object body field by field, collecting every problem (wrong type, missing,
@@ -15,7 +16,7 @@ struct JSONBody {
     /// Collects at most the context's upload limit (413 beyond), then parses. Bad UTF-8 and bad
     /// syntax are 400; a body that is valid JSON but not an object is 422.
     static func read(_ request: Request, context: TidtamRequestContext) async throws -> JSONBody {
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer = try await collectBody(request, upTo: context.maxUploadSize)
         let bytes = Data(buffer.readableBytesView)
         guard String(validating: bytes, as: UTF8.self) != nil else {
             throw DomainError.malformedBody("The body is not valid UTF-8.")
@@ -210,3 +211,19 @@ struct PageRequestParameters {
     let limit: Int
     let cursor: String?
 }
+
+/// A request body past its route's limit; the problem names the limit.
+struct BodyTooLarge: Error {
+    let limit: Int
+}
+
+/// The whole body, or `BodyTooLarge` once it passes `limit` bytes (NIO's own error says how many
+/// bytes were left to read, not the limit).
+func collectBody(_ request: Request, upTo limit: Int) async throws -> ByteBuffer {
+    do {
+        return try await request.body.collect(upTo: limit)
+    } catch is NIOTooManyBytesError {
+        throw BodyTooLarge(limit: limit)
+    }
+}
+

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import Postgres
 import TidtamDomain
 import TidtamImport
@@ -63,6 +64,10 @@ struct ProblemMiddleware: RouterMiddleware {
                            detail: "Send a valid token as `Authorization: Bearer <token>`.")
         case let error as PostgresError:
             return problem(for: error, logger: logger)
+        case let error as BodyTooLarge:
+            return tooLarge(limit: error.limit)
+        case is NIOTooManyBytesError:
+            return tooLarge(limit: nil)
         case let error as HTTPError:
             return problem(for: error)
         case let rejected as ImportRejected:
@@ -164,11 +169,18 @@ struct ProblemMiddleware: RouterMiddleware {
                        detail: "The error was logged with this request's id.")
     }
 
+    /// A body past the route's limit (JSON bodies 1 MiB, CSV files 64 MiB), named when known.
+    static func tooLarge(limit: Int?) -> Problem {
+        let size = limit.map { $0 % (1 << 20) == 0 ? "\($0 >> 20) MiB" : "\($0) bytes" }
+        return Problem(title: "Body too large", titleTH: "ข้อมูลหรือไฟล์ที่ส่งมีขนาดใหญ่เกินกำหนด", status: 413,
+                       detail: size.map { "This request's body may be at most \($0); split the file or send less." }
+                           ?? "The body is larger than this request allows.")
+    }
+
     static func problem(for error: HTTPError) -> Problem {
         switch error.status {
         case .contentTooLarge:
-            return Problem(title: "Body too large", titleTH: "ข้อมูลที่ส่งมีขนาดใหญ่เกินไป", status: 413,
-                           detail: "Request bodies are limited to 1 MiB.")
+            return tooLarge(limit: nil)
         case .notFound:
             return Problem(title: "Not found", titleTH: "ไม่พบข้อมูล", status: 404)
         case .methodNotAllowed:

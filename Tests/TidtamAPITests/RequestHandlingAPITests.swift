@@ -25,7 +25,14 @@ final class RequestHandlingAPITests: APITestCase {
                 XCTAssertTrue(reply.contentType.hasPrefix("application/problem+json"), name)
                 XCTAssertFalse(reply.text.lowercased().contains("insert into"), name)
                 XCTAssertFalse(reply.text.contains("sqlstate"), name)
+                if status == 413 { XCTAssertTrue((reply.json["detail"] as? String ?? "").contains("1 MiB"), reply.text) }
             }
+            // A CSV file may be larger than a JSON body, up to its own limit, which the answer names.
+            let file = [UInt8](repeating: 0x61, count: (64 << 20) + 1)
+            let tooLarge = try await api.send(.post, "/api/v1/imports/projects", token: admin, bytes: file)
+            XCTAssertEqual(tooLarge.status, 413, tooLarge.text)
+            XCTAssertTrue((tooLarge.json["detail"] as? String ?? "").contains("64 MiB"), tooLarge.text)
+            XCTAssertEqual(tooLarge.json["title_th"] as? String, "ข้อมูลหรือไฟล์ที่ส่งมีขนาดใหญ่เกินกำหนด")
         }
     }
 

@@ -24,7 +24,7 @@ struct ImportRoutes {
                 throw DomainError.notFound("import kind")
             }
             let scope = try context.scope(for: kind == .schools ? .manageSchools : .managePlans)
-            let buffer = try await request.body.collect(upTo: Self.maxFileSize)
+            let buffer = try await collectBody(request, upTo: Self.maxFileSize)
             let report = try await importer.run(kind, data: Data(buffer.readableBytesView), scope: scope)
             guard report.succeeded else { throw ImportRejected(report: report) }
             return try JSONResponse.make(report)

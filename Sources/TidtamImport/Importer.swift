@@ -69,14 +69,18 @@ public struct Importer: Sendable {
         let total = staged.count
         do {
             let inserted = try await db.transaction(scope) { tx in
+                // The service role's statement timeout (15 s) is for requests; a 64 MiB file's load
+                // takes longer (300,000 projects: 11 s for the budget lines alone), and so may the
+                // wait for another import into the district.
+                try tx.query("SET LOCAL statement_timeout = '10min'")
+                // Cost estimates on a large staging table would trip JIT compilation (100 ms and
+                // more per statement) for statements that run in milliseconds.
+                try tx.query("SET LOCAL jit = off")
                 // Imports into one district run one at a time, so that each checks its rows against
                 // what the one before it committed (two uploads of the same file: the second gets
                 // every row reported as already there, not a key violation halfway through).
                 try tx.query(ImportSQL.lockDistrict, [district])
                 try tx.query(K.createStaging)
-                // Cost estimates on a large staging table would trip JIT compilation (100 ms and
-                // more per statement) for statements that run in milliseconds.
-                try tx.query("SET LOCAL jit = off")
                 var done = 0
                 try tx.copyIn(K.copyStaging) { writer in
                     for row in rowsToCopy {

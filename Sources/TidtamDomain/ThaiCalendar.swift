@@ -26,44 +26,6 @@ public enum ThaiCalendar {
         let be = buddhistYear(ofCommonEra: date.year) % 100
         return "\(date.day) \(monthAbbreviations[date.month - 1]) \(be < 10 ? "0" : "")\(be)"
     }
-
-    /// Reads a date as offices write it: ISO in either era (`2569-11-25` or `2026-11-25`) or
-    /// `25/11/2569`. A year above 2400 is taken as Buddhist Era (no CE year in use is that large).
-    public static func parseDate(_ text: String) -> CalendarDate? {
-        // Three runs of digits split by one kind of separator, read byte by byte: imports parse
-        // a date per cell, and this is where they spend their time otherwise.
-        let bytes = text.utf8.drop { $0 == 0x20 }.reversed().drop { $0 == 0x20 }.reversed()
-        var numbers: [Int] = [], digits: [Int] = [], current = 0, count = 0
-        var separator: UInt8?
-        for byte in bytes {
-            switch byte {
-            case 0x30...0x39:
-                current = current * 10 + Int(byte - 0x30)
-                count += 1
-                if count > 4 { return nil }
-            case 0x2F, 0x2D:
-                guard separator == nil || separator == byte, count > 0 else { return nil }
-                separator = byte
-                numbers.append(current); digits.append(count)
-                current = 0; count = 0
-            default:
-                return nil
-            }
-        }
-        guard count > 0 else { return nil }
-        numbers.append(current); digits.append(count)
-        guard numbers.count == 3 else { return nil }
-        var year: Int, month: Int, day: Int
-        if separator == 0x2F {
-            guard digits[2] == 4 else { return nil }
-            (year, month, day) = (numbers[2], numbers[1], numbers[0])
-        } else {
-            guard digits[0] == 4 else { return nil }
-            (year, month, day) = (numbers[0], numbers[1], numbers[2])
-        }
-        if year > 2400 { year = commonEraYear(ofBuddhist: year) }
-        return CalendarDate(year: year, month: month, day: day)
-    }
 }
 
 /// A Thai government fiscal year, named by its Buddhist Era year (`FiscalYear(2569)`).

@@ -136,11 +136,12 @@ struct RowReader {
         return plain
     }
 
-    /// `2568-10-01`, `1/10/2568` (Buddhist Era) or `2025-10-01`.
+    /// Any form `ThaiCalendar.parseDate` reads: `1/10/2568`, `1 ต.ค. 68`, `1 ตุลาคม 2568`, `2025-10-01`.
     mutating func date(_ key: String) -> CalendarDate? {
-        guard let text = text(key, max: 20) else { return nil }
+        guard let text = text(key, max: 40) else { return nil }
         guard let date = ThaiCalendar.parseDate(text) else {
-            fail(key, "invalid_date", "Must be a date such as 1/10/2568 or 2025-10-01.", "ต้องเป็นวันที่ เช่น 1/10/2568")
+            fail(key, "invalid_date", "Must be a date such as 1/10/2568, 1 ต.ค. 2568 or 2025-10-01.",
+                 "ต้องเป็นวันที่ เช่น 1/10/2568, 1 ต.ค. 2568 หรือ 1 ตุลาคม 2568")
             return nil
         }
         return date

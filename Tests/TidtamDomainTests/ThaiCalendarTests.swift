@@ -44,6 +44,22 @@ final class ThaiCalendarTests: XCTestCase {
         XCTAssertNil(ThaiCalendar.parseDate("ไม่ใช่วันที่"))
     }
 
+    func testDatesWithThaiMonthsDigitsAndShortYears() {
+        let day = CalendarDate(year: 2025, month: 10, day: 1)
+        for text in ["1 ตุลาคม 2568", "1 ต.ค. 2568", "1 ต.ค.2568", "1 ต.ค. 68", "1ต.ค.68", "1 ตค 68", "1 ตุลาคม พ.ศ. 2568",
+                     "๑ ต.ค. ๒๕๖๘", " 01 ตุลาคม 2568 ", "1/10/68", "1/10/2025"] {
+            XCTAssertEqual(ThaiCalendar.parseDate(text), day, text)
+        }
+        XCTAssertEqual(ThaiCalendar.parseDate("15 มี.ค. 69"), CalendarDate(year: 2026, month: 3, day: 15))
+        XCTAssertEqual(ThaiCalendar.parseDate("30 มิถุนายน 2569"), CalendarDate(year: 2026, month: 6, day: 30))
+        XCTAssertEqual(ThaiCalendar.parseDate("29 ก.พ. 2567"), CalendarDate(year: 2024, month: 2, day: 29))
+        // A short year under 50 could be CE 2025 cut short as well as BE 2525: refused, not guessed.
+        XCTAssertNil(ThaiCalendar.parseDate("1/10/25"))
+        for text in ["29 ก.พ. 2569", "1 ตุลา 2568", "1 ต.ค.", "ต.ค. 2568", "1 ต.ค. 2568 เป็นต้นไป", "123 ต.ค. 2568"] {
+            XCTAssertNil(ThaiCalendar.parseDate(text), text)
+        }
+    }
+
     func testRolesAllowOnlyTheirActions() {
         XCTAssertTrue(Action.manageSchools.isAllowed(for: .districtAdmin))
         XCTAssertFalse(Action.manageSchools.isAllowed(for: .schoolStaff))

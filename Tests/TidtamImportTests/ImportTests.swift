@@ -43,7 +43,7 @@ final class ImportTests: XCTestCase {
             Self.projectHeader,
             "5200000001,2569,P01,โครงการ,\"โครงการส่งเสริมการอ่าน, ห้องสมุดมีชีวิต\",ครูสมศรี,1/10/2568,30/9/2569,\"45,000.50\",2500",
             "5200000001,2569,P02,งาน,งานพัสดุ,ครูสมชาย,2025-10-01,2026-03-31,12000,",
-            ",2569,D01,โครงการ,โครงการนิเทศของสำนักงานเขต,ศึกษานิเทศก์,1/11/2568,31/8/2569,300000,",
+            ",2569,D01,โครงการ,โครงการนิเทศของสำนักงานเขต,ศึกษานิเทศก์,1 พ.ย. 2568,๓๑ สิงหาคม ๒๕๖๙,300000,",
         ])
         let report = try await Importer(db).run(.projects, data: file, scope: scopeA)
         XCTAssertEqual(report.errors, [])
@@ -56,6 +56,10 @@ final class ImportTests: XCTestCase {
         // The district office's own row went to the office's plan (no school).
         let officePlans = try await count("action_plan", district: fixture.districtA, where: "school_id IS NULL")
         XCTAssertEqual(officePlans, 1)
+        // Thai month names and Thai digits are dates too.
+        let officeDates = try await count("project", district: fixture.districtA,
+                                          where: "code = 'D01' AND start_date = '2025-11-01' AND end_date = '2026-08-31'")
+        XCTAssertEqual(officeDates, 1)
     }
 
     func testAFileWithBadRowsChangesNothingAndListsEveryBadRow() async throws {

@@ -22,6 +22,9 @@ struct WorkerCommand: AsyncParsableCommand {
         let settings = Settings()
         Logging.bootstrap(level: settings.logLevel)
         let logger = Logger(label: "tidtam.worker")
+        // Before the pool: a gauge made before the bootstrap reports to nowhere.
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let pool = ConnectionPool(.init(conninfo: try settings.databaseURL, maxConnections: max(2, settings.poolSize / 2),
                                         applicationName: "tidtam-worker"))
         var configuration = Worker.Configuration(listenConninfo: try settings.databaseURL)
@@ -29,8 +32,6 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.concurrency = concurrency
         configuration.batchSize = batch
         configuration.leaseSeconds = lease
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let worker = Worker(configuration: configuration, pool: pool, handlers: BuiltInJobs.all, logger: logger)
         var services: [any Service] = [worker]
         if metricsPort > 0 {

@@ -29,6 +29,8 @@ class APITestCase: XCTestCase {
     var users: [Int64: [Role: Int64]] = [:]
 
     override func setUp() async throws {
+        // Metrics first, as the server does: the pool's gauges are made when the pool is.
+        _ = sharedRegistry
         testDB = try TestDatabase.create()
         db = testDB.database(poolSize: 4, checkoutTimeout: .seconds(2))
         fixture = try await Fixture.make(db)
@@ -90,7 +92,7 @@ struct APIClient: Sendable {
         if let token { headers[.authorization] = "Bearer \(token)" }
         var body: ByteBuffer?
         if let json { body = ByteBuffer(string: json); headers[.contentType] = "application/json" }
-        if let bytes { body = ByteBuffer(bytes: bytes); headers[.contentType] = "application/json" }
+        if let bytes { body = ByteBuffer(bytes: bytes); headers[.contentType] = headers[.contentType] ?? "application/json" }
         let response = try await client.executeRequest(uri: path, method: method, headers: headers, body: body)
         return Reply(status: Int(response.status.code), headers: response.headers, text: String(buffer: response.body))
     }

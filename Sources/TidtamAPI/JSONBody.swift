@@ -184,6 +184,15 @@ struct QueryParameters {
         return e
     }
 
+    mutating func boolean(_ name: String) -> Bool? {
+        guard let text = text(name) else { return nil }
+        guard let value = Bool(text) else {
+            errors.append(FieldError("?\(name)", code: "invalid_value", detail: "Must be true or false.", th: "ต้องเป็น true หรือ false"))
+            return nil
+        }
+        return value
+    }
+
     mutating func timestamp(_ name: String) -> Date? {
         guard let text = text(name) else { return nil }
         guard let date = try? Date(text, strategy: .iso8601) else {

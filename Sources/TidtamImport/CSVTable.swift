@@ -9,8 +9,8 @@ struct CSVRecord {
     let fields: [String]
 }
 
-/// A column an import understands, under every name offices give it (Thai or English,
-/// case and spacing ignored).
+/// A column an import understands, under every name offices give it (Thai or English; case,
+/// spaces, `_` and the template's `*` for a required column ignored).
 struct ImportColumn: Hashable {
     let key: String
     let names: [String]
@@ -24,7 +24,7 @@ struct ImportColumn: Hashable {
 
     static func normalise(_ header: String) -> String {
         header.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-            .replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "_", with: "")
+            .replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "_", with: "").replacingOccurrences(of: "*", with: "")
     }
 }
 

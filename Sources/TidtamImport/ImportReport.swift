@@ -21,14 +21,21 @@ public struct RowError: Sendable, Equatable, Codable {
     }
 }
 
-/// The outcome of an import: everything loaded, or nothing and every bad row.
+/// The outcome of an import: everything loaded, or nothing and every bad row. A dry run checks
+/// and loads everything, reports what it would add, and rolls back.
 public struct ImportReport: Sendable, Equatable, Codable {
     public let kind: String
     public let rows: Int
     public let inserted: [String: Int]
     public let errors: [RowError]
+    public var dryRun = false
 
     public var succeeded: Bool { errors.isEmpty }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, rows, inserted, errors
+        case dryRun = "dry_run"
+    }
 }
 
 /// A file that cannot be imported at all (no header, unknown columns, broken CSV).

@@ -34,21 +34,24 @@ public struct Importer: Sendable {
 
     public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
 
-    public func run(_ kind: Kind, data: Data, scope: TenantScope, progress: Progress? = nil) async throws -> ImportReport {
+    /// Imports `data`; with `dryRun` everything is checked and loaded, then rolled back, and the
+    /// report says what the file would add.
+    public func run(_ kind: Kind, data: Data, scope: TenantScope, dryRun: Bool = false, progress: Progress? = nil) async throws -> ImportReport {
         switch kind {
-        case .schools: return try await run(SchoolImport.self, data: data, scope: scope, progress: progress)
-        case .projects: return try await run(ProjectImport.self, data: data, scope: scope, progress: progress)
-        case .indicators: return try await run(IndicatorImport.self, data: data, scope: scope, progress: progress)
+        case .schools: return try await run(SchoolImport.self, data: data, scope: scope, dryRun: dryRun, progress: progress)
+        case .projects: return try await run(ProjectImport.self, data: data, scope: scope, dryRun: dryRun, progress: progress)
+        case .indicators: return try await run(IndicatorImport.self, data: data, scope: scope, dryRun: dryRun, progress: progress)
         }
     }
 
     struct RolledBack: Error { let errors: [RowError] }
+    struct DryRunDone: Error { let inserted: [String: Int] }
 
     /// The district is the only parameter; statements that need none get none. (A school
     /// staff member's own school is the transaction's `tidtam.school_id`, which SQL reads.)
     static func parameters(_ sql: String, _ district: Int64) -> [any PostgresEncodable] { sql.contains("$1") ? [district] : [] }
 
-    func run<K: ImportKind>(_ kind: K.Type, data: Data, scope: TenantScope, progress: Progress?) async throws -> ImportReport {
+    func run<K: ImportKind>(_ kind: K.Type, data: Data, scope: TenantScope, dryRun: Bool, progress: Progress?) async throws -> ImportReport {
         guard let district = scope.districtID else { throw DomainError.forbidden("An import loads into one district.") }
         var table = try CSVTable(data: data, columns: K.columns)
         var staged: [[String?]] = []
@@ -109,13 +112,16 @@ public struct Importer: Sendable {
                     let count = try tx.query(load.sql, Self.parameters(load.sql, district)).affectedRows
                     if !load.name.isEmpty { inserted[load.name, default: 0] += count }
                 }
+                if dryRun { throw DryRunDone(inserted: inserted) }
                 return inserted
             }
             return ImportReport(kind: K.name, rows: rows, inserted: inserted, errors: [])
+        } catch let done as DryRunDone {
+            return ImportReport(kind: K.name, rows: rows, inserted: done.inserted, errors: [], dryRun: true)
         } catch let rolledBack as RolledBack {
             var sorted = rolledBack.errors.sorted { ($0.line, $0.column ?? "") < ($1.line, $1.column ?? "") }
             for index in sorted.indices { sorted[index].header = sorted[index].column.flatMap { table.headers[$0] } }
-            return ImportReport(kind: K.name, rows: rows, inserted: [:], errors: sorted)
+            return ImportReport(kind: K.name, rows: rows, inserted: [:], errors: sorted, dryRun: dryRun)
         }
     }
 }

@@ -19,6 +19,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: "schools, projects or indicators.") var kind: Importer.Kind
     @Argument(help: "The CSV file.") var file: String
     @Option(help: "The district's code.") var district: String
+    @Flag(help: "Check the file and report what it would add, without keeping anything.") var dryRun = false
 
     func run() async throws {
         let settings = Settings()
@@ -28,7 +29,7 @@ struct ImportCommand: AsyncParsableCommand {
         let bar = ProgressBar(label: "rows", total: 1)
         let report: ImportReport
         do {
-            report = try await Importer(db).run(kind, data: data, scope: scope) { done, total in bar.update(done, of: total) }
+            report = try await Importer(db).run(kind, data: data, scope: scope, dryRun: dryRun) { done, total in bar.update(done, of: total) }
         } catch ImportFailure.file(let english, let thai) {
             await db.pool.shutdown()
             throw ValidationFailure("\(file): \(english) (\(thai))")
@@ -37,7 +38,8 @@ struct ImportCommand: AsyncParsableCommand {
         await db.pool.shutdown()
         if report.succeeded {
             let counts = report.inserted.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            print("imported \(file): \(report.rows) rows → \(counts)")
+            print(report.dryRun ? "checked \(file): \(report.rows) rows would add \(counts); nothing was kept (dry run)"
+                                : "imported \(file): \(report.rows) rows → \(counts)")
         } else {
             print("nothing imported from \(file): \(report.errors.count) problem(s) in \(Set(report.errors.map(\.line)).count) row(s)")
             for error in report.errors {

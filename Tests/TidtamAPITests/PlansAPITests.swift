@@ -281,6 +281,29 @@ final class PlansAPITests: APITestCase {
             XCTAssertEqual(schools.status, 403)
             let unknown = try await api.send(.post, "/api/v1/imports/budgets", token: staff, bytes: Array("a\n".utf8))
             XCTAssertEqual(unknown.status, 404)
+
+            // The template is the file to fill in: filled with a row, it imports as it is.
+            let template = try await api.send(.get, "/api/v1/imports/projects/template", token: staff)
+            XCTAssertEqual(template.status, 200)
+            XCTAssertTrue(template.contentType.hasPrefix("text/csv"))
+            XCTAssertTrue(template.text.hasPrefix("\u{FEFF}รหัสโรงเรียน,ปีงบประมาณ*,รหัสโครงการ*"), template.text)
+            let columns = template.text.split(separator: ",").count
+            let row = ["5200000001", "2569", "P02", "โครงการ", "โครงการห้องสมุด", "ครูสมศรี", "1 ต.ค. 68", "30 ก.ย. 69"]
+                + Array(repeating: "", count: columns - 9) + ["500"]
+            let filled = template.text + row.joined(separator: ",") + "\r\n"
+            // A dry run checks and loads it, says what it would add, and keeps nothing.
+            let dry = try await api.send(.post, "/api/v1/imports/projects?dry_run=true", token: staff, bytes: Array(filled.utf8), headers: csv)
+            XCTAssertEqual(dry.status, 200, dry.text)
+            XCTAssertEqual(dry.json["dry_run"] as? Bool, true)
+            XCTAssertEqual(dry.json["inserted"] as? [String: Int], ["action_plans": 0, "projects": 1, "budget_lines": 1])
+            let stillOne = try await api.send(.get, "/api/v1/projects", token: staff)
+            XCTAssertEqual(stillOne.items.count, 1)
+            let badFlag = try await api.send(.post, "/api/v1/imports/projects?dry_run=maybe", token: staff, bytes: Array(filled.utf8), headers: csv)
+            XCTAssertEqual(badFlag.errorPointers, ["?dry_run"], badFlag.text)
+            let real = try await api.send(.post, "/api/v1/imports/projects", token: staff, bytes: Array(filled.utf8), headers: csv)
+            XCTAssertEqual(real.json["dry_run"] as? Bool, false, real.text)
+            let nowTwo = try await api.send(.get, "/api/v1/projects", token: staff)
+            XCTAssertEqual(nowTwo.items.count, 2)
         }
     }
 }

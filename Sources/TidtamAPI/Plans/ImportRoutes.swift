@@ -24,10 +24,24 @@ struct ImportRoutes {
                 throw DomainError.notFound("import kind")
             }
             let scope = try context.scope(for: kind == .schools ? .manageSchools : .managePlans)
+            // `?dry_run=true`: check and load everything, report what would be added, keep nothing.
+            var query = QueryParameters(request)
+            let dryRun = query.boolean("dry_run") ?? false
+            try query.finish()
             let buffer = try await collectBody(request, upTo: Self.maxFileSize)
-            let report = try await importer.run(kind, data: Data(buffer.readableBytesView), scope: scope)
+            let report = try await importer.run(kind, data: Data(buffer.readableBytesView), scope: scope, dryRun: dryRun)
             guard report.succeeded else { throw ImportRejected(report: report) }
             return try JSONResponse.make(report)
+        }
+        // The file to fill in: Thai headings, a byte-order mark for Excel.
+        routes.add(.get, "/imports/{kind}/template") { _, context in
+            guard let kind = context.parameters.get("kind").flatMap(Importer.Kind.init(rawValue:)) else {
+                throw DomainError.notFound("import kind")
+            }
+            _ = try context.scope(for: kind == .schools ? .manageSchools : .managePlans)
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                                   .contentDisposition: "attachment; filename=\"tidtam-\(kind.rawValue).csv\""],
+                            body: .init(byteBuffer: ByteBuffer(string: kind.template)))
         }
     }
 }

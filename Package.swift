@@ -50,6 +50,7 @@ let package = Package(
             dependencies: [
                 "Postgres", "TidtamDomain", "TidtamStore",
                 .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(

@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import Postgres
 import TidtamDomain
 import TidtamStore
@@ -53,23 +54,11 @@ public struct Importer: Sendable {
 
     func run<K: ImportKind>(_ kind: K.Type, data: Data, scope: TenantScope, dryRun: Bool, progress: Progress?) async throws -> ImportReport {
         guard let district = scope.districtID else { throw DomainError.forbidden("An import loads into one district.") }
-        var table = try CSVTable(data: data, columns: K.columns)
-        var staged: [[String?]] = []
-        var errors: [RowError] = []
-        var rows = 0
-        while let record = table.next() {
-            rows += 1
-            if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
-            var reader = RowReader(record, table)
-            // A row with a bad cell is staged too (the cell as NULL), so that the database's checks
-            // report its other problems in the same answer; any error rolls everything back.
-            staged.append([String(record.line)] + K.stage(&reader))
-            errors += reader.errors
-        }
-        if rows == 0 { throw ImportFailure.file("The file has a header but no rows.", "ไฟล์มีแต่หัวตาราง ไม่มีข้อมูล") }
-        let swiftErrors = errors
-        let rowsToCopy = staged
-        let total = staged.count
+        // Reading a large file takes seconds of CPU. Called from an HTTP handler this would run on
+        // the connection's event loop and stall every other connection on it, so it runs on
+        // NIO's thread pool for blocking work instead.
+        let file = try await NIOThreadPool.singleton.runIfActive { try Self.read(K.self, data: data) }
+        let rows = file.rows, swiftErrors = file.errors, rowsToCopy = file.staged, total = file.staged.count
         do {
             let inserted = try await db.transaction(scope) { tx in
                 // The service role's statement timeout (15 s) is for requests; a 64 MiB file's load
@@ -120,9 +109,35 @@ public struct Importer: Sendable {
             return ImportReport(kind: K.name, rows: rows, inserted: done.inserted, errors: [], dryRun: true)
         } catch let rolledBack as RolledBack {
             var sorted = rolledBack.errors.sorted { ($0.line, $0.column ?? "") < ($1.line, $1.column ?? "") }
-            for index in sorted.indices { sorted[index].header = sorted[index].column.flatMap { table.headers[$0] } }
+            for index in sorted.indices { sorted[index].header = sorted[index].column.flatMap { file.headers[$0] } }
             return ImportReport(kind: K.name, rows: rows, inserted: [:], errors: sorted, dryRun: dryRun)
         }
+    }
+}
+
+/// A file's rows as read and checked in Swift, ready for COPY.
+struct ReadFile: Sendable {
+    var staged: [[String?]] = []
+    var errors: [RowError] = []
+    var rows = 0
+    var headers: [String: String] = [:]
+}
+
+extension Importer {
+    static func read<K: ImportKind>(_ kind: K.Type, data: Data) throws -> ReadFile {
+        var table = try CSVTable(data: data, columns: K.columns)
+        var file = ReadFile(headers: table.headers)
+        while let record = table.next() {
+            file.rows += 1
+            if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            var reader = RowReader(record, table)
+            // A row with a bad cell is staged too (the cell as NULL), so that the database's checks
+            // report its other problems in the same answer; any error rolls everything back.
+            file.staged.append([String(record.line)] + K.stage(&reader))
+            file.errors += reader.errors
+        }
+        if file.rows == 0 { throw ImportFailure.file("The file has a header but no rows.", "ไฟล์มีแต่หัวตาราง ไม่มีข้อมูล") }
+        return file
     }
 }
 

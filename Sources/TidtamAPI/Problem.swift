@@ -3,13 +3,14 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import Postgres
 import TidtamDomain
 import TidtamImport
 
 /// An RFC 9457 problem document (`application/problem+json`), with Thai beside English and
 /// every invalid field listed under `errors`.
-struct Problem: Encodable {
+struct Problem: Encodable, Sendable {
     var type = "about:blank"
     var title: String
     var titleTH: String
@@ -21,6 +22,12 @@ struct Problem: Encodable {
     var currentETag: String?
     /// A refused import: every bad row with its line (RFC 9457 extension member).
     var rowErrors: [RowError]?
+
+    func encoded() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)) ?? Data("{}".utf8)
+    }
 
     enum CodingKeys: String, CodingKey {
         case type, title, status, detail, instance, errors
@@ -47,9 +54,11 @@ struct ProblemMiddleware: RouterMiddleware {
             if let allow = (error as? HTTPError)?.headers[.allow] { headers[.allow] = allow }
             if problem.status == 503 { headers[.retryAfter] = "1" }
             if problem.status == 401 { headers[.wwwAuthenticate] = "Bearer realm=\"tidtam\"" }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let body = (try? encoder.encode(problem)) ?? Data("{}".utf8)
+            // A refused import may list 300,000 bad rows (tens of megabytes): encoded off the event
+            // loop, which other connections share.
+            let body = (problem.rowErrors?.count ?? 0) > 1_000
+                ? try await NIOThreadPool.singleton.runIfActive { [problem] in problem.encoded() }
+                : problem.encoded()
             return Response(status: .init(code: problem.status), headers: headers,
                             body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }

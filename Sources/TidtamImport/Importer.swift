@@ -108,8 +108,13 @@ public struct Importer: Sendable {
         } catch let done as DryRunDone {
             return ImportReport(kind: K.name, rows: rows, inserted: done.inserted, errors: [], dryRun: true)
         } catch let rolledBack as RolledBack {
-            var sorted = rolledBack.errors.sorted { ($0.line, $0.column ?? "") < ($1.line, $1.column ?? "") }
-            for index in sorted.indices { sorted[index].header = sorted[index].column.flatMap { file.headers[$0] } }
+            // A file in the wrong district can have an error on each of 300,000 rows: sorted off the
+            // event loop too.
+            let sorted = try await NIOThreadPool.singleton.runIfActive { [headers = file.headers] in
+                var sorted = rolledBack.errors.sorted { ($0.line, $0.column ?? "") < ($1.line, $1.column ?? "") }
+                for index in sorted.indices { sorted[index].header = sorted[index].column.flatMap { headers[$0] } }
+                return sorted
+            }
             return ImportReport(kind: K.name, rows: rows, inserted: [:], errors: sorted, dryRun: dryRun)
         }
     }

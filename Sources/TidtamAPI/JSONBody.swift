@@ -235,4 +235,3 @@ func collectBody(_ request: Request, upTo limit: Int) async throws -> ByteBuffer
         throw BodyTooLarge(limit: limit)
     }
 }
-

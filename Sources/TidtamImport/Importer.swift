@@ -58,7 +58,7 @@ public struct Importer: Sendable {
         // the connection's event loop and stall every other connection on it, so it runs on
         // NIO's thread pool for blocking work instead.
         let file = try await NIOThreadPool.singleton.runIfActive { try Self.read(K.self, data: data) }
-        let rows = file.rows, swiftErrors = file.errors, rowsToCopy = file.staged, total = file.staged.count
+        let total = file.staged.count
         do {
             let inserted = try await db.transaction(scope) { tx in
                 // The service role's statement timeout (15 s) is for requests; a 64 MiB file's load
@@ -75,7 +75,7 @@ public struct Importer: Sendable {
                 try tx.query(K.createStaging)
                 var done = 0
                 try tx.copyIn(K.copyStaging) { writer in
-                    for row in rowsToCopy {
+                    for row in file.staged {
                         try writer.writeRow(row)
                         done += 1
                         if done % 2_000 == 0 { progress?(done, total) }
@@ -83,7 +83,7 @@ public struct Importer: Sendable {
                 }
                 progress?(total, total)
                 for statement in K.prepares { try tx.query(statement, Self.parameters(statement, district)) }
-                var errors = swiftErrors
+                var errors = file.errors
                 for check in K.checks {
                     errors += try tx.query(check, Self.parameters(check, district)).rows.map { row in
                         RowError(line: try row.decode("line"), column: try row.decode("column"), code: try row.decode("code"),
@@ -104,9 +104,9 @@ public struct Importer: Sendable {
                 if dryRun { throw DryRunDone(inserted: inserted) }
                 return inserted
             }
-            return ImportReport(kind: K.name, rows: rows, inserted: inserted, errors: [])
+            return ImportReport(kind: K.name, rows: file.rows, inserted: inserted, errors: [])
         } catch let done as DryRunDone {
-            return ImportReport(kind: K.name, rows: rows, inserted: done.inserted, errors: [], dryRun: true)
+            return ImportReport(kind: K.name, rows: file.rows, inserted: done.inserted, errors: [], dryRun: true)
         } catch let rolledBack as RolledBack {
             // A file in the wrong district can have an error on each of 300,000 rows: sorted off the
             // event loop too.
@@ -115,7 +115,7 @@ public struct Importer: Sendable {
                 for index in sorted.indices { sorted[index].header = sorted[index].column.flatMap { headers[$0] } }
                 return sorted
             }
-            return ImportReport(kind: K.name, rows: rows, inserted: [:], errors: sorted, dryRun: dryRun)
+            return ImportReport(kind: K.name, rows: file.rows, inserted: [:], errors: sorted, dryRun: dryRun)
         }
     }
 }

@@ -12,8 +12,9 @@ struct ImportCommand: AsyncParsableCommand {
         abstract: "Import a CSV file of schools, projects (with budgets) or indicators into a district, all or nothing.",
         discussion: """
             UTF-8 with or without a byte-order mark; Thai or English column names; dates as 1/10/2568 (Buddhist Era),
-            1 ต.ค. 68, 1 ตุลาคม 2568 or 2025-10-01. A file with any bad row changes nothing: every bad row is listed with its line and reason,
-            and the command exits with status 1. docs/operations.md lists the columns of each kind.
+            1 ต.ค. 68, 1 ตุลาคม 2568 or 2025-10-01. A file with any bad row changes nothing: every bad row is listed
+            with its line and reason, and the command exits with status 1. docs/operations.md lists the columns of
+            each kind.
             """)
 
     @Argument(help: "schools, projects or indicators.") var kind: Importer.Kind

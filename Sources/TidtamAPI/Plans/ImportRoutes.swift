@@ -20,10 +20,8 @@ struct ImportRoutes {
 
     func register(_ routes: APIRoutes) {
         routes.add(.post, "/imports/{kind}") { request, context in
-            guard let kind = context.parameters.get("kind").flatMap(Importer.Kind.init(rawValue:)) else {
-                throw DomainError.notFound("import kind")
-            }
-            let scope = try context.scope(for: kind == .schools ? .manageSchools : .managePlans)
+            let kind = try Self.kind(context)
+            let scope = try context.scope(for: kind.action)
             // `?dry_run=true`: check and load everything, report what would be added, keep nothing.
             var query = QueryParameters(request)
             let dryRun = query.boolean("dry_run") ?? false
@@ -35,13 +33,23 @@ struct ImportRoutes {
         }
         // The file to fill in: Thai headings, a byte-order mark for Excel.
         routes.add(.get, "/imports/{kind}/template") { _, context in
-            guard let kind = context.parameters.get("kind").flatMap(Importer.Kind.init(rawValue:)) else {
-                throw DomainError.notFound("import kind")
-            }
-            _ = try context.scope(for: kind == .schools ? .manageSchools : .managePlans)
+            let kind = try Self.kind(context)
+            _ = try context.scope(for: kind.action)
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                    .contentDisposition: "attachment; filename=\"tidtam-\(kind.rawValue).csv\""],
                             body: .init(byteBuffer: ByteBuffer(string: kind.template)))
         }
     }
+
+    static func kind(_ context: TidtamRequestContext) throws -> Importer.Kind {
+        guard let kind = context.parameters.get("kind").flatMap(Importer.Kind.init(rawValue:)) else {
+            throw DomainError.notFound("import kind")
+        }
+        return kind
+    }
+}
+
+extension Importer.Kind {
+    /// Schools are the district admin's to import; plans, any role that manages plans.
+    var action: Action { self == .schools ? .manageSchools : .managePlans }
 }

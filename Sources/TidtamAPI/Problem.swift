@@ -160,7 +160,14 @@ struct ProblemMiddleware: RouterMiddleware {
             return Problem(title: "Conflict", titleTH: "ข้อมูลนี้ยังถูกใช้งานอยู่", status: 409,
                            detail: "Other records still refer to this one (for example users of a school); change or remove them first.")
         }
-        if error.isForeignKeyViolation || error.isCheckViolation || (error.sqlState?.hasPrefix("22") ?? false) {
+        if error.isForeignKeyViolation {
+            // The row referred to is not there for this caller (another district's ids look the same).
+            logger.info("a reference was refused", metadata: ["error": "\(error)"])
+            return problem(for: DomainError.invalid([FieldError(field ?? "/", code: "not_found",
+                                                                 detail: "No such record in your district.",
+                                                                 th: "ไม่พบข้อมูลที่อ้างถึงในเขตพื้นที่ของท่าน")]))
+        }
+        if error.isCheckViolation || (error.sqlState?.hasPrefix("22") ?? false) {
             logger.info("constraint refused a write", metadata: ["error": "\(error)"])
             return problem(for: DomainError.invalid([FieldError(field ?? "/", code: "constraint",
                                                                  detail: "The value breaks a rule of this record.",

@@ -192,7 +192,7 @@ final class PlansAPITests: APITestCase {
 
     func testSchoolSeesItsOwnPlansAndAnotherDistrictNothing() async throws {
         let (adminToken, schoolToken, committeeToken, otherDistrictToken) = (token(a), token(a, .schoolStaff), token(a, .committee), token(b))
-        let schoolsA = fixture.schoolsA
+        let (schoolsA, schoolB) = (fixture.schoolsA, fixture.schoolsB[0])
         try await withAPI { api in
             let own = try await api.send(.post, "/api/v1/action-plans", token: adminToken, json: jsonText([
                 "school_id": schoolsA[0], "fiscal_year": 2569, "title_th": "แผนของโรงเรียนแรก"]))
@@ -207,6 +207,12 @@ final class PlansAPITests: APITestCase {
             XCTAssertEqual(Set(seen.items.map { $0["id"] as! Int }), [own.json["id"] as! Int, office.json["id"] as! Int])
             let peek = try await api.send(.get, "/api/v1/action-plans/\(other.json["id"]!)", token: schoolToken)
             XCTAssertEqual(peek.status, 404)
+            // Another district's school is named as not found, not as a broken rule.
+            let noSuchSchool = try await api.send(.post, "/api/v1/action-plans", token: adminToken, json: jsonText([
+                "school_id": schoolB, "fiscal_year": 2570, "title_th": "แผน"]))
+            XCTAssertEqual(noSuchSchool.status, 422, noSuchSchool.text)
+            XCTAssertEqual(noSuchSchool.errorPointers, ["/school_id"])
+            XCTAssertEqual((noSuchSchool.json["errors"] as? [[String: Any]])?.first?["code"] as? String, "not_found")
             let forOther = try await api.send(.post, "/api/v1/action-plans", token: schoolToken, json: jsonText([
                 "school_id": schoolsA[1], "fiscal_year": 2570, "title_th": "แอบสร้าง"]))
             XCTAssertEqual(forOther.status, 403)

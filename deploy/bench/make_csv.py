@@ -5,8 +5,9 @@ a byte-order mark and Buddhist Era dates, the way district offices hold them.
     make_csv.py schools 29000 > schools.csv
     make_csv.py projects 50000 FIRST_OBEC_CODE SCHOOLS > projects.csv
     make_csv.py school-rows 29000 > schools.tsv   # the same schools as the school table's columns
+    make_csv.py project-rows 50000 FIRST_OBEC_CODE SCHOOLS > projects.tsv   # likewise the projects
 
-The last is the floor's input: rows already parsed and checked, in COPY's text format.
+The last two are the floor's input: rows already parsed and checked, in COPY's text format.
 """
 import csv
 import sys
@@ -46,11 +47,22 @@ def projects(n, first_code, school_count):
                     f"{5000 + i * 7919 % 95000:,}.00", f"{i % 3 * 1000}", "" if i % 4 else "2500.50"])
 
 
+def project_rows(n, first_code, school_count):
+    for i in range(n):
+        school = first_code + i % school_count + 1
+        donation = "\\N" if i % 4 else "2500.50"
+        sys.stdout.write(f"{school}\t2569\tP{i // school_count + 1:03d}\t{'project' if i % 5 else 'work'}\t"
+                         f"โครงการ{TOPICS[i % len(TOPICS)]} {i}\tครูผู้รับผิดชอบ {i % 97}\t2025-10-01\t2026-09-30\t"
+                         f"{5000 + i * 7919 % 95000}.00\t{i % 3 * 1000}\t{donation}\n")
+
+
 if __name__ == "__main__":
     kind = sys.argv[1]
     if kind == "schools":
         schools(int(sys.argv[2]))
     elif kind == "school-rows":
         school_rows(int(sys.argv[2]))
+    elif kind == "project-rows":
+        project_rows(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
     else:
         projects(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))

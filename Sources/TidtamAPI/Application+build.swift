@@ -13,14 +13,17 @@ public struct APIServices: Sendable {
     public let openAPIDocument: String
     public let latestMigration: Int
     public let tokenCache: TokenCache
+    /// CSV imports this process runs at once; more are answered 503.
+    public let maxConcurrentImports: Int
 
     public init(db: Database, registry: PrometheusCollectorRegistry, openAPIDocument: String, latestMigration: Int,
-                tokenCache: TokenCache = TokenCache()) {
+                tokenCache: TokenCache = TokenCache(), maxConcurrentImports: Int = 2) {
         self.db = db
         self.registry = registry
         self.openAPIDocument = openAPIDocument
         self.latestMigration = latestMigration
         self.tokenCache = tokenCache
+        self.maxConcurrentImports = maxConcurrentImports
     }
 }
 
@@ -55,7 +58,7 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     ProjectRoutes(projects: ProjectStore(services.db)).register(api)
     IndicatorRoutes(indicators: IndicatorStore(services.db)).register(api)
     AgreementRoutes(agreements: AgreementStore(services.db)).register(api)
-    ImportRoutes(importer: Importer(services.db)).register(api)
+    ImportRoutes(importer: Importer(services.db), gate: ImportGate(limit: services.maxConcurrentImports)).register(api)
     table.set(open.entries + api.entries)
     return (router, open.entries + api.entries)
 }

@@ -22,6 +22,8 @@ struct Settings {
     var pipelinedConnections: Int { environment["TIDTAM_PIPELINED_CONNECTIONS"].flatMap(Int.init) ?? 1 }
     var logLevel: Logger.Level { environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info }
     var openAPIPath: String { environment["TIDTAM_OPENAPI"] ?? "docs/openapi.yaml" }
+    /// CSV imports one server runs at once (each holds some 300 MB while a 64 MiB file is read).
+    var maxConcurrentImports: Int { environment["TIDTAM_MAX_IMPORTS"].flatMap(Int.init) ?? 2 }
 
     func database(applicationName: String = "tidtam") throws -> Database {
         Database(pool: ConnectionPool(.init(conninfo: try databaseURL, maxConnections: poolSize, applicationName: applicationName,

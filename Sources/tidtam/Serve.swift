@@ -27,7 +27,8 @@ struct Serve: AsyncParsableCommand {
         }
         let document = (try? String(contentsOfFile: settings.openAPIPath, encoding: .utf8)) ?? "openapi: 3.1.0\n"
         let db = try settings.database()
-        let services = APIServices(db: db, registry: registry, openAPIDocument: document, latestMigration: runner.latestVersion)
+        let services = APIServices(db: db, registry: registry, openAPIDocument: document, latestMigration: runner.latestVersion,
+                                   maxConcurrentImports: settings.maxConcurrentImports)
         let app = buildApplication(services, host: host, port: port, logger: logger)
         try await app.runService()
         await db.pool.shutdown()

@@ -57,17 +57,18 @@ class APITestCase: XCTestCase {
 
     func token(_ district: Int64, _ role: Role = .districtAdmin) -> String { tokens[district]![role]! }
 
-    func makeApp() -> some ApplicationProtocol {
+    func makeApp(maxConcurrentImports: Int = 2) -> some ApplicationProtocol {
         let document = (try? String(contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)) ?? ""
-        let services = APIServices(db: db, registry: sharedRegistry, openAPIDocument: document, latestMigration: 1)
+        let services = APIServices(db: db, registry: sharedRegistry, openAPIDocument: document, latestMigration: 1,
+                                   maxConcurrentImports: maxConcurrentImports)
         var logger = Logger(label: "tidtam-test")
         logger.logLevel = .warning
         return buildApplication(services, host: "127.0.0.1", port: 0, logger: logger)
     }
 
     /// Runs `body` against a live server.
-    func withAPI(_ body: @escaping @Sendable (APIClient) async throws -> Void) async throws {
-        try await makeApp().test(.live) { client in try await body(APIClient(client: client)) }
+    func withAPI(maxConcurrentImports: Int = 2, _ body: @escaping @Sendable (APIClient) async throws -> Void) async throws {
+        try await makeApp(maxConcurrentImports: maxConcurrentImports).test(.live) { client in try await body(APIClient(client: client)) }
     }
 }
 

@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
+import NIOCore
 import TidtamDomain
 import TidtamStore
 import XCTest
@@ -310,6 +312,47 @@ final class PlansAPITests: APITestCase {
             XCTAssertEqual(real.json["dry_run"] as? Bool, false, real.text)
             let nowTwo = try await api.send(.get, "/api/v1/projects", token: staff)
             XCTAssertEqual(nowTwo.items.count, 2)
+        }
+    }
+}
+
+extension PlansAPITests {
+    /// With one import allowed at a time, an upload that arrives while another runs is turned
+    /// away at once with 503 and `Retry-After`, and its body is never read.
+    func testUploadsBeyondTheLimitAreTurnedAway() async throws {
+        let staff = token(a, .districtStaff)
+        let district = a
+        // Holding the district's import lock from outside keeps the first upload inside its import.
+        // If this test fails half way, the server ends the idle holder after 10 s and frees the lock,
+        // so nothing is left waiting for ever.
+        let holder = try testDB.superuserConnection()
+        try holder.query("SET idle_in_transaction_session_timeout = '10s'")
+        try holder.query("BEGIN")
+        try holder.query("SELECT pg_advisory_xact_lock(1768779892, $1::int)", [district])
+        try await withAPI(maxConcurrentImports: 1) { api in
+            let file = Array("รหัสโรงเรียน,ปีงบประมาณ,รหัสโครงการ,ชื่อโครงการ\n5200000001,2569,P01,อ่าน\n".utf8)
+            async let first = api.send(.post, "/api/v1/imports/projects", token: staff, bytes: file)
+            var waiting = 0
+            for _ in 0..<100 where waiting == 0 {
+                try await Task.sleep(for: .milliseconds(50))
+                waiting = try holder.query("""
+                    SELECT count(*) AS n FROM pg_locks
+                    WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                    """).first!.decode("n")
+            }
+            XCTAssertEqual(waiting, 1, "the first upload should be waiting for the district's import lock")
+            // The test client queues requests on its one connection; the second upload needs its own.
+            let second = try await TestClient.withClient(host: "127.0.0.1", port: api.client.port!) { other in
+                try await other.execute(.init("/api/v1/imports/projects", method: .post, authority: "localhost",
+                                              headers: [.authorization: "Bearer \(staff)"], body: ByteBuffer(bytes: file)))
+            }
+            try holder.query("COMMIT")
+            XCTAssertEqual(second.head.status.code, 503, String(buffer: second.body ?? ByteBuffer()))
+            XCTAssertEqual(second.head.headerFields[.retryAfter], "1")
+            let done = try await first
+            XCTAssertEqual(done.status, 200, done.text)
+            let again = try await api.send(.post, "/api/v1/imports/projects?dry_run=true", token: staff, bytes: file)
+            XCTAssertEqual(again.status, 422, "the slot is free again; the rows are there now")
         }
     }
 }

@@ -14,6 +14,7 @@ struct ImportRejected: Error {
 /// the caller's district. The same importer as `tidtam import`.
 struct ImportRoutes {
     let importer: Importer
+    let gate: ImportGate
 
     /// Larger than JSON bodies: a district's project list is several megabytes.
     static let maxFileSize = 64 << 20
@@ -26,6 +27,10 @@ struct ImportRoutes {
             var query = QueryParameters(request)
             let dryRun = query.boolean("dry_run") ?? false
             try query.finish()
+            guard gate.enter() else {
+                throw DomainError.unavailable("\(gate.limit) files are being imported just now; send this one again in a few seconds.")
+            }
+            defer { gate.leave() }
             let buffer = try await collectBody(request, upTo: Self.maxFileSize)
             let report = try await importer.run(kind, data: Data(buffer.readableBytesView), scope: scope, dryRun: dryRun)
             guard report.succeeded else { throw ImportRejected(report: report) }

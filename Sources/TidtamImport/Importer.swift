@@ -33,7 +33,9 @@ public struct Importer: Sendable {
     let db: Database
     public init(_ db: Database) { self.db = db }
 
-    public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
+    /// Where an import is: `stage` is "reading", "copying", "checking" or "loading …"; `done` of
+    /// `total` counts rows while reading and copying, and statements after that.
+    public typealias Progress = @Sendable (_ stage: String, _ done: Int, _ total: Int) -> Void
 
     /// Imports `data`; with `dryRun` everything is checked and loaded, then rolled back, and the
     /// report says what the file would add.
@@ -57,7 +59,7 @@ public struct Importer: Sendable {
         // Reading a large file takes seconds of CPU. Called from an HTTP handler this would run on
         // the connection's event loop and stall every other connection on it, so it runs on
         // NIO's thread pool for blocking work instead.
-        let file = try await NIOThreadPool.singleton.runIfActive { try Self.read(K.self, data: data) }
+        let file = try await NIOThreadPool.singleton.runIfActive { try Self.read(K.self, data: data, progress: progress) }
         let total = file.staged.count
         do {
             let inserted = try await db.transaction(scope) { tx in
@@ -78,13 +80,14 @@ public struct Importer: Sendable {
                     for row in file.staged {
                         try writer.writeRow(row)
                         done += 1
-                        if done % 2_000 == 0 { progress?(done, total) }
+                        if done % 2_000 == 0 { progress?("copying", done, total) }
                     }
                 }
-                progress?(total, total)
+                progress?("copying", total, total)
                 for statement in K.prepares { try tx.query(statement, Self.parameters(statement, district)) }
                 var errors = file.errors
-                for check in K.checks {
+                for (index, check) in K.checks.enumerated() {
+                    progress?("checking", index, K.checks.count)
                     errors += try tx.query(check, Self.parameters(check, district)).rows.map { row in
                         RowError(line: try row.decode("line"), column: try row.decode("column"), code: try row.decode("code"),
                                  detail: try row.decode("detail"), th: try row.decode("detail_th"))
@@ -97,7 +100,8 @@ public struct Importer: Sendable {
                 // 50,000-row file then takes minutes); index lookups are right for every such check.
                 try tx.query("SET LOCAL enable_seqscan = off")
                 var inserted: [String: Int] = [:]
-                for load in K.loads {
+                for (index, load) in K.loads.enumerated() {
+                    progress?(load.name.isEmpty ? "loading" : "loading \(load.name)", index, K.loads.count)
                     let count = try tx.query(load.sql, Self.parameters(load.sql, district)).affectedRows
                     if !load.name.isEmpty { inserted[load.name, default: 0] += count }
                 }
@@ -129,11 +133,14 @@ struct ReadFile: Sendable {
 }
 
 extension Importer {
-    static func read<K: ImportKind>(_ kind: K.Type, data: Data) throws -> ReadFile {
+    static func read<K: ImportKind>(_ kind: K.Type, data: Data, progress: Progress? = nil) throws -> ReadFile {
         var table = try CSVTable(data: data, columns: K.columns)
         var file = ReadFile(headers: table.headers)
+        // Lines, not rows (a quoted cell may span lines): close enough for a progress bar.
+        let lines = progress == nil ? 0 : data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
         while let record = table.next() {
             file.rows += 1
+            if file.rows % 2_000 == 0 { progress?("reading", file.rows, lines) }
             if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
             var reader = RowReader(record, table)
             // A row with a bad cell is staged too (the cell as NULL), so that the database's checks

@@ -27,10 +27,12 @@ struct ImportCommand: AsyncParsableCommand {
         let db = try settings.database(applicationName: "tidtam-import")
         guard let data = FileManager.default.contents(atPath: file) else { throw ValidationFailure("cannot read \(file)") }
         let scope = try await districtScope(db, code: district)
-        let bar = ProgressBar(label: "rows", total: 1)
+        let bar = ProgressBar(label: "", total: 1)
         let report: ImportReport
         do {
-            report = try await Importer(db).run(kind, data: data, scope: scope, dryRun: dryRun) { done, total in bar.update(done, of: total) }
+            report = try await Importer(db).run(kind, data: data, scope: scope, dryRun: dryRun) { stage, done, total in
+                bar.update(done, of: total, note: stage)
+            }
         } catch ImportFailure.file(let english, let thai) {
             await db.pool.shutdown()
             throw ValidationFailure("\(file): \(english) (\(thai))")

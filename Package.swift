@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "TidtamAPITests",
             dependencies: [
-                "TidtamAPI", "TidtamJobs", "TestSupport",
+                "TidtamAPI", "TidtamImport", "TidtamJobs", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

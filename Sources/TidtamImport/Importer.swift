@@ -47,6 +47,10 @@ public struct Importer: Sendable {
         }
     }
 
+    /// The transaction-level lock that runs a district's imports one at a time (`$1`: the district);
+    /// the first key says "import" ("impt"). Public so that tests can hold it from outside.
+    public static let districtLock = "SELECT pg_advisory_xact_lock(1768779892, ($1::bigint % 2147483647)::int)"
+
     struct RolledBack: Error { let errors: [RowError] }
     struct DryRunDone: Error { let inserted: [String: Int] }
 
@@ -73,7 +77,7 @@ public struct Importer: Sendable {
                 // Imports into one district run one at a time, so that each checks its rows against
                 // what the one before it committed (two uploads of the same file: the second gets
                 // every row reported as already there, not a key violation halfway through).
-                try tx.query(ImportSQL.lockDistrict, [district])
+                try tx.query(Self.districtLock, [district])
                 try tx.query(K.createStaging)
                 var done = 0
                 try tx.copyIn(K.copyStaging) { writer in
@@ -155,9 +159,6 @@ extension Importer {
 
 /// SQL pieces the checks share.
 enum ImportSQL {
-    /// Held until the import's transaction ends; the first key says "import" ("impt").
-    static let lockDistrict = "SELECT pg_advisory_xact_lock(1768779892, ($1::bigint % 2147483647)::int)"
-
     /// Resolving each staged row's school code, for imports whose rows name a school (blank: the
     /// district office; for school staff, their own school).
     static func resolveSchools(_ table: String) -> [String] {

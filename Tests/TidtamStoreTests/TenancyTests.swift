@@ -63,8 +63,18 @@ final class TenancyTests: XCTestCase {
             let name = try row.decode("policyname", as: String.self)
             XCTAssertFalse(expr.contains("select"), "\(name) has a subquery: \(expr)")
             if try !row.decode("tenant", as: Bool.self) && expr == "true" { continue }
-            XCTAssertTrue(expr.contains("current_setting"), "\(name) reads no setting")
+            // Through tidtam_setting() only, which trusts the settings from the service alone.
+            XCTAssertTrue(expr.contains("tidtam_setting("), "\(name) reads no setting")
+            XCTAssertFalse(expr.contains("current_setting("), "\(name) trusts settings any login may SET: \(expr)")
         }
+        let reader = try c.query("""
+            SELECT l.lanname AS language, p.provolatile AS volatility, p.prosecdef AS definer
+            FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.proname = 'tidtam_setting'
+            """).first!
+        // A one-expression SQL function, inlined by the planner, reading no table.
+        XCTAssertEqual(try reader.decode("language", as: String.self), "sql")
+        XCTAssertEqual(try reader.decode("volatility", as: String.self), "s")
+        XCTAssertFalse(try reader.decode("definer", as: Bool.self))
     }
 
     func testServiceRoleOwnsNothingAndCannotBypassSecurity() throws {

@@ -42,6 +42,26 @@ final class AnalystLoginTests: XCTestCase {
         XCTAssertEqual(districts, [fixture.districtA])
     }
 
+    func testViewsOverTheTablesHoldTheLoginToItsDistrictToo() async throws {
+        // The analysts' views to come: security_invoker as planned, and a plain view (run with
+        // its owner's rights) as a mistake would make it. current_user stays the login in both.
+        let db = testDB.database()
+        let fixture = try await Fixture.make(db)
+        await db.pool.shutdown()
+        let name = "tidtam_analyst_d\(fixture.districtA)"
+        let analyst = try analystLogin(name)
+        try testDB.ownerConnection().execute(script: """
+            CREATE VIEW school_invoker WITH (security_invoker = true) AS SELECT district_id, name_th FROM school;
+            CREATE VIEW school_owner AS SELECT district_id, name_th FROM school;
+            GRANT SELECT ON school_invoker, school_owner TO tidtam_analyst
+            """)
+        try analyst.execute(script: "SET tidtam.district_id = '\(fixture.districtB)'; SET tidtam.role = 'national'")
+        for view in ["school_invoker", "school_owner"] {
+            let seen = Set(try analyst.query("SELECT district_id FROM \(view)").rows.map { try $0.decode("district_id", as: Int64.self) })
+            XCTAssertEqual(seen, [fixture.districtA], view)
+        }
+    }
+
     func testAnyOtherLoginReadsNothingEvenWithTheSettings() async throws {
         let db = testDB.database()
         let fixture = try await Fixture.make(db)

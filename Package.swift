@@ -27,6 +27,11 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(
             name: "Postgres",
             dependencies: [
@@ -48,7 +53,7 @@ let package = Package(
         .target(
             name: "TidtamImport",
             dependencies: [
-                "Postgres", "TidtamDomain", "TidtamStore",
+                "CCrypto", "Postgres", "TidtamDomain", "TidtamStore",
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -59,6 +59,7 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     IndicatorRoutes(indicators: IndicatorStore(services.db)).register(api)
     AgreementRoutes(agreements: AgreementStore(services.db)).register(api)
     ImportRoutes(importer: Importer(services.db), gate: ImportGate(limit: services.maxConcurrentImports)).register(api)
+    ImportRunRoutes(runs: ImportRunStore(services.db)).register(api)
     table.set(open.entries + api.entries)
     return (router, open.entries + api.entries)
 }

@@ -7,6 +7,7 @@ import NIOPosix
 import Postgres
 import TidtamDomain
 import TidtamImport
+import TidtamStore
 
 /// An RFC 9457 problem document (`application/problem+json`), with Thai beside English and
 /// every invalid field listed under `errors`.
@@ -20,8 +21,11 @@ struct Problem: Encodable, Sendable {
     var requestID: String?
     var errors: [FieldError]?
     var currentETag: String?
-    /// A refused import: every bad row with its line (RFC 9457 extension member).
+    /// A refused import: every bad row with its line (RFC 9457 extension member), the refusal in
+    /// the import history, and the earlier import that loaded the very same file, if one did.
     var rowErrors: [RowError]?
+    var importID: Int64?
+    var loadedBefore: EarlierImport?
 
     func encoded() -> Data {
         let encoder = JSONEncoder()
@@ -35,6 +39,8 @@ struct Problem: Encodable, Sendable {
         case requestID = "request_id"
         case currentETag = "current_etag"
         case rowErrors = "row_errors"
+        case importID = "import_id"
+        case loadedBefore = "loaded_before"
     }
 }
 
@@ -80,10 +86,12 @@ struct ProblemMiddleware: RouterMiddleware {
         case let error as HTTPError:
             return problem(for: error)
         case let rejected as ImportRejected:
-            let lines = Set(rejected.report.errors.map(\.line)).count
+            let report = rejected.report
+            let lines = Set(report.errors.map(\.line)).count
+            let earlier = report.loadedBefore.map { " This very file was loaded by import \($0.importID) at \($0.finishedAt)." } ?? ""
             return Problem(type: "urn:tidtam:problem:import-rejected", title: "Import rejected", titleTH: "นำเข้าข้อมูลไม่สำเร็จ ไม่มีข้อมูลใดถูกบันทึก",
-                           status: 422, detail: "Nothing was imported: \(rejected.report.errors.count) problem(s) in \(lines) row(s); see `row_errors`.",
-                           rowErrors: rejected.report.errors)
+                           status: 422, detail: "Nothing was imported: \(report.errors.count) problem(s) in \(lines) row(s); see `row_errors`.\(earlier)",
+                           rowErrors: report.errors, importID: report.importID, loadedBefore: report.loadedBefore)
         case ImportFailure.file(let english, let thai):
             return Problem(type: "urn:tidtam:problem:import-rejected", title: "Import rejected", titleTH: thai, status: 422,
                            detail: "Nothing was imported: \(english)")

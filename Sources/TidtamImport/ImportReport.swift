@@ -1,5 +1,6 @@
 import Foundation
 import TidtamDomain
+import TidtamStore
 
 /// One bad row: its line in the file, the column, and why (English and Thai). `header` is the
 /// column's heading as the file itself spells it (often Thai), so the office finds the cell.
@@ -29,12 +30,18 @@ public struct ImportReport: Sendable, Equatable, Codable {
     public let inserted: [String: Int]
     public let errors: [RowError]
     public var dryRun = false
+    /// This import in the history (`GET /import-runs/{id}`).
+    public var importID: Int64?
+    /// A refused file that an earlier import loaded as it is: that import.
+    public var loadedBefore: EarlierImport?
 
     public var succeeded: Bool { errors.isEmpty }
 
     enum CodingKeys: String, CodingKey {
         case kind, rows, inserted, errors
         case dryRun = "dry_run"
+        case importID = "import_id"
+        case loadedBefore = "loaded_before"
     }
 }
 

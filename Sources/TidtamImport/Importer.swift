@@ -38,12 +38,14 @@ public struct Importer: Sendable {
     public typealias Progress = @Sendable (_ stage: String, _ done: Int, _ total: Int) -> Void
 
     /// Imports `data`; with `dryRun` everything is checked and loaded, then rolled back, and the
-    /// report says what the file would add.
-    public func run(_ kind: Kind, data: Data, scope: TenantScope, dryRun: Bool = false, progress: Progress? = nil) async throws -> ImportReport {
+    /// report says what the file would add. Every outcome is kept in the import history, under
+    /// `fileName` (the name the file had on the sender's side).
+    public func run(_ kind: Kind, data: Data, fileName: String? = nil, scope: TenantScope, dryRun: Bool = false,
+                    progress: Progress? = nil) async throws -> ImportReport {
         switch kind {
-        case .schools: return try await run(SchoolImport.self, data: data, scope: scope, dryRun: dryRun, progress: progress)
-        case .projects: return try await run(ProjectImport.self, data: data, scope: scope, dryRun: dryRun, progress: progress)
-        case .indicators: return try await run(IndicatorImport.self, data: data, scope: scope, dryRun: dryRun, progress: progress)
+        case .schools: return try await run(SchoolImport.self, data: data, fileName: fileName, scope: scope, dryRun: dryRun, progress: progress)
+        case .projects: return try await run(ProjectImport.self, data: data, fileName: fileName, scope: scope, dryRun: dryRun, progress: progress)
+        case .indicators: return try await run(IndicatorImport.self, data: data, fileName: fileName, scope: scope, dryRun: dryRun, progress: progress)
         }
     }
 
@@ -58,15 +60,24 @@ public struct Importer: Sendable {
     /// staff member's own school is the transaction's `tidtam.school_id`, which SQL reads.)
     static func parameters(_ sql: String, _ district: Int64) -> [any PostgresEncodable] { sql.contains("$1") ? [district] : [] }
 
-    func run<K: ImportKind>(_ kind: K.Type, data: Data, scope: TenantScope, dryRun: Bool, progress: Progress?) async throws -> ImportReport {
+    func run<K: ImportKind>(_ kind: K.Type, data: Data, fileName: String?, scope: TenantScope, dryRun: Bool,
+                            progress: Progress?) async throws -> ImportReport {
         guard let district = scope.districtID else { throw DomainError.forbidden("An import loads into one district.") }
+        let started = Date()
         // Reading a large file takes seconds of CPU. Called from an HTTP handler this would run on
         // the connection's event loop and stall every other connection on it, so it runs on
         // NIO's thread pool for blocking work instead.
-        let file = try await NIOThreadPool.singleton.runIfActive { try Self.read(K.self, data: data, progress: progress) }
+        let (file, sent) = try await NIOThreadPool.singleton.runIfActive {
+            (try Self.read(K.self, data: data, progress: progress), ImportFile(name: fileName, data: data))
+        }
         let total = file.staged.count
+        @Sendable func history(_ outcome: ImportRunRecord.Outcome, inserted: [String: Int] = [:], errors: [RowError] = []) -> ImportRunRecord {
+            ImportRunRecord(kind: K.name, outcome: outcome, fileName: sent.name, sha256: sent.sha256, bytes: sent.bytes, rows: file.rows,
+                            insertedJSON: Self.json(inserted), errorCount: errors.count,
+                            firstErrorsJSON: Self.json(Array(errors.prefix(Self.errorsKept))), startedAt: started)
+        }
         do {
-            let inserted = try await db.transaction(scope) { tx in
+            let loaded = try await db.transaction(scope) { tx in
                 // The service role's statement timeout (15 s) is for requests; a 64 MiB file's load
                 // takes longer (300,000 projects: 11 s for the budget lines alone), and so may the
                 // wait for another import into the district.
@@ -110,11 +121,14 @@ public struct Importer: Sendable {
                     if !load.name.isEmpty { inserted[load.name, default: 0] += count }
                 }
                 if dryRun { throw DryRunDone(inserted: inserted) }
-                return inserted
+                // In the same transaction: a loaded file always has its history row.
+                return (inserted: inserted, id: try ImportRunStore.record(tx, scope, history(.loaded, inserted: inserted)))
             }
-            return ImportReport(kind: K.name, rows: file.rows, inserted: inserted, errors: [])
+            return ImportReport(kind: K.name, rows: file.rows, inserted: loaded.inserted, errors: [], importID: loaded.id)
         } catch let done as DryRunDone {
-            return ImportReport(kind: K.name, rows: file.rows, inserted: done.inserted, errors: [], dryRun: true)
+            // The import's transaction kept nothing; its history row is written on its own.
+            let id = try await db.transaction(scope) { tx in try ImportRunStore.record(tx, scope, history(.dryRun, inserted: done.inserted)) }
+            return ImportReport(kind: K.name, rows: file.rows, inserted: done.inserted, errors: [], dryRun: true, importID: id)
         } catch let rolledBack as RolledBack {
             // A file in the wrong district can have an error on each of 300,000 rows: sorted off the
             // event loop too.
@@ -123,8 +137,21 @@ public struct Importer: Sendable {
                 for index in sorted.indices { sorted[index].header = sorted[index].column.flatMap { headers[$0] } }
                 return sorted
             }
-            return ImportReport(kind: K.name, rows: file.rows, inserted: [:], errors: sorted, dryRun: dryRun)
+            let (id, earlier) = try await db.transaction(scope) { tx in
+                (try ImportRunStore.record(tx, scope, history(.refused, errors: sorted)),
+                 try ImportRunStore.loadedBefore(tx, district: district, kind: K.name, sha256: sent.sha256))
+            }
+            return ImportReport(kind: K.name, rows: file.rows, inserted: [:], errors: sorted, dryRun: dryRun, importID: id, loadedBefore: earlier)
         }
+    }
+
+    /// How many row errors of a refused file the history keeps (the answer has them all).
+    static let errorsKept = 20
+
+    static func json<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 }
 

@@ -30,7 +30,7 @@ struct ImportCommand: AsyncParsableCommand {
         let bar = ProgressBar(label: "", total: 1)
         let report: ImportReport
         do {
-            report = try await Importer(db).run(kind, data: data, scope: scope, dryRun: dryRun) { stage, done, total in
+            report = try await Importer(db).run(kind, data: data, fileName: file, scope: scope, dryRun: dryRun) { stage, done, total in
                 bar.update(done, of: total, note: stage)
             }
         } catch ImportFailure.file(let english, let thai) {
@@ -41,10 +41,14 @@ struct ImportCommand: AsyncParsableCommand {
         await db.pool.shutdown()
         if report.succeeded {
             let counts = report.inserted.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            print(report.dryRun ? "checked \(file): \(report.rows) rows would add \(counts); nothing was kept (dry run)"
-                                : "imported \(file): \(report.rows) rows → \(counts)")
+            let run = report.importID.map { "import \($0)" }
+            print(report.dryRun ? "checked \(file): \(report.rows) rows would add \(counts); nothing was kept (dry run\(run.map { ", " + $0 } ?? ""))"
+                                : "imported \(file): \(report.rows) rows → \(counts)\(run.map { " (" + $0 + ")" } ?? "")")
         } else {
             print("nothing imported from \(file): \(report.errors.count) problem(s) in \(Set(report.errors.map(\.line)).count) row(s)")
+            if let earlier = report.loadedBefore {
+                print("  this very file was loaded by import \(earlier.importID) at \(earlier.finishedAt)")
+            }
             for error in report.errors {
                 let column = error.column.map { column in ", " + (error.header.map { "\($0) (\(column))" } ?? column) } ?? ""
                 print("  line \(error.line)\(column): \(error.detail) (\(error.detailTH))")

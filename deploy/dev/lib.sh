@@ -8,11 +8,13 @@ PGPORT=${PGPORT:-5432}
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-# Installs what is missing (PostgreSQL 15 and libpq's headers); asks apt only when needed.
+# Installs what is missing (PostgreSQL 15, libpq's headers, and OpenSSL's, which libpq-dev
+# brings along; imports checksum files with its SHA-256); asks apt only when needed.
 ensure_packages() {
   local missing=()
   [ -x "$PGBIN/initdb" ] || missing+=(postgresql postgresql-contrib)
   [ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)
+  [ -f /usr/include/openssl/sha.h ] || missing+=(libssl-dev)
   command -v pkg-config >/dev/null || missing+=(pkg-config)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"

@@ -26,13 +26,15 @@ struct ImportRoutes {
             // `?dry_run=true`: check and load everything, report what would be added, keep nothing.
             var query = QueryParameters(request)
             let dryRun = query.boolean("dry_run") ?? false
+            // The file's name on the sender's side, for the import history.
+            let fileName = query.text("file_name")
             try query.finish()
             guard gate.enter() else {
                 throw DomainError.unavailable("\(gate.limit) files are being imported just now; send this one again in a few seconds.")
             }
             defer { gate.leave() }
             let buffer = try await collectBody(request, upTo: Self.maxFileSize)
-            let report = try await importer.run(kind, data: Data(buffer.readableBytesView), scope: scope, dryRun: dryRun)
+            let report = try await importer.run(kind, data: Data(buffer.readableBytesView), fileName: fileName, scope: scope, dryRun: dryRun)
             guard report.succeeded else { throw ImportRejected(report: report) }
             return try JSONResponse.make(report)
         }

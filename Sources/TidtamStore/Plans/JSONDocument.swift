@@ -42,9 +42,10 @@ struct DocumentQuery: Sendable {
     let inDistrict: String
     let anyDistrict: String
 
-    /// `table alias`, e.g. `("action_plan", "p")`; `document` renders the row as JSON.
-    init(_ table: String, _ alias: String, document: String) {
-        let select = "SELECT \(alias).id, \(alias).version, \(document) AS doc FROM \(table) \(alias)"
+    /// `table alias`, e.g. `("action_plan", "p")`; `document` renders the row as JSON. A table
+    /// whose rows never change has no `version` column: `version` gives the constant.
+    init(_ table: String, _ alias: String, document: String, version: String? = nil) {
+        let select = "SELECT \(alias).id, \(version ?? "\(alias).version") AS version, \(document) AS doc FROM \(table) \(alias)"
         inDistrict = "\(select) WHERE \(alias).district_id = $1 AND \(alias).id = $2"
         anyDistrict = "\(select) WHERE \(alias).id = $1"
     }

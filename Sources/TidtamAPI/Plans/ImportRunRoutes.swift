@@ -1,0 +1,28 @@
+import Hummingbird
+import TidtamDomain
+import TidtamImport
+import TidtamStore
+
+/// `/import-runs`: the import history, newest first — every file loaded, refused or tried as a
+/// dry run. School staff see their own school's imports (row-level security).
+struct ImportRunRoutes {
+    let runs: ImportRunStore
+
+    func register(_ routes: APIRoutes) {
+        routes.add(.get, "/import-runs") { request, context in
+            let scope = try context.scope(for: .readPlans)
+            var query = QueryParameters(request)
+            let filter = ImportRunFilter(districtID: query.integer("district_id", in: 1...Int64.max), kind: query.choice("kind", Importer.Kind.self)?.rawValue,
+                                         outcome: query.choice("outcome", ImportRunRecord.Outcome.self),
+                                         schoolID: query.integer("school_id", in: 1...Int64.max))
+            let page = query.page()
+            try query.finish()
+            return try await JSONResponse.page(runs.list(scope, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+        }
+        routes.add(.get, "/import-runs/{runId}") { _, context in
+            let scope = try context.scope(for: .readPlans)
+            guard let run = try await runs.get(scope, id: context.id("runId", "import")) else { throw DomainError.notFound("import") }
+            return JSONResponse.document(run)
+        }
+    }
+}

@@ -67,15 +67,23 @@ public struct Importer: Sendable {
         // Reading a large file takes seconds of CPU. Called from an HTTP handler this would run on
         // the connection's event loop and stall every other connection on it, so it runs on
         // NIO's thread pool for blocking work instead.
-        let (file, sent) = try await NIOThreadPool.singleton.runIfActive {
-            (try Self.read(K.self, data: data, progress: progress), ImportFile(name: fileName, data: data))
-        }
-        let total = file.staged.count
-        @Sendable func history(_ outcome: ImportRunRecord.Outcome, inserted: [String: Int] = [:], errors: [RowError] = []) -> ImportRunRecord {
-            ImportRunRecord(kind: K.name, outcome: outcome, fileName: sent.name, sha256: sent.sha256, bytes: sent.bytes, rows: file.rows,
+        let sent = try await NIOThreadPool.singleton.runIfActive { ImportFile(name: fileName, data: data) }
+        @Sendable func history(_ outcome: ImportRunRecord.Outcome, rows: Int, inserted: [String: Int] = [:], errors: [RowError] = []) -> ImportRunRecord {
+            ImportRunRecord(kind: K.name, outcome: outcome, fileName: sent.name, sha256: sent.sha256, bytes: sent.bytes, rows: rows,
                             insertedJSON: Self.json(inserted), errorCount: errors.count,
                             firstErrorsJSON: Self.json(Array(errors.prefix(Self.errorsKept))), startedAt: started)
         }
+        let file: ReadFile
+        do {
+            file = try await NIOThreadPool.singleton.runIfActive { try Self.read(K.self, data: data, progress: progress) }
+        } catch ImportFailure.file(let english, let thai) {
+            // A file that cannot be read at all (no header, unknown columns, broken CSV) is refused
+            // as a whole: the history keeps that too.
+            let refusal = RowError(line: 1, column: nil, code: "unreadable_file", detail: english, th: thai)
+            _ = try await db.transaction(scope) { tx in try ImportRunStore.record(tx, scope, history(.refused, rows: 0, errors: [refusal])) }
+            throw ImportFailure.file(english, thai)
+        }
+        let total = file.staged.count
         do {
             let loaded = try await db.transaction(scope) { tx in
                 // The service role's statement timeout (15 s) is for requests; a 64 MiB file's load
@@ -122,12 +130,12 @@ public struct Importer: Sendable {
                 }
                 if dryRun { throw DryRunDone(inserted: inserted) }
                 // In the same transaction: a loaded file always has its history row.
-                return (inserted: inserted, id: try ImportRunStore.record(tx, scope, history(.loaded, inserted: inserted)))
+                return (inserted: inserted, id: try ImportRunStore.record(tx, scope, history(.loaded, rows: file.rows, inserted: inserted)))
             }
             return ImportReport(kind: K.name, rows: file.rows, inserted: loaded.inserted, errors: [], importID: loaded.id)
         } catch let done as DryRunDone {
             // The import's transaction kept nothing; its history row is written on its own.
-            let id = try await db.transaction(scope) { tx in try ImportRunStore.record(tx, scope, history(.dryRun, inserted: done.inserted)) }
+            let id = try await db.transaction(scope) { tx in try ImportRunStore.record(tx, scope, history(.dryRun, rows: file.rows, inserted: done.inserted)) }
             return ImportReport(kind: K.name, rows: file.rows, inserted: done.inserted, errors: [], dryRun: true, importID: id)
         } catch let rolledBack as RolledBack {
             // A file in the wrong district can have an error on each of 300,000 rows: sorted off the
@@ -138,7 +146,7 @@ public struct Importer: Sendable {
                 return sorted
             }
             let (id, earlier) = try await db.transaction(scope) { tx in
-                (try ImportRunStore.record(tx, scope, history(.refused, errors: sorted)),
+                (try ImportRunStore.record(tx, scope, history(.refused, rows: file.rows, errors: sorted)),
                  try ImportRunStore.loadedBefore(tx, district: district, kind: K.name, sha256: sent.sha256))
             }
             return ImportReport(kind: K.name, rows: file.rows, inserted: [:], errors: sorted, dryRun: dryRun, importID: id, loadedBefore: earlier)

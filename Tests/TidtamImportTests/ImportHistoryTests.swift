@@ -97,6 +97,19 @@ final class ImportHistoryTests: XCTestCase {
         XCTAssertEqual(inB.count, 1)
     }
 
+    func testAFileThatCannotBeReadIsInTheHistoryToo() async throws {
+        let latin1 = Data([0x6E, 0x61, 0x6D, 0x65, 0x0A, 0xE9, 0x0A]) // "name\né" in Latin-1: not UTF-8
+        do {
+            _ = try await Importer(db).run(.projects, data: latin1, fileName: "export.csv", scope: staffA)
+            XCTFail("a file that is not UTF-8 cannot be imported")
+        } catch ImportFailure.file {}
+        let history = try await runs(staffA)
+        XCTAssertEqual(history.count, 1)
+        XCTAssertEqual(history.first?["outcome"] as? String, "refused")
+        XCTAssertEqual(history.first?["file_name"] as? String, "export.csv")
+        XCTAssertEqual((history.first?["first_errors"] as? [[String: Any]])?.first?["code"] as? String, "unreadable_file")
+    }
+
     func testSchoolStaffSeeTheirOwnSchoolsImportsOnly() async throws {
         let school = fixture.schoolsA[0]
         let staff = TenantScope(districtID: fixture.districtA, schoolID: school, role: .schoolStaff, userID: 9)

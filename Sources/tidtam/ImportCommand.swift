@@ -39,13 +39,14 @@ struct ImportCommand: AsyncParsableCommand {
         }
         bar.finish()
         await db.pool.shutdown()
+        // Where the outcome is in the import history.
+        let run = report.importID.map { " (import \($0))" } ?? ""
         if report.succeeded {
             let counts = report.inserted.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            let run = report.importID.map { "import \($0)" }
-            print(report.dryRun ? "checked \(file): \(report.rows) rows would add \(counts); nothing was kept (dry run\(run.map { ", " + $0 } ?? ""))"
-                                : "imported \(file): \(report.rows) rows → \(counts)\(run.map { " (" + $0 + ")" } ?? "")")
+            print(report.dryRun ? "checked \(file): \(report.rows) rows would add \(counts); nothing was kept (dry run)\(run)"
+                                : "imported \(file): \(report.rows) rows → \(counts)\(run)")
         } else {
-            print("nothing imported from \(file): \(report.errors.count) problem(s) in \(Set(report.errors.map(\.line)).count) row(s)")
+            print("nothing imported from \(file): \(report.errors.count) problem(s) in \(Set(report.errors.map(\.line)).count) row(s)\(run)")
             if let earlier = report.loadedBefore {
                 print("  this very file was loaded by import \(earlier.importID) at \(earlier.finishedAt)")
             }

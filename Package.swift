@@ -55,6 +55,7 @@ let package = Package(
             dependencies: [
                 "CCrypto", "Postgres", "TidtamDomain", "TidtamStore",
                 .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import NIOPosix
 import Postgres
 import TidtamDomain
@@ -81,6 +82,7 @@ public struct Importer: Sendable {
             // as a whole: the history keeps that too.
             let refusal = RowError(line: 1, column: nil, code: "unreadable_file", detail: english, th: thai)
             _ = try await db.transaction(scope) { tx in try ImportRunStore.record(tx, scope, history(.refused, rows: 0, errors: [refusal])) }
+            Self.count(K.name, .refused, rows: 0, since: started)
             throw ImportFailure.file(english, thai)
         }
         let total = file.staged.count
@@ -132,10 +134,12 @@ public struct Importer: Sendable {
                 // In the same transaction: a loaded file always has its history row.
                 return (inserted: inserted, id: try ImportRunStore.record(tx, scope, history(.loaded, rows: file.rows, inserted: inserted)))
             }
+            Self.count(K.name, .loaded, rows: file.rows, since: started)
             return ImportReport(kind: K.name, rows: file.rows, inserted: loaded.inserted, errors: [], importID: loaded.id)
         } catch let done as DryRunDone {
             // The import's transaction kept nothing; its history row is written on its own.
             let id = try await db.transaction(scope) { tx in try ImportRunStore.record(tx, scope, history(.dryRun, rows: file.rows, inserted: done.inserted)) }
+            Self.count(K.name, .dryRun, rows: file.rows, since: started)
             return ImportReport(kind: K.name, rows: file.rows, inserted: done.inserted, errors: [], dryRun: true, importID: id)
         } catch let rolledBack as RolledBack {
             // A file in the wrong district can have an error on each of 300,000 rows: sorted off the
@@ -149,8 +153,18 @@ public struct Importer: Sendable {
                 (try ImportRunStore.record(tx, scope, history(.refused, rows: file.rows, errors: sorted)),
                  try ImportRunStore.loadedBefore(tx, district: district, kind: K.name, sha256: sent.sha256))
             }
+            Self.count(K.name, .refused, rows: file.rows, since: started)
             return ImportReport(kind: K.name, rows: file.rows, inserted: [:], errors: sorted, dryRun: dryRun, importID: id, loadedBefore: earlier)
         }
+    }
+
+    /// Imports by kind and outcome, the rows they read, and how long they took (Prometheus, for
+    /// operators: a burst of refused files, or imports growing slow).
+    static func count(_ kind: String, _ outcome: ImportRunRecord.Outcome, rows: Int, since started: Date) {
+        let dimensions = [("kind", kind), ("outcome", outcome.rawValue)]
+        Counter(label: "tidtam_imports_total", dimensions: dimensions).increment()
+        Counter(label: "tidtam_import_rows_total", dimensions: dimensions).increment(by: rows)
+        Timer(label: "tidtam_import_seconds", dimensions: dimensions).recordSeconds(Date().timeIntervalSince(started))
     }
 
     /// How many row errors of a refused file the history keeps (the answer has them all).

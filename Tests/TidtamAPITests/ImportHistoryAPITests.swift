@@ -45,6 +45,12 @@ final class ImportHistoryAPITests: APITestCase {
             XCTAssertEqual(asSchool.items.count, 0, asSchool.text)
             let fromB = try await api.send(.get, "/api/v1/import-runs/\(id)", token: other)
             XCTAssertEqual(fromB.status, 404)
+
+            // Operators count them by kind and outcome.
+            let metrics = try await api.send(.get, "/metrics")
+            let lines = metrics.text.split(separator: "\n").filter { $0.hasPrefix("tidtam_imports_total{") }
+            XCTAssertTrue(lines.contains { $0.contains("outcome=\"loaded\"") && $0.contains("kind=\"projects\"") }, "\(lines)")
+            XCTAssertTrue(lines.contains { $0.contains("outcome=\"refused\"") }, "\(lines)")
         }
     }
 }

@@ -70,7 +70,7 @@ public struct Importer: Sendable {
         // NIO's thread pool for blocking work instead.
         let sent = try await NIOThreadPool.singleton.runIfActive { ImportFile(name: fileName, data: data) }
         @Sendable func history(_ outcome: ImportRunRecord.Outcome, rows: Int, inserted: [String: Int] = [:], errors: [RowError] = []) -> ImportRunRecord {
-            ImportRunRecord(kind: K.name, outcome: outcome, fileName: sent.name, sha256: sent.sha256, bytes: sent.bytes, rows: rows,
+            ImportRunRecord(kind: K.name, outcome: outcome, dryRun: dryRun, fileName: sent.name, sha256: sent.sha256, bytes: sent.bytes, rows: rows,
                             insertedJSON: Self.json(inserted), errorCount: errors.count,
                             firstErrorsJSON: Self.json(Array(errors.prefix(Self.errorsKept))), startedAt: started)
         }

@@ -9,6 +9,8 @@ public struct ImportRunRecord: Sendable {
 
     public var kind: String
     public var outcome: Outcome
+    /// A dry run: refused, or passed and kept nothing (outcome `dryRun`).
+    public var dryRun: Bool
     public var fileName: String?
     public var sha256: String
     public var bytes: Int
@@ -19,9 +21,9 @@ public struct ImportRunRecord: Sendable {
     public var firstErrorsJSON: String
     public var startedAt: Date
 
-    public init(kind: String, outcome: Outcome, fileName: String?, sha256: String, bytes: Int, rows: Int, insertedJSON: String,
+    public init(kind: String, outcome: Outcome, dryRun: Bool, fileName: String?, sha256: String, bytes: Int, rows: Int, insertedJSON: String,
                 errorCount: Int, firstErrorsJSON: String, startedAt: Date) {
-        self.kind = kind; self.outcome = outcome; self.fileName = fileName; self.sha256 = sha256; self.bytes = bytes; self.rows = rows
+        self.kind = kind; self.outcome = outcome; self.dryRun = dryRun; self.fileName = fileName; self.sha256 = sha256; self.bytes = bytes; self.rows = rows
         self.insertedJSON = insertedJSON; self.errorCount = errorCount; self.firstErrorsJSON = firstErrorsJSON; self.startedAt = startedAt
     }
 }
@@ -54,9 +56,9 @@ public struct ImportRunStore: Sendable {
     public init(_ db: Database) { self.db = db }
 
     static let insert = """
-        INSERT INTO import_run (district_id, school_id, kind, outcome, file_name, file_sha256, file_bytes, row_count, inserted,
+        INSERT INTO import_run (district_id, school_id, kind, outcome, dry_run, file_name, file_sha256, file_bytes, row_count, inserted,
                                 error_count, first_errors, actor_id, actor_role, request_id, started_at)
-        VALUES ($1, $2, $3, $4, $5, decode($6, 'hex'), $7, $8, $9::jsonb, $10, $11::jsonb, $12, $13, $14, $15)
+        VALUES ($1, $2, $3, $4, $5, $6, decode($7, 'hex'), $8, $9, $10::jsonb, $11, $12::jsonb, $13, $14, $15, $16)
         RETURNING id
         """
 
@@ -64,7 +66,7 @@ public struct ImportRunStore: Sendable {
     public static func record(_ tx: Connection, _ scope: TenantScope, _ run: ImportRunRecord) throws -> Int64 {
         guard let district = scope.districtID else { throw DomainError.forbidden("An import loads into one district.") }
         return try tx.query(insert, [
-            district, scope.schoolID, run.kind, run.outcome.rawValue, run.fileName, run.sha256, run.bytes, run.rows, run.insertedJSON,
+            district, scope.schoolID, run.kind, run.outcome.rawValue, run.dryRun, run.fileName, run.sha256, run.bytes, run.rows, run.insertedJSON,
             run.errorCount, run.firstErrorsJSON, scope.userID, scope.role?.rawValue, scope.requestID, run.startedAt,
         ]).first!.decode("id")
     }
@@ -88,6 +90,7 @@ public struct ImportRunStore: Sendable {
                           'outcome_th', CASE r.outcome WHEN 'loaded' THEN 'นำเข้าแล้ว'
                                                        WHEN 'refused' THEN 'ไม่ผ่านการตรวจสอบ ไม่มีข้อมูลใดถูกบันทึก'
                                                        ELSE 'ทดลองนำเข้า ไม่ได้บันทึก' END,
+                          'dry_run', r.dry_run,
                           'file_name', r.file_name, 'file_sha256', encode(r.file_sha256, 'hex'), 'file_bytes', r.file_bytes,
                           'rows', r.row_count, 'inserted', r.inserted, 'error_count', r.error_count, 'first_errors', r.first_errors,
                           'actor_id', r.actor_id, 'actor_role', r.actor_role, 'request_id', r.request_id,

@@ -72,6 +72,8 @@ final class ImportHistoryTests: XCTestCase {
         XCTAssertEqual(first["actor_role"] as? String, "district_staff")
         XCTAssertEqual(first["request_id"] as? String, "req-history")
         XCTAssertEqual(middle["outcome"] as? String, "dry_run")
+        XCTAssertEqual(middle["dry_run"] as? Bool, true)
+        XCTAssertEqual(first["dry_run"] as? Bool, false)
         XCTAssertEqual(middle["inserted"] as? [String: Int], ["action_plans": 0, "projects": 1, "budget_lines": 1])
         XCTAssertEqual(last["outcome"] as? String, "refused")
         XCTAssertEqual(last["error_count"] as? Int, refused.errors.count)
@@ -81,6 +83,12 @@ final class ImportHistoryTests: XCTestCase {
         XCTAssertEqual(projects, 1)
         let refusedOnly = try await runs(staffA, ImportRunFilter(outcome: .refused))
         XCTAssertEqual(refusedOnly.count, 1)
+        // A dry run that fails is refused, and says it was a dry run.
+        let failedTry = try await importer.run(.projects, data: csv(["5200000001,2569,P09,โครงการ,,ครู,,,,"]), scope: staffA, dryRun: true)
+        XCTAssertFalse(failedTry.succeeded)
+        let latest = try await runs(staffA).first
+        XCTAssertEqual(latest?["outcome"] as? String, "refused")
+        XCTAssertEqual(latest?["dry_run"] as? Bool, true)
     }
 
     func testAFileSentAgainNamesTheImportThatLoadedIt() async throws {

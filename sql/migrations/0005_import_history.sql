@@ -10,6 +10,7 @@ CREATE TABLE import_run (
     school_id    bigint,
     kind         text NOT NULL CHECK (kind IN ('schools', 'projects', 'indicators')),
     outcome      text NOT NULL CHECK (outcome IN ('loaded', 'refused', 'dry_run')),
+    dry_run      boolean NOT NULL DEFAULT false,
     file_name    text CHECK (length(file_name) BETWEEN 1 AND 255),
     file_sha256  bytea NOT NULL CHECK (length(file_sha256) = 32),
     file_bytes   bigint NOT NULL CHECK (file_bytes >= 0),
@@ -24,7 +25,9 @@ CREATE TABLE import_run (
     finished_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
     PRIMARY KEY (district_id, id),
     FOREIGN KEY (district_id, school_id) REFERENCES school (district_id, id),
-    CONSTRAINT import_run_refused_has_errors CHECK ((outcome = 'refused') = (error_count > 0))
+    CONSTRAINT import_run_refused_has_errors CHECK ((outcome = 'refused') = (error_count > 0)),
+    -- A dry run that passes is outcome dry_run; one that fails is refused, and says it was a dry run.
+    CONSTRAINT import_run_dry_run CHECK (outcome <> 'dry_run' OR dry_run)
 );
 COMMENT ON TABLE import_run IS 'ประวัติการนำเข้าไฟล์ — every CSV import: loaded, refused or a dry run';
 -- "Was this file loaded before?"

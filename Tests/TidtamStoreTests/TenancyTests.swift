@@ -54,6 +54,7 @@ final class TenancyTests: XCTestCase {
         // Reference tables (no district_id, such as national_policy) may be readable by all.
         let rows = try c.query("""
             SELECT p.tablename, p.policyname, coalesce(p.qual, '') || coalesce(p.with_check, '') AS expr,
+                   coalesce(p.qual, '') AS using_part, coalesce(p.with_check, '') AS check_part,
                    EXISTS (SELECT 1 FROM information_schema.columns k WHERE k.table_name = p.tablename AND k.column_name = 'district_id') AS tenant
             FROM pg_policies p
             """).rows
@@ -63,18 +64,24 @@ final class TenancyTests: XCTestCase {
             let name = try row.decode("policyname", as: String.self)
             XCTAssertFalse(expr.contains("select"), "\(name) has a subquery: \(expr)")
             if try !row.decode("tenant", as: Bool.self) && expr == "true" { continue }
-            // Through tidtam_setting() only, which trusts the settings from the service alone.
-            XCTAssertTrue(expr.contains("tidtam_setting("), "\(name) reads no setting")
-            XCTAssertFalse(expr.contains("current_setting("), "\(name) trusts settings any login may SET: \(expr)")
+            XCTAssertTrue(expr.contains("current_setting("), "\(name) reads no setting")
+            // The settings rule the service and the owner only: any other login could SET them.
+            for part in [try row.decode("using_part", as: String.self), try row.decode("check_part", as: String.self)]
+                .map({ $0.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") }) where !part.isEmpty {
+                XCTAssertTrue(part.hasPrefix("case when tidtam_trusted() then"), "\(name) trusts settings any login may SET: \(part)")
+            }
         }
-        let reader = try c.query("""
-            SELECT l.lanname AS language, p.provolatile AS volatility, p.prosecdef AS definer
-            FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.proname = 'tidtam_setting'
-            """).first!
-        // A one-expression SQL function, inlined by the planner, reading no table.
-        XCTAssertEqual(try reader.decode("language", as: String.self), "sql")
-        XCTAssertEqual(try reader.decode("volatility", as: String.self), "s")
-        XCTAssertFalse(try reader.decode("definer", as: Bool.self))
+        // One-expression SQL functions, inlined by the planner, reading no table.
+        let functions = try c.query("""
+            SELECT p.proname AS name, l.lanname AS language, p.provolatile AS volatility, p.prosecdef AS definer
+            FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.proname IN ('tidtam_trusted', 'tidtam_login_district')
+            """).rows
+        XCTAssertEqual(functions.count, 2)
+        for function in functions {
+            XCTAssertEqual(try function.decode("language", as: String.self), "sql")
+            XCTAssertEqual(try function.decode("volatility", as: String.self), "s")
+            XCTAssertFalse(try function.decode("definer", as: Bool.self))
+        }
     }
 
     func testServiceRoleOwnsNothingAndCannotBypassSecurity() throws {

@@ -8,22 +8,7 @@ import XCTest
 
 /// The import history: every file loaded, refused or tried as a dry run is kept, with who sent
 /// it and its SHA-256, and a file sent again is recognised. Against a real PostgreSQL.
-final class ImportHistoryTests: XCTestCase {
-    var testDB: TestDatabase!
-    var db: Database!
-    var fixture: Fixture!
-
-    override func setUp() async throws {
-        testDB = try TestDatabase.create()
-        db = testDB.database(poolSize: 2)
-        fixture = try await Fixture.make(db)
-    }
-
-    override func tearDown() async throws {
-        await db.pool.shutdown()
-        testDB.drop()
-    }
-
+final class ImportHistoryTests: ImportTestCase {
     var staffA: TenantScope { TenantScope(districtID: fixture.districtA, role: .districtStaff, userID: 7, requestID: "req-history") }
 
     func csv(_ rows: [String]) -> Data {

@@ -6,9 +6,8 @@ import TidtamImport
 import TidtamStore
 import XCTest
 
-/// Imports of files the way offices hold them, against a real PostgreSQL: all or nothing,
-/// every bad row reported with its line.
-final class ImportTests: XCTestCase {
+/// A database of its own with two districts of schools, for each import test.
+class ImportTestCase: XCTestCase {
     var testDB: TestDatabase!
     var db: Database!
     var fixture: Fixture!
@@ -23,7 +22,11 @@ final class ImportTests: XCTestCase {
         await db.pool.shutdown()
         testDB.drop()
     }
+}
 
+/// Imports of files the way offices hold them, against a real PostgreSQL: all or nothing,
+/// every bad row reported with its line.
+final class ImportTests: ImportTestCase {
     var scopeA: TenantScope { .system(district: fixture.districtA) }
 
     func csv(_ lines: [String], bom: Bool = true) -> Data {

@@ -104,7 +104,7 @@ final class TenancyTests: XCTestCase {
             try tx.query("SELECT * FROM school ORDER BY id").rows.map { try $0.decode("id", as: Int64.self) }
         }
         XCTAssertEqual(ids, fixture.schoolsA)
-        for table in ["district", "app_user", "membership", "api_token", "audit_log", "job", "job_archive", "job_key"] {
+        for table in ["district", "app_user", "membership", "api_token", "audit_log", "job", "job_archive", "job_key", "import_run"] {
             let foreign = try app.transaction(settings: settings) { tx in
                 try tx.query("SELECT count(*) AS n FROM \(table) WHERE \(table == "district" ? "id" : "district_id") <> $1", [fixture.districtA])
                     .first!.decode("n", as: Int.self)

@@ -39,10 +39,22 @@ struct CSVTable {
     private let reader: CSVReader
     private var nextLine = 2
 
+    /// An Excel workbook sent instead of a CSV file, by its first bytes: `.xlsx` is a ZIP
+    /// archive, `.xls` an OLE compound document.
+    static func workbook(_ data: Data) -> String? {
+        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return ".xlsx" }
+        if data.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return ".xls" }
+        return nil
+    }
+
     init(data: Data, columns: [ImportColumn]) throws {
-        guard var text = String(validating: data, as: UTF8.self) else {
-            throw ImportFailure.file("The file is not UTF-8 text (save it from the spreadsheet as “CSV UTF-8”).",
-                                     "ไฟล์ไม่ใช่ข้อความ UTF-8 (ให้บันทึกเป็น CSV UTF-8)")
+        if let workbook = Self.workbook(data) {
+            throw ImportFailure.file("This is an Excel workbook (\(workbook)), not a CSV file: in Excel choose Save As, “CSV UTF-8 (Comma delimited)”.",
+                                     "ไฟล์นี้เป็นไฟล์ Excel (\(workbook)) ไม่ใช่ไฟล์ CSV: ใน Excel ให้เลือกบันทึกเป็น (Save As) ชนิด “CSV UTF-8 (Comma delimited)”")
+        }
+        guard var text = String(validating: data, as: UTF8.self) ?? ThaiWindowsText.decode(data) else {
+            throw ImportFailure.file("The file is not UTF-8 text, nor Thai Windows text (save it from the spreadsheet as “CSV UTF-8”).",
+                                     "ไฟล์ไม่ใช่ข้อความ UTF-8 หรือข้อความภาษาไทยของ Windows (ให้บันทึกเป็น CSV UTF-8)")
         }
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
         do {

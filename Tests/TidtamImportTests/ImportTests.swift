@@ -162,6 +162,30 @@ final class ImportTests: ImportTestCase {
         }
     }
 
+    /// Excel on a Thai Windows saves “CSV (Comma delimited)” in code page 874, not UTF-8.
+    func testAFileSavedAsThaiWindowsCSVImportsAsItIs() async throws {
+        let text = "รหัสโรงเรียน,ชื่อโรงเรียน,จังหวัด\r\n5200009999,โรงเรียนบ้านแม่ทะ,ลำปาง\r\n"
+        // TIS-620, the Thai part of code page 874: U+0E01…U+0E5B are the bytes 0xA1…0xFB.
+        let cp874 = Data(text.unicodeScalars.map { $0.value < 0x80 ? UInt8($0.value) : UInt8($0.value - 0x0E00 + 0xA0) })
+        XCTAssertNil(String(data: cp874, encoding: .utf8))
+        let report = try await Importer(db).run(.schools, data: cp874, scope: scopeA)
+        XCTAssertEqual(report.errors, [])
+        let named = try await count("school", district: fixture.districtA, where: "name_th = 'โรงเรียนบ้านแม่ทะ' AND province_th = 'ลำปาง'")
+        XCTAssertEqual(named, 1)
+    }
+
+    func testAnExcelWorkbookIsRefusedWithWhatToDoInstead() async throws {
+        for (magic, kind) in [([UInt8]([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00]), ".xlsx"), ([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0x00], ".xls")] {
+            do {
+                _ = try await Importer(db).run(.projects, data: Data(magic), scope: scopeA)
+                XCTFail("accepted an Excel workbook")
+            } catch ImportFailure.file(let english, let thai) {
+                XCTAssertTrue(english.contains(kind) && english.contains("CSV UTF-8"), english)
+                XCTAssertTrue(thai.contains("ไฟล์ Excel"), thai)
+            }
+        }
+    }
+
     func testIndicatorsAttachToTheirProjectWithAYearlyTarget() async throws {
         _ = try await Importer(db).run(.projects, data: csv([Self.projectHeader, "5200000001,2569,P01,โครงการ,โครงการอ่าน,ครู,,,,"]), scope: scopeA)
         let header = "รหัสโรงเรียน,ปีงบประมาณ,รหัสโครงการ,ตัวชี้วัด,หน่วยนับ,ระดับ1,ระดับ2,ระดับ3,ระดับ4,ระดับ5,น้ำหนัก,ค่าเป้าหมาย"

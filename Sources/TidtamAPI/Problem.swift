@@ -209,6 +209,8 @@ struct ProblemMiddleware: RouterMiddleware {
             return Problem(title: "Not found", titleTH: "ไม่พบข้อมูล", status: 404)
         case .methodNotAllowed:
             return Problem(title: "Method not allowed", titleTH: "ไม่รองรับวิธีเรียกนี้", status: 405)
+        case .unsupportedMediaType:
+            return Problem(title: "Unsupported media type", titleTH: "ชนิดข้อมูลที่ส่งมาไม่รองรับ", status: 415, detail: error.body)
         default:
             return Problem(title: error.status.reasonPhrase, titleTH: "คำขอไม่ถูกต้อง", status: error.status.code, detail: error.body)
         }

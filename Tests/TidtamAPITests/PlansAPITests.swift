@@ -267,6 +267,20 @@ final class PlansAPITests: APITestCase {
         }
     }
 
+    func testAFormUploadIsTurnedAwayWithHowToSendTheFile() async throws {
+        let staff = token(a, .districtStaff)
+        try await withAPI { api in
+            let form = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.csv\"\r\n\r\nรหัสโครงการ\r\n--b--\r\n"
+            let reply = try await api.send(.post, "/api/v1/imports/projects", token: staff, bytes: Array(form.utf8),
+                                           headers: [.contentType: "multipart/form-data; boundary=b"])
+            XCTAssertEqual(reply.status, 415, reply.text)
+            XCTAssertTrue(reply.contentType.hasPrefix("application/problem+json"))
+            XCTAssertTrue((reply.json["detail"] as? String ?? "").contains("--data-binary"), reply.text)
+            let history = try await api.send(.get, "/api/v1/import-runs", token: staff)
+            XCTAssertEqual(history.items.count, 0, "nothing was read, so nothing to keep")
+        }
+    }
+
     func testUploadingACSVImportsAllOrNothing() async throws {
         let (staff, school) = (token(a, .districtStaff), token(a, .schoolStaff))
         let header = "รหัสโรงเรียน,ปีงบประมาณ,รหัสโครงการ,ชื่อโครงการ,งบประมาณ สพฐ."

@@ -23,6 +23,7 @@ struct ImportRoutes {
         routes.add(.post, "/imports/{kind}") { request, context in
             let kind = try Self.kind(context)
             let scope = try context.scope(for: kind.action)
+            try Self.refuseWrappedFile(request)
             // `?dry_run=true`: check and load everything, report what would be added, keep nothing.
             var query = QueryParameters(request)
             let dryRun = query.boolean("dry_run") ?? false
@@ -46,6 +47,18 @@ struct ImportRoutes {
                                                    .contentDisposition: "attachment; filename=\"tidtam-\(kind.rawValue).csv\""],
                             body: .init(byteBuffer: ByteBuffer(string: kind.template)))
         }
+    }
+
+    /// The file must be the body itself. A browser form or `curl -F` wraps it in multipart/form-data,
+    /// whose boundaries would read as a broken header row: say how to send it instead. (Any other
+    /// type is taken as the file, as sent: curl's default form type, `application/vnd.ms-excel`
+    /// that Windows gives .csv files, or a mislabelled one.)
+    static func refuseWrappedFile(_ request: Request) throws {
+        guard request.headers[.contentType]?.lowercased().hasPrefix("multipart/") == true else { return }
+        throw HTTPError(.unsupportedMediaType, message: """
+            Send the CSV file itself as the request body with Content-Type: text/csv (curl --data-binary @file.csv), \
+            not as a form upload. (ส่งไฟล์ CSV เป็นเนื้อหาของคำขอโดยตรง ไม่ใช่แนบในแบบฟอร์ม)
+            """)
     }
 
     static func kind(_ context: TidtamRequestContext) throws -> Importer.Kind {

@@ -52,7 +52,10 @@ struct CSVTable {
             throw ImportFailure.file("This is an Excel workbook (\(workbook)), not a CSV file: in Excel choose Save As, “CSV UTF-8 (Comma delimited)”.",
                                      "ไฟล์นี้เป็นไฟล์ Excel (\(workbook)) ไม่ใช่ไฟล์ CSV: ใน Excel ให้เลือกบันทึกเป็น (Save As) ชนิด “CSV UTF-8 (Comma delimited)”")
         }
-        guard var text = String(validating: data, as: UTF8.self) ?? ThaiWindowsText.decode(data) else {
+        // A file that starts with UTF-8's byte-order mark says it is UTF-8: if it is not, it is damaged,
+        // and reading it as Thai Windows text would only turn the mark into Thai letters.
+        let saysUTF8 = data.starts(with: [0xEF, 0xBB, 0xBF])
+        guard var text = String(validating: data, as: UTF8.self) ?? (saysUTF8 ? nil : ThaiWindowsText.decode(data)) else {
             throw ImportFailure.file("The file is not UTF-8 text, nor Thai Windows text (save it from the spreadsheet as “CSV UTF-8”).",
                                      "ไฟล์ไม่ใช่ข้อความ UTF-8 หรือข้อความภาษาไทยของ Windows (ให้บันทึกเป็น CSV UTF-8)")
         }

@@ -154,11 +154,14 @@ final class ImportTests: ImportTestCase {
         } catch ImportFailure.file(let english, _) {
             XCTAssertTrue(english.contains("สีประจำโรงเรียน"), english)
         }
-        do {
-            _ = try await Importer(db).run(.schools, data: Data([0xFF, 0xFE, 0x41]), scope: scopeA)
-            XCTFail("accepted a file that is not UTF-8")
-        } catch ImportFailure.file(let english, _) {
-            XCTAssertTrue(english.contains("UTF-8"), english)
+        // Neither UTF-8 nor Thai Windows text; and a file marked as UTF-8 that is damaged.
+        for bytes in [[0xFF, 0xFE, 0x41], [0xEF, 0xBB, 0xBF, 0x61, 0xE0, 0x0A]] as [[UInt8]] {
+            do {
+                _ = try await Importer(db).run(.schools, data: Data(bytes), scope: scopeA)
+                XCTFail("accepted a file that is not text: \(bytes)")
+            } catch ImportFailure.file(let english, _) {
+                XCTAssertTrue(english.contains("UTF-8"), english)
+            }
         }
     }
 

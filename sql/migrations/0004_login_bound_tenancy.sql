@@ -30,61 +30,57 @@ CREATE FUNCTION tidtam_login_district() RETURNS bigint LANGUAGE sql STABLE PARAL
 COMMENT ON FUNCTION tidtam_login_district() IS
     'The district an analyst login reads, from its name (tidtam_analyst_d<district id>); NULL, nothing, for any other login.';
 
--- Tables made from here on: the same policies as before, guarded the same way.
-CREATE OR REPLACE FUNCTION tidtam_enable_tenancy(tbl regclass, district_column text DEFAULT 'district_id',
-                                                 school_column text DEFAULT NULL)
-RETURNS void LANGUAGE plpgsql AS $fn$
-DECLARE
-    in_district text := format('%I = nullif(current_setting(''tidtam.district_id'', true), '''')::bigint', district_column);
-    in_school text := CASE WHEN school_column IS NULL THEN 'true' ELSE
-        format('(nullif(current_setting(''tidtam.school_id'', true), '''') IS NULL OR %I = nullif(current_setting(''tidtam.school_id'', true), '''')::bigint)', school_column) END;
-    national text := 'nullif(current_setting(''tidtam.role'', true), '''') = ''national''';
-    writer text := 'coalesce(nullif(current_setting(''tidtam.role'', true), ''''), ''system'') NOT IN (''national'', ''committee'')';
-    login_reads text := format('%I = tidtam_login_district()', district_column);
-    name text := (SELECT relname FROM pg_class WHERE oid = tbl);
-    read text := format('(%s AND %s) OR %s', in_district, in_school, national);
-    write text := format('%s AND %s AND %s', in_district, in_school, writer);
-BEGIN
-    EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', tbl);
-    EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', tbl);
-    EXECUTE format('CREATE POLICY %I ON %s FOR SELECT USING (%s)', name || '_read', tbl, tidtam_guarded(read, login_reads));
-    EXECUTE format('CREATE POLICY %I ON %s FOR INSERT WITH CHECK (%s)', name || '_insert', tbl, tidtam_guarded(write));
-    EXECUTE format('CREATE POLICY %I ON %s FOR UPDATE USING (%s) WITH CHECK (%s)', name || '_update', tbl,
-                   tidtam_guarded(write), tidtam_guarded(write));
-    EXECUTE format('CREATE POLICY %I ON %s FOR DELETE USING (%s)', name || '_delete', tbl, tidtam_guarded(write));
-END
-$fn$;
-
-CREATE OR REPLACE FUNCTION tidtam_share_district_rows(tbl regclass) RETURNS void LANGUAGE plpgsql AS $fn$
-BEGIN
-    EXECUTE format('CREATE POLICY %I ON %s FOR SELECT USING (%s)',
-                   (SELECT relname FROM pg_class WHERE oid = tbl) || '_read_district_rows', tbl,
-                   tidtam_guarded('school_id IS NULL AND district_id = nullif(current_setting(''tidtam.district_id'', true), '''')::bigint'));
-END
-$fn$;
-
 -- A policy expression that the settings rule for trusted roles only; `login` is what any other
 -- login may do (nothing, unless given).
 CREATE FUNCTION tidtam_guarded(expression text, login text DEFAULT 'false') RETURNS text LANGUAGE sql IMMUTABLE STRICT
     AS $$ SELECT format('CASE WHEN tidtam_trusted() THEN (%s) ELSE (%s) END', expression, login) $$;
 
--- Every existing policy that reads a setting, guarded. An analyst login reads what a table's
--- `<table>_read` policy would show its district, and nothing else anywhere.
-DO $do$
+-- Guards a table's policies that read a setting and are not guarded yet. An analyst login reads
+-- what the table's `<table>_read` policy would show its district, and nothing else anywhere.
+-- One mechanism for the tables there are and the tables to come.
+CREATE FUNCTION tidtam_guard_policies(tbl regclass) RETURNS void LANGUAGE plpgsql AS $fn$
 DECLARE
     p record;
     district_column text;
     login text;
 BEGIN
-    FOR p IN SELECT schemaname, tablename, policyname, qual, with_check FROM pg_policies
-             WHERE schemaname = 'public' AND coalesce(qual, '') || coalesce(with_check, '') LIKE '%current_setting(''tidtam.%'
+    FOR p IN SELECT pol.polname AS name, pg_get_expr(pol.polqual, pol.polrelid) AS qual,
+                    pg_get_expr(pol.polwithcheck, pol.polrelid) AS with_check
+             FROM pg_policy pol WHERE pol.polrelid = tbl
     LOOP
+        CONTINUE WHEN coalesce(p.qual, '') || coalesce(p.with_check, '') NOT LIKE '%current_setting(''tidtam.%'
+                   OR coalesce(p.qual, p.with_check) LIKE '%tidtam_trusted()%';
         district_column := (regexp_match(p.qual, $re$(\w+) = \(NULLIF\(current_setting\('tidtam\.district_id'$re$))[1];
-        login := CASE WHEN p.policyname = p.tablename || '_read' AND district_column IS NOT NULL
+        login := CASE WHEN p.name = (SELECT relname FROM pg_class WHERE oid = tbl) || '_read' AND district_column IS NOT NULL
                       THEN format('%I = tidtam_login_district()', district_column) ELSE 'false' END;
-        EXECUTE format('ALTER POLICY %I ON %I.%I', p.policyname, p.schemaname, p.tablename)
+        EXECUTE format('ALTER POLICY %I ON %s', p.name, tbl)
              || coalesce(' USING (' || tidtam_guarded(p.qual, login) || ')', '')
              || coalesce(' WITH CHECK (' || tidtam_guarded(p.with_check) || ')', '');
     END LOOP;
 END
-$do$;
+$fn$;
+
+-- Tables made from here on: 0001's and 0003's generators make the policies as before (kept
+-- under new names, so that their text stays in one place), then they are guarded.
+ALTER FUNCTION tidtam_enable_tenancy(regclass, text, text) RENAME TO tidtam_create_tenancy_policies;
+ALTER FUNCTION tidtam_share_district_rows(regclass) RENAME TO tidtam_create_district_rows_policy;
+
+CREATE FUNCTION tidtam_enable_tenancy(tbl regclass, district_column text DEFAULT 'district_id',
+                                      school_column text DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+    PERFORM tidtam_create_tenancy_policies(tbl, district_column, school_column);
+    PERFORM tidtam_guard_policies(tbl);
+END
+$fn$;
+
+CREATE FUNCTION tidtam_share_district_rows(tbl regclass) RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+    PERFORM tidtam_create_district_rows_policy(tbl);
+    PERFORM tidtam_guard_policies(tbl);
+END
+$fn$;
+
+-- Every table there is.
+SELECT tidtam_guard_policies(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND EXISTS (SELECT FROM pg_policy WHERE polrelid = c.oid);

@@ -71,7 +71,7 @@ enum JSONResponse {
 
 extension TidtamRequestContext {
     /// A numeric path parameter; anything else cannot name a resource, so it is 404.
-    func id(_ name: String, _ what: String) throws -> Int64 {
+    func id(_ name: String, _ what: RecordKind) throws -> Int64 {
         guard let id = parameters.get(name, as: Int64.self), id > 0 else { throw DomainError.notFound(what) }
         return id
     }

@@ -18,14 +18,14 @@ struct DistrictRoutes {
         }
         routes.add(.get, "/districts/{districtId}") { _, context in
             let scope = try context.scope(for: .readDistrict)
-            guard let district = try await districts.get(scope, id: context.id("districtId", "district")) else {
-                throw DomainError.notFound("district")
+            guard let district = try await districts.get(scope, id: context.id("districtId", .district)) else {
+                throw DomainError.notFound(.district)
             }
             return try JSONResponse.make(district, version: district.version)
         }
         routes.add(.patch, "/districts/{districtId}") { request, context in
             let scope = try context.scope(for: .updateDistrict)
-            let id = try context.id("districtId", "district")
+            let id = try context.id("districtId", .district)
             let version = try ETag.expectedVersion(request)
             var body = try await JSONBody.read(request, context: context)
             var patch = DistrictPatch()

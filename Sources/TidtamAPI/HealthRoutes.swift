@@ -27,7 +27,8 @@ struct HealthRoutes {
                 try connection.query("SELECT coalesce(max(version), 0) AS v FROM schema_migrations").first!.decode("v", as: Int.self)
             }
             guard applied >= latestMigration else {
-                throw DomainError.unavailable("The database is at migration \(applied); this build needs \(latestMigration).")
+                throw DomainError.unavailable(Explanation("The database is at migration \(applied); this build needs \(latestMigration).",
+                                                                th: "ฐานข้อมูลอยู่ที่ migration \(applied) แต่โปรแกรมรุ่นนี้ต้องการ \(latestMigration)"))
             }
             return try JSONResponse.make(["status": "ready", "migration": "\(applied)"])
         }

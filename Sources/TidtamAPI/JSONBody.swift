@@ -19,7 +19,7 @@ struct JSONBody {
         let buffer = try await collectBody(request, upTo: context.maxUploadSize)
         let bytes = Data(buffer.readableBytesView)
         guard String(validating: bytes, as: UTF8.self) != nil else {
-            throw DomainError.malformedBody("The body is not valid UTF-8.")
+            throw DomainError.malformedBody(Explanation("The body is not valid UTF-8.", th: "ข้อมูลที่ส่งมาไม่ใช่ UTF-8"))
         }
         let value: JSONValue
         do {
@@ -32,7 +32,7 @@ struct JSONBody {
                                                       detail: "A number in the body is beyond what an exact decimal holds (38 digits, exponent ±127).",
                                                       th: "มีตัวเลขที่ใหญ่หรือเล็กเกินกว่าจะเก็บได้อย่างแม่นยำ")])
             }
-            throw DomainError.malformedBody("The body is not valid JSON.")
+            throw DomainError.malformedBody(Explanation("The body is not valid JSON.", th: "ข้อมูลที่ส่งมาไม่ใช่ JSON ที่ถูกต้อง"))
         }
         guard case .object(let object) = value else {
             throw DomainError.invalid([FieldError("", code: "type", detail: "The body must be a JSON object, not \(value.typeName).",

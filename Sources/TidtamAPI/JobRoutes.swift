@@ -29,33 +29,34 @@ struct JobRoutes {
         }
         routes.add(.get, "/jobs/{jobId}") { _, context in
             let district = try Self.district(context)
-            guard let job = try await queue.list(districtID: district, id: context.id("jobId", "job"), limit: 1).first else {
-                throw DomainError.notFound("job")
+            guard let job = try await queue.list(districtID: district, id: context.id("jobId", .job), limit: 1).first else {
+                throw DomainError.notFound(.job)
             }
             return try JSONResponse.make(job)
         }
         routes.add(.post, "/jobs/{jobId}/retry") { _, context in
             let district = try Self.district(context)
-            let id = try context.id("jobId", "job")
-            guard try await queue.retry(districtID: district, id: id) else { throw try await Self.refusal("dead or cancelled", id: id, district: district, queue: queue) }
+            let id = try context.id("jobId", .job)
+            guard try await queue.retry(districtID: district, id: id) else { throw try await Self.refusal(Explanation("dead or cancelled", th: "ล้มเหลวหรือถูกยกเลิก"), id: id, district: district, queue: queue) }
             return try JSONResponse.make(await queue.list(districtID: district, id: id, limit: 1).first!)
         }
         routes.add(.post, "/jobs/{jobId}/cancel") { _, context in
             let district = try Self.district(context)
-            let id = try context.id("jobId", "job")
-            guard try await queue.cancel(districtID: district, id: id) else { throw try await Self.refusal("waiting to run", id: id, district: district, queue: queue) }
+            let id = try context.id("jobId", .job)
+            guard try await queue.cancel(districtID: district, id: id) else { throw try await Self.refusal(Explanation("waiting to run", th: "รอทำงาน"), id: id, district: district, queue: queue) }
             return try JSONResponse.make(await queue.list(districtID: district, id: id, limit: 1).first!)
         }
     }
 
     static func district(_ context: TidtamRequestContext) throws -> Int64 {
-        guard let district = try context.scope(for: .manageJobs).districtID else { throw DomainError.forbidden("Jobs belong to a district.") }
+        guard let district = try context.scope(for: .manageJobs).districtID else { throw DomainError.forbidden(Explanation("Jobs belong to a district.", th: "งานเบื้องหลังเป็นของเขตพื้นที่การศึกษา")) }
         return district
     }
 
     /// 404 when the job is not the district's, 409 when it is but in the wrong state.
-    static func refusal(_ wanted: String, id: Int64, district: Int64, queue: JobQueue) async throws -> any Error {
-        guard let job = try await queue.list(districtID: district, id: id, limit: 1).first else { return DomainError.notFound("job") }
-        return DomainError.conflict("Job \(id) is \(job.state), not \(wanted).")
+    static func refusal(_ wanted: Explanation, id: Int64, district: Int64, queue: JobQueue) async throws -> any Error {
+        guard let job = try await queue.list(districtID: district, id: id, limit: 1).first else { return DomainError.notFound(.job) }
+        return DomainError.conflict(Explanation("Job \(id) is \(job.state), not \(wanted.english).",
+                                                th: "งานเบื้องหลัง \(id) อยู่ในสถานะ \(job.state) ไม่ใช่\(wanted.thai)"))
     }
 }

@@ -17,6 +17,8 @@ struct Problem: Encodable, Sendable {
     var titleTH: String
     var status: Int
     var detail: String?
+    /// The detail in Thai: every problem that says more than its title says it in both languages.
+    var detailTH: String?
     var instance: String?
     var requestID: String?
     var errors: [FieldError]?
@@ -36,6 +38,7 @@ struct Problem: Encodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case type, title, status, detail, instance, errors
         case titleTH = "title_th"
+        case detailTH = "detail_th"
         case requestID = "request_id"
         case currentETag = "current_etag"
         case rowErrors = "row_errors"
@@ -76,7 +79,11 @@ struct ProblemMiddleware: RouterMiddleware {
             return problem(for: error)
         case APIError.unauthenticated:
             return Problem(title: "Authentication required", titleTH: "ต้องยืนยันตัวตนด้วยโทเคน", status: 401,
-                           detail: "Send a valid token as `Authorization: Bearer <token>`.")
+                           detail: "Send a valid token as `Authorization: Bearer <token>`.",
+                           detailTH: "ส่งโทเคนที่ใช้ได้ในรูป `Authorization: Bearer <token>`")
+        case APIError.unsupportedMediaType(let why):
+            return Problem(title: "Unsupported media type", titleTH: "ชนิดข้อมูลที่ส่งมาไม่รองรับ", status: 415,
+                           detail: why.english, detailTH: why.thai)
         case let error as PostgresError:
             return problem(for: error, logger: logger)
         case let error as BodyTooLarge:
@@ -89,44 +96,56 @@ struct ProblemMiddleware: RouterMiddleware {
             let report = rejected.report
             let lines = Set(report.errors.map(\.line)).count
             let earlier = report.loadedBefore.map { " This very file was loaded by import \($0.importID) at \($0.finishedAt)." } ?? ""
-            return Problem(type: "urn:tidtam:problem:import-rejected", title: "Import rejected", titleTH: "นำเข้าข้อมูลไม่สำเร็จ ไม่มีข้อมูลใดถูกบันทึก",
+            let earlierTH = report.loadedBefore.map { " ไฟล์นี้ทั้งไฟล์เคยนำเข้าแล้วในรายการนำเข้าที่ \($0.importID)" } ?? ""
+            return Problem(type: "urn:tidtam:problem:import-rejected", title: "Import rejected", titleTH: importRejectedTH,
                            status: 422, detail: "Nothing was imported: \(report.errors.count) problem(s) in \(lines) row(s); see `row_errors`.\(earlier)",
+                           detailTH: "ไม่มีข้อมูลใดถูกบันทึก: พบปัญหา \(report.errors.count) รายการใน \(lines) แถว ดูรายละเอียดใน `row_errors`\(earlierTH)",
                            rowErrors: report.errors, importID: report.importID, loadedBefore: report.loadedBefore)
         case ImportFailure.file(let english, let thai):
-            return Problem(type: "urn:tidtam:problem:import-rejected", title: "Import rejected", titleTH: thai, status: 422,
-                           detail: "Nothing was imported: \(english)")
+            return Problem(type: "urn:tidtam:problem:import-rejected", title: "Import rejected", titleTH: importRejectedTH, status: 422,
+                           detail: "Nothing was imported: \(english)", detailTH: "ไม่มีข้อมูลใดถูกบันทึก: \(thai)")
         case let error as any HTTPResponseError:
             return Problem(title: error.status.reasonPhrase, titleTH: "คำขอไม่ถูกต้อง", status: error.status.code)
         default:
             logger.error("unexpected error", metadata: ["error": "\(error)"])
-            return Problem(title: "Internal error", titleTH: "เกิดข้อผิดพลาดภายในระบบ", status: 500,
-                           detail: "The error was logged with this request's id.")
+            return internalError
         }
     }
+
+    static let importRejectedTH = "นำเข้าข้อมูลไม่สำเร็จ ไม่มีข้อมูลใดถูกบันทึก"
+
+    static let internalError = Problem(title: "Internal error", titleTH: "เกิดข้อผิดพลาดภายในระบบ", status: 500,
+                                       detail: "The error was logged with this request's id.",
+                                       detailTH: "ระบบบันทึกข้อผิดพลาดไว้พร้อมรหัสคำขอ (request_id) นี้แล้ว")
 
     static func problem(for error: DomainError) -> Problem {
         switch error {
         case .invalid(let errors):
             return Problem(type: "urn:tidtam:problem:invalid-fields", title: "Invalid fields", titleTH: "ข้อมูลไม่ถูกต้อง",
-                           status: 422, detail: "\(errors.count) field(s) are invalid; see `errors`.", errors: errors)
+                           status: 422, detail: "\(errors.count) field(s) are invalid; see `errors`.",
+                           detailTH: "ข้อมูลไม่ถูกต้อง \(errors.count) รายการ ดูรายละเอียดใน `errors`", errors: errors)
         case .malformedBody(let why):
             return Problem(type: "urn:tidtam:problem:malformed-body", title: "Malformed body", titleTH: "รูปแบบข้อมูลไม่ถูกต้อง",
-                           status: 400, detail: why)
+                           status: 400, detail: why.english, detailTH: why.thai)
         case .notFound(let what):
-            return Problem(title: "Not found", titleTH: "ไม่พบข้อมูล", status: 404, detail: "No such \(what).")
+            return Problem(title: "Not found", titleTH: "ไม่พบข้อมูล", status: 404, detail: "No such \(what.english).",
+                           detailTH: "ไม่พบ\(what.thai)นี้")
         case .conflict(let why):
-            return Problem(title: "Conflict", titleTH: "ข้อมูลซ้ำหรือขัดแย้งกัน", status: 409, detail: why)
+            return Problem(title: "Conflict", titleTH: "ข้อมูลซ้ำหรือขัดแย้งกัน", status: 409, detail: why.english, detailTH: why.thai)
         case .forbidden(let why):
-            return Problem(title: "Forbidden", titleTH: "ไม่มีสิทธิ์ทำรายการนี้", status: 403, detail: why)
+            return Problem(title: "Forbidden", titleTH: "ไม่มีสิทธิ์ทำรายการนี้", status: 403, detail: why.english, detailTH: why.thai)
         case .versionMismatch(let current):
             return Problem(title: "Precondition failed", titleTH: "ข้อมูลถูกแก้ไขโดยผู้อื่นแล้ว", status: 412,
                            detail: "The resource changed since you read it; read it again and retry with its new ETag.",
+                           detailTH: "ข้อมูลนี้ถูกแก้ไขหลังจากที่ท่านอ่าน โปรดอ่านใหม่แล้วส่งอีกครั้งพร้อม ETag ล่าสุด",
                            currentETag: ETag.make(current))
         case .preconditionRequired:
             return Problem(title: "Precondition required", titleTH: "ต้องระบุ If-Match", status: 428,
-                           detail: "Send `If-Match` with the ETag you read, so that concurrent edits are not lost.")
+                           detail: "Send `If-Match` with the ETag you read, so that concurrent edits are not lost.",
+                           detailTH: "ส่ง `If-Match` พร้อม ETag ที่อ่านได้ เพื่อไม่ให้การแก้ไขพร้อมกันทับกันจนข้อมูลหาย")
         case .unavailable(let why):
-            return Problem(title: "Service unavailable", titleTH: "ระบบไม่พร้อมให้บริการชั่วคราว", status: 503, detail: why)
+            return Problem(title: "Service unavailable", titleTH: "ระบบไม่พร้อมให้บริการชั่วคราว", status: 503,
+                           detail: why.english, detailTH: why.thai)
         }
     }
 
@@ -156,17 +175,21 @@ struct ProblemMiddleware: RouterMiddleware {
     static func problem(for error: PostgresError, logger: Logger) -> Problem {
         if error.kind == .connection || error.kind == .poolTimeout || error.isConnectionLoss {
             logger.warning("database unavailable", metadata: ["error": "\(error)"])
-            return problem(for: DomainError.unavailable("The database is not reachable just now; retry shortly."))
+            return problem(for: DomainError.unavailable(Explanation("The database is not reachable just now; retry shortly.",
+                                                                th: "ขณะนี้ติดต่อฐานข้อมูลไม่ได้ โปรดลองใหม่อีกครั้งในอีกสักครู่")))
         }
         let field = error.constraint.flatMap { constraintFields[$0] }
         if error.isUniqueViolation {
+            let key = field.map { String($0.dropFirst()) }
             return Problem(title: "Conflict", titleTH: "ข้อมูลซ้ำกับที่มีอยู่แล้ว", status: 409,
-                           detail: "A record with the same \(field.map { String($0.dropFirst()) } ?? "key") already exists.",
+                           detail: "A record with the same \(key ?? "key") already exists.",
+                           detailTH: key.map { "มีข้อมูลที่ใช้ค่า \($0) นี้อยู่แล้ว" } ?? "มีข้อมูลเดียวกันนี้อยู่แล้ว",
                            errors: field.map { [FieldError($0, code: "duplicate", detail: "Already used.", th: "มีอยู่แล้ว")] })
         }
         if error.isForeignKeyViolation, error.detail?.contains("still referenced") == true {
             return Problem(title: "Conflict", titleTH: "ข้อมูลนี้ยังถูกใช้งานอยู่", status: 409,
-                           detail: "Other records still refer to this one (for example users of a school); change or remove them first.")
+                           detail: "Other records still refer to this one (for example users of a school); change or remove them first.",
+                           detailTH: "ยังมีข้อมูลอื่นอ้างถึงรายการนี้ (เช่น ผู้ใช้ของสถานศึกษา) โปรดแก้ไขหรือลบข้อมูลเหล่านั้นก่อน")
         }
         if error.isForeignKeyViolation {
             // The row referred to is not there for this caller (another district's ids look the same).
@@ -182,15 +205,16 @@ struct ProblemMiddleware: RouterMiddleware {
                                                                  th: "ค่าที่ส่งมาขัดกับเงื่อนไขของข้อมูล")]))
         }
         if error.isRetryable {
-            return problem(for: DomainError.unavailable("The change collided with another; retry."))
+            return problem(for: DomainError.unavailable(Explanation("The change collided with another; retry.",
+                                                                th: "การแก้ไขนี้ชนกับการแก้ไขอื่นที่เกิดพร้อมกัน โปรดลองใหม่")))
         }
         if error.sqlState == "42501" {
             logger.warning("the database refused an action", metadata: ["error": "\(error)"])
-            return problem(for: DomainError.forbidden("The database refused this action for your role."))
+            return problem(for: DomainError.forbidden(Explanation("The database refused this action for your role.",
+                                                              th: "ฐานข้อมูลไม่อนุญาตให้บทบาทของท่านทำรายการนี้")))
         }
         logger.error("database error", metadata: ["error": "\(error)"])
-        return Problem(title: "Internal error", titleTH: "เกิดข้อผิดพลาดภายในระบบ", status: 500,
-                       detail: "The error was logged with this request's id.")
+        return internalError
     }
 
     /// A body past the route's limit (JSON bodies 1 MiB, CSV files 64 MiB), named when known.
@@ -198,7 +222,9 @@ struct ProblemMiddleware: RouterMiddleware {
         let size = limit.map { $0 % (1 << 20) == 0 ? "\($0 >> 20) MiB" : "\($0) bytes" }
         return Problem(title: "Body too large", titleTH: "ข้อมูลหรือไฟล์ที่ส่งมีขนาดใหญ่เกินกำหนด", status: 413,
                        detail: size.map { "This request's body may be at most \($0); split the file or send less." }
-                           ?? "The body is larger than this request allows.")
+                           ?? "The body is larger than this request allows.",
+                       detailTH: size.map { "ข้อมูลที่ส่งในคำขอนี้ต้องไม่เกิน \($0) โปรดแบ่งไฟล์หรือส่งให้น้อยลง" }
+                           ?? "ข้อมูลที่ส่งมีขนาดเกินกว่าที่คำขอนี้รับได้")
     }
 
     static func problem(for error: HTTPError) -> Problem {
@@ -206,13 +232,16 @@ struct ProblemMiddleware: RouterMiddleware {
         case .contentTooLarge:
             return tooLarge(limit: nil)
         case .notFound:
-            return Problem(title: "Not found", titleTH: "ไม่พบข้อมูล", status: 404)
+            return Problem(title: "Not found", titleTH: "ไม่พบข้อมูล", status: 404, detail: "No such path; the API is under /api/v1.",
+                           detailTH: "ไม่พบที่อยู่นี้ในระบบ (API อยู่ที่ /api/v1)")
         case .methodNotAllowed:
-            return Problem(title: "Method not allowed", titleTH: "ไม่รองรับวิธีเรียกนี้", status: 405)
-        case .unsupportedMediaType:
-            return Problem(title: "Unsupported media type", titleTH: "ชนิดข้อมูลที่ส่งมาไม่รองรับ", status: 415, detail: error.body)
+            return Problem(title: "Method not allowed", titleTH: "ไม่รองรับวิธีเรียกนี้", status: 405,
+                           detail: "This path does not take this method; `Allow` lists those it takes.",
+                           detailTH: "ที่อยู่นี้ไม่รองรับวิธีเรียกนี้ วิธีที่รองรับอยู่ในส่วนหัว `Allow`")
         default:
-            return Problem(title: error.status.reasonPhrase, titleTH: "คำขอไม่ถูกต้อง", status: error.status.code, detail: error.body)
+            // Hummingbird's own refusals (a bad header, say) come in English only.
+            return Problem(title: error.status.reasonPhrase, titleTH: "คำขอไม่ถูกต้อง", status: error.status.code, detail: error.body,
+                           detailTH: error.body.map { _ in "คำขอนี้ไม่ถูกต้อง รายละเอียดเป็นภาษาอังกฤษอยู่ใน detail" })
         }
     }
 }

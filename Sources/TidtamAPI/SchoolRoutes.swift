@@ -28,12 +28,12 @@ struct SchoolRoutes {
         }
         routes.add(.get, "/schools/{schoolId}") { _, context in
             let scope = try context.scope(for: .readSchools)
-            guard let school = try await schools.document(scope, id: context.id("schoolId", "school")) else { throw DomainError.notFound("school") }
+            guard let school = try await schools.document(scope, id: context.id("schoolId", .school)) else { throw DomainError.notFound(.school) }
             return JSONResponse.document(school)
         }
         routes.add(.patch, "/schools/{schoolId}") { request, context in
             let scope = try context.scope(for: .updateOwnSchool)
-            let id = try context.id("schoolId", "school")
+            let id = try context.id("schoolId", .school)
             let version = try ETag.expectedVersion(request)
             var body = try await JSONBody.read(request, context: context)
             let patch = Self.patch(&body)
@@ -43,7 +43,7 @@ struct SchoolRoutes {
         }
         routes.add(.delete, "/schools/{schoolId}") { request, context in
             let scope = try context.scope(for: .manageSchools)
-            let id = try context.id("schoolId", "school")
+            let id = try context.id("schoolId", .school)
             try await schools.delete(scope, id: id, expectedVersion: ETag.expectedVersion(request))
             return JSONResponse.noContent()
         }

@@ -31,7 +31,8 @@ public struct TidtamRequestContext: RequestContext {
     /// The tenant scope of this request's transactions, after checking the role may `action`.
     func scope(for action: Action) throws -> TenantScope {
         let principal = try caller()
-        guard principal.may(action) else { throw DomainError.forbidden("Your role (\(principal.role.rawValue)) may not do this.") }
+        guard principal.may(action) else { throw DomainError.forbidden(Explanation("Your role (\(principal.role.rawValue)) may not do this.",
+                                                                                      th: "บทบาท\(principal.role.thaiName)ไม่มีสิทธิ์ทำรายการนี้")) }
         return TenantScope(districtID: principal.districtID, schoolID: principal.schoolID, role: principal.role,
                            userID: principal.userID, requestID: requestID)
     }
@@ -40,4 +41,6 @@ public struct TidtamRequestContext: RequestContext {
 /// Failures that only exist at the HTTP edge.
 enum APIError: Error {
     case unauthenticated
+    /// 415: the body is not in a form this operation reads.
+    case unsupportedMediaType(Explanation)
 }

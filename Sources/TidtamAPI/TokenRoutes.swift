@@ -35,7 +35,7 @@ struct TokenRoutes {
         }
         routes.add(.delete, "/tokens/{tokenId}") { _, context in
             let scope = try context.scope(for: .manageTokens)
-            let id = try context.id("tokenId", "token")
+            let id = try context.id("tokenId", .token)
             try await tokens.revoke(scope, id: id)
             if let district = scope.districtID { cache.evict(districtID: district, tokenID: id) }
             return JSONResponse.noContent()

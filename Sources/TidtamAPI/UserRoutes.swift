@@ -35,12 +35,12 @@ struct UserRoutes {
         }
         routes.add(.get, "/users/{userId}") { _, context in
             let scope = try context.scope(for: .readUsers)
-            guard let user = try await users.get(scope, id: context.id("userId", "user")) else { throw DomainError.notFound("user") }
+            guard let user = try await users.get(scope, id: context.id("userId", .user)) else { throw DomainError.notFound(.user) }
             return try JSONResponse.make(user, version: user.version)
         }
         routes.add(.patch, "/users/{userId}") { request, context in
             let scope = try context.scope(for: .manageUsers)
-            let id = try context.id("userId", "user")
+            let id = try context.id("userId", .user)
             let version = try ETag.expectedVersion(request)
             var body = try await JSONBody.read(request, context: context)
             var patch = UserPatch()

@@ -23,11 +23,11 @@ public struct FieldError: Sendable, Equatable, Codable {
 public enum DomainError: Error, Sendable, Equatable {
     case invalid([FieldError])
     /// The body is not JSON at all (bad syntax, bad UTF-8, too deep).
-    case malformedBody(String)
-    case notFound(String)
-    case conflict(String)
-    case forbidden(String)
+    case malformedBody(Explanation)
+    case notFound(RecordKind)
+    case conflict(Explanation)
+    case forbidden(Explanation)
     case versionMismatch(current: Int)
     case preconditionRequired
-    case unavailable(String)
+    case unavailable(Explanation)
 }

@@ -81,11 +81,18 @@ struct CSVTable {
         }
         let missing = columns.filter { $0.required && positions[$0.key] == nil }
         if !unknown.isEmpty || !missing.isEmpty {
-            var problems: [String] = []
-            if !missing.isEmpty { problems.append("missing column(s): " + missing.map { $0.names.last! + " (" + $0.key + ")" }.joined(separator: ", ")) }
-            if !unknown.isEmpty { problems.append("unknown column(s): " + unknown.joined(separator: ", ")) }
+            var problems: [String] = [], problemsTH: [String] = []
+            if !missing.isEmpty {
+                let names = missing.map { $0.names.last! + " (" + $0.key + ")" }.joined(separator: ", ")
+                problems.append("missing column(s): " + names)
+                problemsTH.append("ขาดคอลัมน์ " + names)
+            }
+            if !unknown.isEmpty {
+                problems.append("unknown column(s): " + unknown.joined(separator: ", "))
+                problemsTH.append("คอลัมน์ที่ไม่รู้จัก " + unknown.joined(separator: ", "))
+            }
             throw ImportFailure.file("The header does not match: " + problems.joined(separator: "; ") + ".",
-                                     "หัวตารางไม่ตรงกับแบบที่กำหนด")
+                                     "หัวตารางไม่ตรงกับแบบที่กำหนด: " + problemsTH.joined(separator: "; "))
         }
         self.positions = positions
         self.headers = headers

@@ -63,7 +63,7 @@ public struct Importer: Sendable {
 
     func run<K: ImportKind>(_ kind: K.Type, data: Data, fileName: String?, scope: TenantScope, dryRun: Bool,
                             progress: Progress?) async throws -> ImportReport {
-        guard let district = scope.districtID else { throw DomainError.forbidden("An import loads into one district.") }
+        guard let district = scope.districtID else { throw DomainError.forbidden(Explanation("An import loads into one district.", th: "การนำเข้าข้อมูลต้องระบุเขตพื้นที่การศึกษาหนึ่งเขต")) }
         let started = Date()
         // Reading a large file takes seconds of CPU. Called from an HTTP handler this would run on
         // the connection's event loop and stall every other connection on it, so it runs on

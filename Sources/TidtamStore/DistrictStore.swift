@@ -62,7 +62,7 @@ public struct DistrictStore: Sendable {
     public func update(_ scope: TenantScope, id: Int64, expectedVersion: Int, _ patch: DistrictPatch) async throws -> District {
         try await db.transaction(scope) { tx in
             guard let row = try tx.query("SELECT \(District.columns) FROM district WHERE id = $1 FOR UPDATE", [id]).first else {
-                throw DomainError.notFound("district")
+                throw DomainError.notFound(.district)
             }
             var d = try District(row: row)
             guard d.version == expectedVersion else { throw DomainError.versionMismatch(current: d.version) }

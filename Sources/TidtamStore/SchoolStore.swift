@@ -138,7 +138,7 @@ public struct SchoolStore: Sendable {
     public func update(_ scope: TenantScope, id: Int64, expectedVersion: Int, _ patch: SchoolPatch) async throws -> School {
         let district = try scope.requireDistrict()
         return try await db.transaction(scope) { tx in
-            guard let row = try tx.query(Self.lockForUpdate, [district, id]).first else { throw DomainError.notFound("school") }
+            guard let row = try tx.query(Self.lockForUpdate, [district, id]).first else { throw DomainError.notFound(.school) }
             let current = try School(row: row)
             guard current.version == expectedVersion else { throw DomainError.versionMismatch(current: current.version) }
             let s = patch.applied(to: current)
@@ -155,7 +155,7 @@ public struct SchoolStore: Sendable {
         let district = try scope.requireDistrict()
         try await db.transaction(scope) { tx in
             if try tx.query(Self.delete, [district, id, expectedVersion]).affectedRows == 1 { return }
-            guard let row = try tx.query(Self.version, [district, id]).first else { throw DomainError.notFound("school") }
+            guard let row = try tx.query(Self.version, [district, id]).first else { throw DomainError.notFound(.school) }
             throw DomainError.versionMismatch(current: try row.decode("version"))
         }
     }
@@ -164,7 +164,7 @@ public struct SchoolStore: Sendable {
 extension TenantScope {
     /// Writes always happen inside one district.
     func requireDistrict() throws -> Int64 {
-        guard let districtID else { throw DomainError.forbidden("This action needs a district.") }
+        guard let districtID else { throw DomainError.forbidden(Explanation("This action needs a district.", th: "รายการนี้ต้องทำในนามเขตพื้นที่การศึกษา")) }
         return districtID
     }
 }

@@ -53,7 +53,7 @@ public struct TokenStore: Sendable {
             let result = try tx.query("""
                 UPDATE api_token SET revoked_at = coalesce(revoked_at, now()) WHERE district_id = $1 AND id = $2
                 """, [district, id])
-            if result.affectedRows == 0 { throw DomainError.notFound("token") }
+            if result.affectedRows == 0 { throw DomainError.notFound(.token) }
         }
     }
 

@@ -79,7 +79,7 @@ public struct UserStore: Sendable {
         let district = try scope.requireDistrict()
         return try await db.transaction(scope) { tx in
             guard let row = try tx.query(User.select + " WHERE u.district_id = $1 AND u.id = $2 FOR UPDATE", [district, id]).first else {
-                throw DomainError.notFound("user")
+                throw DomainError.notFound(.user)
             }
             let current = try User(row: row)
             guard current.version == expectedVersion else { throw DomainError.versionMismatch(current: current.version) }

@@ -56,7 +56,7 @@ final class PlanLifecycleStoreTests: XCTestCase {
             _ = try await projects.create(scope, planID: plan.id, ProjectInput(code: "P02", nameTH: "เพิ่มภายหลัง"))
             XCTFail("a submitted plan took a project")
         } catch DomainError.conflict(let why) {
-            XCTAssertTrue(why.contains("submitted"), why)
+            XCTAssertTrue(why.english.contains("submitted"), why.english)
         }
         await db.pool.shutdown()
     }

@@ -34,12 +34,12 @@ struct ActionPlanRoutes {
         }
         routes.add(.get, "/action-plans/{planId}") { _, context in
             let scope = try context.scope(for: .readPlans)
-            guard let plan = try await plans.get(scope, id: context.id("planId", "action plan")) else { throw DomainError.notFound("action plan") }
+            guard let plan = try await plans.get(scope, id: context.id("planId", .actionPlan)) else { throw DomainError.notFound(.actionPlan) }
             return JSONResponse.document(plan)
         }
         routes.add(.patch, "/action-plans/{planId}") { request, context in
             let scope = try context.scope(for: .managePlans)
-            let id = try context.id("planId", "action plan")
+            let id = try context.id("planId", .actionPlan)
             let version = try ETag.expectedVersion(request)
             var body = try await JSONBody.read(request, context: context)
             let title = body.notNull("title_th") { $0.text("title_th", max: 300, min: 1) }
@@ -51,16 +51,16 @@ struct ActionPlanRoutes {
         }
         routes.add(.delete, "/action-plans/{planId}") { request, context in
             let scope = try context.scope(for: .managePlans)
-            try await plans.delete(scope, id: context.id("planId", "action plan"), expectedVersion: ETag.expectedVersion(request))
+            try await plans.delete(scope, id: context.id("planId", .actionPlan), expectedVersion: ETag.expectedVersion(request))
             return JSONResponse.noContent()
         }
-        registerLifecycle(routes, base: "/action-plans/{planId}", parameter: "planId", entity: "action plan") { transition, scope, id, version in
+        registerLifecycle(routes, base: "/action-plans/{planId}", parameter: "planId", entity: .actionPlan) { transition, scope, id, version in
             try await plans.apply(transition, scope, id: id, expectedVersion: version)
         }
         routes.add(.get, "/action-plans/{planId}/projects") { request, context in
             let scope = try context.scope(for: .readPlans)
             var query = QueryParameters(request)
-            var filter = ProjectFilter(districtID: query.integer("district_id", in: 1...Int64.max), planID: try context.id("planId", "action plan"))
+            var filter = ProjectFilter(districtID: query.integer("district_id", in: 1...Int64.max), planID: try context.id("planId", .actionPlan))
             filter.kind = query.choice("kind", ProjectKind.self)
             let page = query.page()
             try query.finish()
@@ -68,7 +68,7 @@ struct ActionPlanRoutes {
         }
         routes.add(.post, "/action-plans/{planId}/projects") { request, context in
             let scope = try context.scope(for: .managePlans)
-            let planID = try context.id("planId", "action plan")
+            let planID = try context.id("planId", .actionPlan)
             var body = try await JSONBody.read(request, context: context)
             let input = ProjectRoutes.input(&body)
             try body.finish()
@@ -80,7 +80,7 @@ struct ActionPlanRoutes {
 
 /// The lifecycle actions that action plans and agreements share: `submit`, `approve`,
 /// `return` (with a reason) and `revisions` (a new draft revision of an approved one).
-func registerLifecycle(_ routes: APIRoutes, base: String, parameter: String, entity: String,
+func registerLifecycle(_ routes: APIRoutes, base: String, parameter: String, entity: RecordKind,
                        _ apply: @escaping @Sendable (PlanTransition, TenantScope, Int64, Int) async throws -> JSONDocument) {
     let location = "/api/v1" + base.replacingOccurrences(of: "{\(parameter)}", with: "")
     for (action, transition) in [("submit", PlanTransition.submit), ("approve", .approve)] {

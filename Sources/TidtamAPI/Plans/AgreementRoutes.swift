@@ -27,14 +27,14 @@ struct AgreementRoutes {
         }
         routes.add(.get, "/agreements/{agreementId}") { _, context in
             let scope = try context.scope(for: .readPlans)
-            guard let agreement = try await agreements.get(scope, id: context.id("agreementId", "performance agreement")) else {
-                throw DomainError.notFound("performance agreement")
+            guard let agreement = try await agreements.get(scope, id: context.id("agreementId", .agreement)) else {
+                throw DomainError.notFound(.agreement)
             }
             return JSONResponse.document(agreement)
         }
         routes.add(.put, "/agreements/{agreementId}") { request, context in
             let scope = try context.scope(for: .managePlans)
-            let id = try context.id("agreementId", "performance agreement")
+            let id = try context.id("agreementId", .agreement)
             let version = try ETag.expectedVersion(request)
             var body = try await JSONBody.read(request, context: context)
             let input = Self.input(&body, replacing: true)
@@ -43,10 +43,10 @@ struct AgreementRoutes {
         }
         routes.add(.delete, "/agreements/{agreementId}") { request, context in
             let scope = try context.scope(for: .managePlans)
-            try await agreements.delete(scope, id: context.id("agreementId", "performance agreement"), expectedVersion: ETag.expectedVersion(request))
+            try await agreements.delete(scope, id: context.id("agreementId", .agreement), expectedVersion: ETag.expectedVersion(request))
             return JSONResponse.noContent()
         }
-        registerLifecycle(routes, base: "/agreements/{agreementId}", parameter: "agreementId", entity: "performance agreement") { transition, scope, id, version in
+        registerLifecycle(routes, base: "/agreements/{agreementId}", parameter: "agreementId", entity: .agreement) { transition, scope, id, version in
             try await agreements.apply(transition, scope, id: id, expectedVersion: version)
         }
     }

@@ -31,7 +31,8 @@ struct ImportRoutes {
             let fileName = query.text("file_name")
             try query.finish()
             guard gate.enter() else {
-                throw DomainError.unavailable("\(gate.limit) files are being imported just now; send this one again in a few seconds.")
+                throw DomainError.unavailable(Explanation("\(gate.limit) files are being imported just now; send this one again in a few seconds.",
+                                                                th: "ขณะนี้มีการนำเข้าไฟล์อยู่ \(gate.limit) ไฟล์ โปรดส่งไฟล์นี้อีกครั้งในอีกสักครู่"))
             }
             defer { gate.leave() }
             let buffer = try await collectBody(request, upTo: Self.maxFileSize)
@@ -55,15 +56,14 @@ struct ImportRoutes {
     /// that Windows gives .csv files, or a mislabelled one.)
     static func refuseWrappedFile(_ request: Request) throws {
         guard request.headers[.contentType]?.lowercased().hasPrefix("multipart/") == true else { return }
-        throw HTTPError(.unsupportedMediaType, message: """
-            Send the CSV file itself as the request body with Content-Type: text/csv (curl --data-binary @file.csv), \
-            not as a form upload. (ส่งไฟล์ CSV เป็นเนื้อหาของคำขอโดยตรง ไม่ใช่แนบในแบบฟอร์ม)
-            """)
+        throw APIError.unsupportedMediaType(Explanation(
+            "Send the CSV file itself as the request body with Content-Type: text/csv (curl --data-binary @file.csv), not as a form upload.",
+            th: "ส่งไฟล์ CSV เป็นเนื้อหาของคำขอโดยตรง (Content-Type: text/csv) ไม่ใช่แนบในแบบฟอร์ม"))
     }
 
     static func kind(_ context: TidtamRequestContext) throws -> Importer.Kind {
         guard let kind = context.parameters.get("kind").flatMap(Importer.Kind.init(rawValue:)) else {
-            throw DomainError.notFound("import kind")
+            throw DomainError.notFound(.importKind)
         }
         return kind
     }

@@ -21,7 +21,7 @@ struct ImportRunRoutes {
         }
         routes.add(.get, "/import-runs/{runId}") { _, context in
             let scope = try context.scope(for: .readPlans)
-            guard let run = try await runs.get(scope, id: context.id("runId", "import")) else { throw DomainError.notFound("import") }
+            guard let run = try await runs.get(scope, id: context.id("runId", .importRun)) else { throw DomainError.notFound(.importRun) }
             return JSONResponse.document(run)
         }
     }

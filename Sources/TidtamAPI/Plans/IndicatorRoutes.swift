@@ -31,12 +31,12 @@ struct IndicatorRoutes {
         }
         routes.add(.get, "/indicators/{indicatorId}") { _, context in
             let scope = try context.scope(for: .readPlans)
-            guard let indicator = try await indicators.get(scope, id: context.id("indicatorId", "indicator")) else { throw DomainError.notFound("indicator") }
+            guard let indicator = try await indicators.get(scope, id: context.id("indicatorId", .indicator)) else { throw DomainError.notFound(.indicator) }
             return JSONResponse.document(indicator)
         }
         routes.add(.put, "/indicators/{indicatorId}") { request, context in
             let scope = try context.scope(for: .managePlans)
-            let id = try context.id("indicatorId", "indicator")
+            let id = try context.id("indicatorId", .indicator)
             let version = try ETag.expectedVersion(request)
             var body = try await JSONBody.read(request, context: context)
             let input = Self.input(&body, attachable: false)
@@ -45,12 +45,12 @@ struct IndicatorRoutes {
         }
         routes.add(.delete, "/indicators/{indicatorId}") { request, context in
             let scope = try context.scope(for: .managePlans)
-            try await indicators.delete(scope, id: context.id("indicatorId", "indicator"), expectedVersion: ETag.expectedVersion(request))
+            try await indicators.delete(scope, id: context.id("indicatorId", .indicator), expectedVersion: ETag.expectedVersion(request))
             return JSONResponse.noContent()
         }
         routes.add(.post, "/indicators/{indicatorId}/adoptions") { request, context in
             let scope = try context.scope(for: .managePlans)
-            let id = try context.id("indicatorId", "indicator")
+            let id = try context.id("indicatorId", .indicator)
             var body = try await JSONBody.read(request, context: context)
             let school = body.integer("school_id", in: 1...Int64.max) ?? nil
             let targets = Self.targets(&body)
@@ -59,7 +59,7 @@ struct IndicatorRoutes {
         }
         routes.add(.delete, "/indicators/{indicatorId}/adoptions/{schoolId}") { _, context in
             let scope = try context.scope(for: .managePlans)
-            try await indicators.unadopt(scope, indicatorID: context.id("indicatorId", "indicator"), schoolID: context.id("schoolId", "adoption"))
+            try await indicators.unadopt(scope, indicatorID: context.id("indicatorId", .indicator), schoolID: context.id("schoolId", .adoption))
             return JSONResponse.noContent()
         }
     }

@@ -22,12 +22,12 @@ struct ProjectRoutes {
         }
         routes.add(.get, "/projects/{projectId}") { _, context in
             let scope = try context.scope(for: .readPlans)
-            guard let project = try await projects.get(scope, id: context.id("projectId", "project")) else { throw DomainError.notFound("project") }
+            guard let project = try await projects.get(scope, id: context.id("projectId", .project)) else { throw DomainError.notFound(.project) }
             return JSONResponse.document(project)
         }
         routes.add(.put, "/projects/{projectId}") { request, context in
             let scope = try context.scope(for: .managePlans)
-            let id = try context.id("projectId", "project")
+            let id = try context.id("projectId", .project)
             let version = try ETag.expectedVersion(request)
             var body = try await JSONBody.read(request, context: context)
             let input = Self.input(&body)
@@ -36,7 +36,7 @@ struct ProjectRoutes {
         }
         routes.add(.delete, "/projects/{projectId}") { request, context in
             let scope = try context.scope(for: .managePlans)
-            try await projects.delete(scope, id: context.id("projectId", "project"), expectedVersion: ETag.expectedVersion(request))
+            try await projects.delete(scope, id: context.id("projectId", .project), expectedVersion: ETag.expectedVersion(request))
             return JSONResponse.noContent()
         }
     }

@@ -33,12 +33,12 @@ struct StrategicPlanRoutes {
         }
         routes.add(.get, "/strategic-plans/{planId}") { _, context in
             let scope = try context.scope(for: .readPlans)
-            guard let plan = try await plans.get(scope, id: context.id("planId", "strategic plan")) else { throw DomainError.notFound("strategic plan") }
+            guard let plan = try await plans.get(scope, id: context.id("planId", .strategicPlan)) else { throw DomainError.notFound(.strategicPlan) }
             return JSONResponse.document(plan)
         }
         routes.add(.put, "/strategic-plans/{planId}") { request, context in
             let scope = try context.scope(for: .managePlans)
-            let id = try context.id("planId", "strategic plan")
+            let id = try context.id("planId", .strategicPlan)
             let version = try ETag.expectedVersion(request)
             var body = try await JSONBody.read(request, context: context)
             let input = Self.input(&body)
@@ -47,7 +47,7 @@ struct StrategicPlanRoutes {
         }
         routes.add(.delete, "/strategic-plans/{planId}") { request, context in
             let scope = try context.scope(for: .managePlans)
-            try await plans.delete(scope, id: context.id("planId", "strategic plan"), expectedVersion: ETag.expectedVersion(request))
+            try await plans.delete(scope, id: context.id("planId", .strategicPlan), expectedVersion: ETag.expectedVersion(request))
             return JSONResponse.noContent()
         }
         routes.add(.get, "/national-policies") { request, context in

@@ -143,9 +143,10 @@ public struct IndicatorStore: Sendable {
                                                   th: "ต้องระบุสถานศึกษาที่นำตัวชี้วัดไปใช้")])
         }
         return try await db.transaction(scope) { tx in
-            guard let row = try tx.query(Self.districtIndicator, [district, indicatorID]).first else { throw DomainError.notFound("indicator") }
+            guard let row = try tx.query(Self.districtIndicator, [district, indicatorID]).first else { throw DomainError.notFound(.indicator) }
             guard try row.decode("school_id", as: Int64?.self) == nil else {
-                throw DomainError.conflict("Only the district's own indicators can be adopted by schools (ตัวชี้วัดนี้เป็นของสถานศึกษา).")
+                throw DomainError.conflict(Explanation("Only the district's own indicators can be adopted by schools.",
+                                                             th: "ตัวชี้วัดนี้เป็นของสถานศึกษา สถานศึกษารับไปใช้ได้เฉพาะตัวชี้วัดของเขตพื้นที่"))
             }
             let period = try ReportingPeriod(rawValue: row.decode("period", as: String.self)) ?? .year
             let errors = IndicatorInput.validate(targets: targets, period: period)
@@ -163,7 +164,7 @@ public struct IndicatorStore: Sendable {
         let district = try scope.requireDistrict()
         let school = try scope.unit(schoolID)
         try await db.transaction(scope) { tx in
-            guard try tx.query(Self.unadopt, [district, indicatorID, school]).affectedRows == 1 else { throw DomainError.notFound("adoption") }
+            guard try tx.query(Self.unadopt, [district, indicatorID, school]).affectedRows == 1 else { throw DomainError.notFound(.adoption) }
             try tx.query(Self.dropTargets, [district, indicatorID, school])
         }
     }
@@ -200,7 +201,7 @@ public struct IndicatorStore: Sendable {
     }
 
     static func lockIndicator(_ tx: Connection, district: Int64, id: Int64, expectedVersion: Int) throws -> Row {
-        try tx.lockVersioned(lock, district: district, id: id, expectedVersion: expectedVersion, entity: "indicator")
+        try tx.lockVersioned(lock, district: district, id: id, expectedVersion: expectedVersion, entity: .indicator)
     }
 
     static func columns(_ input: IndicatorInput) -> [any PostgresEncodable] {

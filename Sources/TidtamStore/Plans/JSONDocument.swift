@@ -65,7 +65,7 @@ extension Database {
 extension Connection {
     /// Locks a row (`sql` selects it by district and id, FOR UPDATE) and checks that it is still
     /// at `expectedVersion`, the version its ETag named.
-    func lockVersioned(_ sql: String, district: Int64, id: Int64, expectedVersion: Int, entity: String) throws -> Row {
+    func lockVersioned(_ sql: String, district: Int64, id: Int64, expectedVersion: Int, entity: RecordKind) throws -> Row {
         guard let row = try query(sql, [district, id]).first else { throw DomainError.notFound(entity) }
         let version: Int = try row.decode("version")
         guard version == expectedVersion else { throw DomainError.versionMismatch(current: version) }
@@ -103,7 +103,8 @@ extension TenantScope {
     /// a school, or none for the district office's own plan.
     func unit(_ requested: Int64?) throws -> Int64? {
         guard let own = schoolID else { return requested }
-        if let requested, requested != own { throw DomainError.forbidden("School staff write their own school's plans only.") }
+        if let requested, requested != own { throw DomainError.forbidden(Explanation("School staff write their own school's plans only.",
+                                                                                        th: "เจ้าหน้าที่สถานศึกษาบันทึกได้เฉพาะแผนของสถานศึกษาตนเอง")) }
         return own
     }
 

@@ -16,7 +16,7 @@ enum LifecycleTable: String {
         }
     }
 
-    var entity: String { self == .actionPlan ? "action plan" : "performance agreement" }
+    var entity: RecordKind { self == .actionPlan ? .actionPlan : .agreement }
 
     var lock: String { "SELECT status, version, school_id, fiscal_year FROM \(rawValue) WHERE district_id = $1 AND id = $2 FOR UPDATE" }
 
@@ -104,10 +104,12 @@ enum LifecycleTable: String {
         }
     }
 
-    static func frozen(_ status: PlanStatus, _ entity: String) -> String {
+    static func frozen(_ status: PlanStatus, _ entity: RecordKind) -> Explanation {
         status == .approved
-            ? "The \(entity) is approved and frozen; start a new revision to change it (แผนที่อนุมัติแล้วแก้ไขไม่ได้ ให้สร้างฉบับปรับปรุงใหม่)."
-            : "The \(entity) is submitted for approval; it can change again once it is returned (อยู่ระหว่างเสนออนุมัติ)."
+            ? Explanation("The \(entity.english) is approved and frozen; start a new revision to change it.",
+                          th: "\(entity.thai)นี้อนุมัติแล้วจึงแก้ไขไม่ได้ ให้สร้างฉบับปรับปรุงใหม่แล้วแก้ไขในฉบับนั้น")
+            : Explanation("The \(entity.english) is submitted for approval; it can change again once it is returned.",
+                          th: "\(entity.thai)นี้อยู่ระหว่างเสนอขออนุมัติ จะแก้ไขได้อีกเมื่อเขตพื้นที่ส่งกลับให้แก้ไข")
     }
 
     /// Applies `transition` if the row is still at `expectedVersion`, and returns the id of the
@@ -122,9 +124,12 @@ enum LifecycleTable: String {
         do {
             outcome = try PlanLifecycle.apply(transition, to: status, by: scope.acting)
         } catch PlanTransitionError.notAllowed(let from, _) {
-            throw DomainError.conflict("A \(from.rawValue) \(entity) cannot be \(Self.verb(transition)) (สถานะ\(from.thaiName)ทำรายการนี้ไม่ได้).")
+            let which = Explanation.indefinite("\(from.rawValue) \(entity.english)", capital: true)
+            throw DomainError.conflict(Explanation("\(which) cannot be \(Self.verb(transition)).",
+                                                   th: "\(entity.thai)ที่มีสถานะ\(from.thaiName)\(Self.thaiVerb(transition))ไม่ได้"))
         } catch PlanTransitionError.notPermitted(let role) {
-            throw DomainError.forbidden("Your role (\(role.rawValue)) may not do this to a \(entity).")
+            throw DomainError.forbidden(Explanation("Your role (\(role.rawValue)) may not do this to \(entity.withArticle).",
+                                                    th: "บทบาท\(role.thaiName)ไม่มีสิทธิ์ทำรายการนี้กับ\(entity.thai)"))
         } catch PlanTransitionError.reasonRequired {
             throw DomainError.invalid([FieldError("/reason", code: "required", detail: "Say why it is returned.", th: "ต้องระบุเหตุผลที่ส่งกลับ")])
         }
@@ -144,7 +149,8 @@ enum LifecycleTable: String {
             do {
                 newID = try tx.query(newRevision, [district, id]).first!.decode("id")
             } catch let error as PostgresError where error.isUniqueViolation {
-                throw DomainError.conflict("A newer revision of this \(entity) is already open; edit that one (มีฉบับปรับปรุงที่ยังไม่อนุมัติอยู่แล้ว).")
+                throw DomainError.conflict(Explanation("A newer revision of this \(entity.english) is already open; edit that one.",
+                                                       th: "\(entity.thai)นี้มีฉบับปรับปรุงที่ยังไม่อนุมัติอยู่แล้ว ให้แก้ไขในฉบับนั้น"))
             }
             try copyChildren(tx, id, newID)
             return newID
@@ -158,6 +164,15 @@ enum LifecycleTable: String {
         case .approve: return "approved"
         case .returnForChanges: return "returned"
         case .revise: return "revised"
+        }
+    }
+
+    static func thaiVerb(_ transition: PlanTransition) -> String {
+        switch transition {
+        case .submit: return "เสนอขออนุมัติ"
+        case .approve: return "อนุมัติ"
+        case .returnForChanges: return "ส่งกลับแก้ไข"
+        case .revise: return "ปรับปรุงเป็นฉบับใหม่"
         }
     }
 }

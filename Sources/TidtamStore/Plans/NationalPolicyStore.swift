@@ -35,7 +35,8 @@ public struct NationalPolicyStore: Sendable {
 
     public func create(_ scope: TenantScope, code: String, kind: NationalPolicyKind, nameTH: String, nameEN: String?) async throws -> JSONDocument {
         guard scope.role == .national else {
-            throw DomainError.forbidden("Only OBEC keeps the national policy list.")
+            throw DomainError.forbidden(Explanation("Only OBEC keeps the national policy list.",
+                                                    th: "รายการนโยบายระดับชาติแก้ไขได้เฉพาะ สพฐ."))
         }
         return try await db.transaction(scope) { tx in
             try JSONDocument(row: tx.query(Self.insert, [code, kind.rawValue, nameTH, nameEN]).first!)

@@ -147,7 +147,7 @@ public struct ProjectStore: Sendable {
     }
 
     static func lockProject(_ tx: Connection, district: Int64, id: Int64, expectedVersion: Int) throws -> (plan: Int64, school: Int64?) {
-        let row = try tx.lockVersioned(lock, district: district, id: id, expectedVersion: expectedVersion, entity: "project")
+        let row = try tx.lockVersioned(lock, district: district, id: id, expectedVersion: expectedVersion, entity: .project)
         return (try row.decode("plan_id"), try row.decode("school_id"))
     }
 

@@ -76,7 +76,7 @@ public struct StrategicPlanStore: Sendable {
         let district = try scope.requireDistrict()
         try Self.validate(input)
         return try await db.transaction(scope) { tx in
-            let row = try tx.lockVersioned(Self.lock, district: district, id: id, expectedVersion: expectedVersion, entity: "strategic plan")
+            let row = try tx.lockVersioned(Self.lock, district: district, id: id, expectedVersion: expectedVersion, entity: .strategicPlan)
             try tx.query(Self.update, [district, id, input.titleTH, input.titleEN, input.firstYearBE, input.lastYearBE, input.visionTH, input.missionTH])
             try Self.writeStrategies(tx, district: district, plan: id, school: row.decode("school_id"), input.strategies)
             return try tx.document(Self.byID, district: district, id: id)
@@ -91,7 +91,7 @@ public struct StrategicPlanStore: Sendable {
         let district = try scope.requireDistrict()
         try await db.transaction(scope) { tx in
             if try tx.query(Self.delete, [district, id, expectedVersion]).affectedRows == 1 { return }
-            guard let row = try tx.query(Self.version, [district, id]).first else { throw DomainError.notFound("strategic plan") }
+            guard let row = try tx.query(Self.version, [district, id]).first else { throw DomainError.notFound(.strategicPlan) }
             throw DomainError.versionMismatch(current: try row.decode("version"))
         }
     }

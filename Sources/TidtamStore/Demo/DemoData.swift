@@ -2,8 +2,8 @@ import Foundation
 import Postgres
 import TidtamDomain
 
-/// A small, believable demo: three district offices with Thai names, a dozen schools each,
-/// a year of plans (DemoPlans), and one user per role with a fresh token (printed, since a token is shown only once).
+/// A small, believable demo: the national policy list (DemoPolicies), three district offices with
+/// Thai names, a dozen schools each, a year of plans (DemoPlans), and one user per role with a fresh token (printed, since a token is shown only once).
 /// Loading twice adds no second copy of anything but new tokens.
 public struct DemoData: Sendable {
     let db: Database
@@ -39,6 +39,7 @@ public struct DemoData: Sendable {
     public func load() async throws -> [IssuedToken] {
         let districtStore = DistrictStore(db), schoolStore = SchoolStore(db), userStore = UserStore(db), tokenStore = TokenStore(db)
         var issued: [IssuedToken] = []
+        try await DemoPolicies(db: db).load()
         for (index, (input, villages)) in Self.districts.enumerated() {
             let districtID: Int64
             if let existing = try await districtStore.find(code: input.code) {

@@ -8,13 +8,14 @@ import TidtamDomain
 struct DemoPlans {
     let db: Database
 
-    static let strategies: [(code: String, name: String, goal: String, indicator: String)] = [
+    /// Each strategy cites the national policies it serves (DemoPolicies).
+    static let strategies: [(code: String, name: String, goal: String, indicator: String, policies: [String])] = [
         ("1", "พัฒนาคุณภาพผู้เรียนให้มีความรู้และทักษะที่จำเป็นในศตวรรษที่ 21", "ผู้เรียนอ่านออก เขียนได้ คิดเลขเป็น",
-         "ร้อยละของนักเรียนชั้น ป.1 ที่อ่านออกเขียนได้"),
+         "ร้อยละของนักเรียนชั้น ป.1 ที่อ่านออกเขียนได้", ["NS-3", "MP-12", "OBEC-3"]),
         ("2", "สร้างโอกาสและความเสมอภาคทางการศึกษา", "เด็กวัยเรียนทุกคนได้รับการศึกษาอย่างทั่วถึง",
-         "ร้อยละของเด็กวัยเรียนในเขตบริการที่ได้เข้าเรียน"),
+         "ร้อยละของเด็กวัยเรียนในเขตบริการที่ได้เข้าเรียน", ["NS-4", "OBEC-2"]),
         ("3", "พัฒนาครูและบุคลากรทางการศึกษาให้มีสมรรถนะสูง", "ครูจัดการเรียนรู้เชิงรุกได้",
-         "ร้อยละของครูที่จัดการเรียนรู้เชิงรุก"),
+         "ร้อยละของครูที่จัดการเรียนรู้เชิงรุก", ["NS-3", "OBEC-4"]),
     ]
 
     static let projects: [(code: String, name: String, strategy: Int, obec: Decimal, other: (BudgetSource, Decimal)?)] = [
@@ -33,7 +34,9 @@ struct DemoPlans {
             titleTH: "แผนพัฒนาการศึกษา พ.ศ. 2569–2572", firstYearBE: 2569, lastYearBE: 2572,
             visionTH: "ผู้เรียนมีคุณภาพ ครูมีสมรรถนะ สถานศึกษามีมาตรฐาน ภาคีมีส่วนร่วม",
             missionTH: "พัฒนาคุณภาพผู้เรียนทุกช่วงวัยและส่งเสริมการมีส่วนร่วมของชุมชน",
-            strategies: Self.strategies.map { .init(code: $0.code, nameTH: $0.name, goals: [.init(code: "\($0.code).1", nameTH: $0.goal)]) }))
+            strategies: Self.strategies.map {
+                .init(code: $0.code, nameTH: $0.name, policyCodes: $0.policies, goals: [.init(code: "\($0.code).1", nameTH: $0.goal)])
+            }))
         let ids = try Self.strategyAndGoalIDs(plan.json)
         let indicators = IndicatorStore(db)
         var goalIndicators: [Int64] = []

@@ -1,0 +1,49 @@
+import Foundation
+import Postgres
+import TestSupport
+import TidtamDomain
+import TidtamStore
+import XCTest
+
+/// `tidtam demo`, as `./deploy/dev/up` runs it: three districts of a dozen schools, their plans in
+/// every stage of the lifecycle, strategies citing the national policy list, a user and token per
+/// role; loading it again adds nothing but new tokens.
+final class DemoDataTests: XCTestCase {
+    func testTheDemoLoadsOnceWithEveryStageAndCitesNationalPolicies() async throws {
+        let testDB = try TestDatabase.create()
+        defer { testDB.drop() }
+        let db = testDB.database()
+        let first = try await DemoData(db).load()
+        XCTAssertEqual(first.count, 12, "a token for each of four roles in three districts")
+
+        let admin = try testDB.superuserConnection() // counts across districts, past row-level security
+        func counts() throws -> [String: Int] {
+            let row = try admin.query("""
+                SELECT (SELECT count(*) FROM district) AS districts, (SELECT count(*) FROM school) AS schools,
+                       (SELECT count(*) FROM national_policy) AS policies, (SELECT count(*) FROM strategy_policy) AS citations,
+                       (SELECT count(*) FROM strategic_plan) AS strategic_plans, (SELECT count(*) FROM action_plan) AS action_plans,
+                       (SELECT count(*) FROM project) AS projects, (SELECT count(*) FROM indicator) AS indicators,
+                       (SELECT count(*) FROM performance_agreement) AS agreements, (SELECT count(*) FROM app_user) AS users,
+                       (SELECT count(DISTINCT status) FROM action_plan) AS statuses
+                """).first!
+            return try Dictionary(uniqueKeysWithValues: ["districts", "schools", "policies", "citations", "strategic_plans", "action_plans",
+                                                         "projects", "indicators", "agreements", "users", "statuses"].map { ($0, try row.decode($0, as: Int.self)) })
+        }
+        let loaded = try counts()
+        XCTAssertEqual(loaded["districts"], 3)
+        XCTAssertEqual(loaded["schools"], 36)
+        XCTAssertEqual(loaded["policies"], 11)
+        XCTAssertEqual(loaded["citations"], 3 * 7, "each district's three strategies cite seven policies between them")
+        XCTAssertEqual(loaded["strategic_plans"], 3)
+        XCTAssertEqual(loaded["action_plans"], 36)
+        XCTAssertEqual(loaded["statuses"], 4, "draft, submitted, returned and approved all show up")
+        XCTAssertEqual(loaded["agreements"], 12)
+        XCTAssertEqual(loaded["users"], 12)
+
+        let again = try await DemoData(db).load()
+        XCTAssertEqual(again.count, 12)
+        XCTAssertEqual(try counts(), loaded, "a second load adds no second copy")
+        XCTAssertNotEqual(Set(again.map(\.token)), Set(first.map(\.token)))
+        await db.pool.shutdown()
+    }
+}

@@ -153,15 +153,19 @@ struct JSONBody {
     }
 }
 
-/// Query string parameters with the same error collection.
+/// Query string parameters with the same error collection. As with a body's fields, a parameter
+/// the operation does not read is refused: a mistyped filter (`fiscalyear=2569`) would otherwise
+/// answer with every year, and a report built on it would be wrong without anyone noticing.
 struct QueryParameters {
     let request: Request
     private(set) var errors: [FieldError] = []
+    private var read: Set<String> = []
 
     init(_ request: Request) { self.request = request }
 
-    func text(_ name: String) -> String? {
-        request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+    mutating func text(_ name: String) -> String? {
+        read.insert(name)
+        return request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
 
     mutating func integer(_ name: String, in range: ClosedRange<Int64>) -> Int64? {
@@ -211,7 +215,11 @@ struct QueryParameters {
         return PageRequestParameters(limit: limit, cursor: cursor)
     }
 
-    func finish() throws {
+    mutating func finish() throws {
+        for name in Set(request.uri.queryParameters.map { String($0.key) }).sorted() where !read.contains(name) {
+            errors.append(FieldError("?\(name)", code: "unknown_parameter", detail: "This operation has no such query parameter.",
+                                     th: "คำขอนี้ไม่มีพารามิเตอร์ชื่อนี้"))
+        }
         if !errors.isEmpty { throw DomainError.invalid(errors) }
     }
 }

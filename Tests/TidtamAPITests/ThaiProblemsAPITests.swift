@@ -37,6 +37,11 @@ final class ThaiProblemsAPITests: APITestCase {
                 ("a file with the wrong header", 422, { try await api.send(.post, "/api/v1/imports/schools", token: admin,
                                                                            bytes: Array("a,b\n1,2\n".utf8), headers: [.contentType: "text/csv"]) }),
             ]
+            // The record is named in each language: an action plan, not just "a plan" (agreements share the lifecycle).
+            let frozen = try await api.send(.post, "/api/v1/action-plans/\(planID)/submit", token: admin, headers: [.ifMatch: "\"2\""])
+            XCTAssertEqual(frozen.status, 409, frozen.text)
+            XCTAssertEqual(frozen.json["detail"] as? String, "A submitted action plan cannot be submitted.")
+            XCTAssertEqual(frozen.json["detail_th"] as? String, "แผนปฏิบัติการประจำปีที่อยู่ในสถานะ “เสนอขออนุมัติ” เสนอขออนุมัติไม่ได้")
             for (name, status, request) in cases {
                 let reply = try await request()
                 XCTAssertEqual(reply.status, status, "\(name): \(reply.text.prefix(300))")

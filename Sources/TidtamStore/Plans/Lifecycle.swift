@@ -125,8 +125,8 @@ enum LifecycleTable: String {
             outcome = try PlanLifecycle.apply(transition, to: status, by: scope.acting)
         } catch PlanTransitionError.notAllowed(let from, _) {
             let which = Explanation.indefinite("\(from.rawValue) \(entity.english)", capital: true)
-            throw DomainError.conflict(Explanation("\(which) cannot be \(Self.verb(transition)).",
-                                                   th: "\(entity.thai)ที่มีสถานะ\(from.thaiName)\(Self.thaiVerb(transition))ไม่ได้"))
+            throw DomainError.conflict(Explanation("\(which) cannot be \(Self.verb(transition).english).",
+                                                   th: "\(entity.thai)ที่อยู่ในสถานะ “\(from.thaiName)” \(Self.verb(transition).thai)ไม่ได้"))
         } catch PlanTransitionError.notPermitted(let role) {
             throw DomainError.forbidden(Explanation("Your role (\(role.rawValue)) may not do this to \(entity.withArticle).",
                                                     th: "บทบาท\(role.thaiName)ไม่มีสิทธิ์ทำรายการนี้กับ\(entity.thai)"))
@@ -158,21 +158,13 @@ enum LifecycleTable: String {
         return id
     }
 
-    static func verb(_ transition: PlanTransition) -> String {
+    /// What a transition does to a plan, past participle and Thai verb: "cannot be submitted".
+    static func verb(_ transition: PlanTransition) -> Explanation {
         switch transition {
-        case .submit: return "submitted"
-        case .approve: return "approved"
-        case .returnForChanges: return "returned"
-        case .revise: return "revised"
-        }
-    }
-
-    static func thaiVerb(_ transition: PlanTransition) -> String {
-        switch transition {
-        case .submit: return "เสนอขออนุมัติ"
-        case .approve: return "อนุมัติ"
-        case .returnForChanges: return "ส่งกลับแก้ไข"
-        case .revise: return "ปรับปรุงเป็นฉบับใหม่"
+        case .submit: return Explanation("submitted", th: "เสนอขออนุมัติ")
+        case .approve: return Explanation("approved", th: "อนุมัติ")
+        case .returnForChanges: return Explanation("returned", th: "ส่งกลับแก้ไข")
+        case .revise: return Explanation("revised", th: "ปรับปรุงเป็นฉบับใหม่")
         }
     }
 }

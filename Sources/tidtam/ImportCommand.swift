@@ -11,10 +11,12 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Import a CSV file of schools, projects (with budgets) or indicators into a district, all or nothing.",
         discussion: """
-            UTF-8 with or without a byte-order mark; Thai or English column names; dates as 1/10/2568 (Buddhist Era),
-            1 ต.ค. 68, 1 ตุลาคม 2568 or 2025-10-01. A file with any bad row changes nothing: every bad row is listed
-            with its line and reason, and the command exits with status 1. docs/operations.md lists the columns of
-            each kind.
+            The file is UTF-8 (with or without a byte-order mark) or Thai Windows text (code page 874, as Excel \
+            saves "CSV" on a Thai Windows); column names in Thai or English; dates as 1/10/2568 (Buddhist Era), \
+            1 ต.ค. 68, 1 ตุลาคม 2568 or 2025-10-01. A file with any bad row changes nothing: every bad row is \
+            listed with its line and reason, and the command exits with status 1. Every import, loaded or not, \
+            is kept in the import history. docs/operations.md lists the columns of each kind; docs/import.th.md \
+            is the guide in Thai.
             """)
 
     @Argument(help: "schools, projects or indicators.") var kind: Importer.Kind

@@ -7,7 +7,7 @@ final class ConnectionPoolTests: XCTestCase {
     var testDB: TestDatabase!
 
     override func setUpWithError() throws { testDB = try TestDatabase.create() }
-    override func tearDown() { testDB.drop() }
+    override func tearDown() { testDB?.drop() }
 
     func testPoolNeverOpensMoreThanItsLimit() async throws {
         let pool = ConnectionPool(.init(conninfo: testDB.ownerURL, maxConnections: 3))

@@ -7,7 +7,7 @@ final class ConnectionTests: XCTestCase {
     var testDB: TestDatabase!
 
     override func setUpWithError() throws { testDB = try TestDatabase.create() }
-    override func tearDown() { testDB.drop() }
+    override func tearDown() { testDB?.drop() }
 
     func testDecodesEachTypeExactly() throws {
         let c = try testDB.ownerConnection()
@@ -59,7 +59,7 @@ final class ConnectionTests: XCTestCase {
     func testTransactionCommitsOnReturnAndRollsBackOnThrow() throws {
         let c = try testDB.ownerConnection()
         try c.execute(script: "CREATE TABLE t (v int PRIMARY KEY)")
-        try c.transaction { try $0.query("INSERT INTO t VALUES (1)") }
+        _ = try c.transaction { try $0.query("INSERT INTO t VALUES (1)") }
         struct Boom: Error {}
         XCTAssertThrowsError(try c.transaction { tx in
             try tx.query("INSERT INTO t VALUES (2)")

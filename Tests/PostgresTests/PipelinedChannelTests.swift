@@ -18,8 +18,8 @@ final class PipelinedChannelTests: XCTestCase {
     }
 
     override func tearDown() async throws {
-        await pool.shutdown()
-        testDB.drop()
+        await pool?.shutdown()
+        testDB?.drop()
     }
 
     /// The pipelined connection opens in the background on first use; until then reads take

@@ -48,8 +48,9 @@ class APITestCase: XCTestCase {
     }
 
     override func tearDown() async throws {
-        await db.pool.shutdown()
-        testDB.drop()
+        // setUp may have stopped early (no PostgreSQL): the error it threw is the one to read.
+        await db?.pool.shutdown()
+        testDB?.drop()
     }
 
     var a: Int64 { fixture.districtA }

@@ -19,8 +19,8 @@ class ImportTestCase: XCTestCase {
     }
 
     override func tearDown() async throws {
-        await db.pool.shutdown()
-        testDB.drop()
+        await db?.pool.shutdown()
+        testDB?.drop()
     }
 }
 

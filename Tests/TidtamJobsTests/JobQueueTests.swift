@@ -115,7 +115,7 @@ final class JobQueueTests: JobsTestCase {
             GRANT INSERT, SELECT ON effect TO tidtam_app
             """)
         let context = JobContext(job: again[0], pool: db.pool)
-        try await context.finish { connection in
+        _ = try await context.finish { connection in
             try connection.query("INSERT INTO effect VALUES ($1, $2)", [again[0].districtID, again[0].id])
         }
         // The dead worker's late completion changes nothing.

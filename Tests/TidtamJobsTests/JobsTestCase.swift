@@ -18,8 +18,8 @@ class JobsTestCase: XCTestCase {
     }
 
     override func tearDown() async throws {
-        await db.pool.shutdown()
-        testDB.drop()
+        await db?.pool.shutdown()
+        testDB?.drop()
     }
 
     /// One number from SQL run as the superuser (row-level security does not hide anything).

@@ -9,7 +9,7 @@ final class AnalystLoginTests: XCTestCase {
     var testDB: TestDatabase!
 
     override func setUpWithError() throws { testDB = try TestDatabase.create() }
-    override func tearDown() { testDB.drop() }
+    override func tearDown() { testDB?.drop() }
 
     /// Creates a login in the tidtam_analyst group (roles are cluster-wide, so it is made fresh).
     private func analystLogin(_ name: String) throws -> Connection {

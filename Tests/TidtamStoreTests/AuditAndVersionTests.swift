@@ -8,7 +8,7 @@ final class AuditAndVersionTests: XCTestCase {
     var testDB: TestDatabase!
 
     override func setUpWithError() throws { testDB = try TestDatabase.create() }
-    override func tearDown() { testDB.drop() }
+    override func tearDown() { testDB?.drop() }
 
     func testEveryChangeIsAuditedWithItsActorInTheSameTransaction() async throws {
         let db = testDB.database()

@@ -8,7 +8,7 @@ final class MigrationTests: XCTestCase {
     var testDB: TestDatabase!
 
     override func setUpWithError() throws { testDB = try TestDatabase.create() }
-    override func tearDown() { testDB.drop() }
+    override func tearDown() { testDB?.drop() }
 
     /// A directory with copies of the real migrations, to change without touching the repository.
     func copyOfMigrations() throws -> URL {

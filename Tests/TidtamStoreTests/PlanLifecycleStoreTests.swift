@@ -10,7 +10,7 @@ final class PlanLifecycleStoreTests: XCTestCase {
     var testDB: TestDatabase!
 
     override func setUpWithError() throws { testDB = try TestDatabase.create() }
-    override func tearDown() { testDB.drop() }
+    override func tearDown() { testDB?.drop() }
 
     /// A project write holds its plan FOR SHARE; a submission locks the plan FOR UPDATE, so it
     /// waits for the write and then sees it, instead of freezing a plan half-changed.

@@ -9,7 +9,7 @@ final class TenancyTests: XCTestCase {
     var testDB: TestDatabase!
 
     override func setUpWithError() throws { testDB = try TestDatabase.create() }
-    override func tearDown() { testDB.drop() }
+    override func tearDown() { testDB?.drop() }
 
     func testEveryTenantTableIsKeyedByDistrictWithForcedRowLevelSecurity() throws {
         let c = try testDB.ownerConnection()

@@ -10,6 +10,7 @@ struct JobRoutes {
     let queue: JobQueue
 
     static let states = ["ready", "running", "done", "dead", "cancelled"]
+    static let statesTH = ["ready": "รอทำงาน", "running": "กำลังทำงาน", "done": "เสร็จแล้ว", "dead": "ล้มเหลว", "cancelled": "ยกเลิกแล้ว"]
 
     func register(_ routes: APIRoutes) {
         routes.add(.get, "/jobs") { request, context in
@@ -57,6 +58,6 @@ struct JobRoutes {
     static func refusal(_ wanted: Explanation, id: Int64, district: Int64, queue: JobQueue) async throws -> any Error {
         guard let job = try await queue.list(districtID: district, id: id, limit: 1).first else { return DomainError.notFound(.job) }
         return DomainError.conflict(Explanation("Job \(id) is \(job.state), not \(wanted.english).",
-                                                th: "งานเบื้องหลัง \(id) อยู่ในสถานะ \(job.state) ไม่ใช่\(wanted.thai)"))
+                                                th: "งานเบื้องหลัง \(id) อยู่ในสถานะ “\(statesTH[job.state] ?? job.state)” ไม่ใช่\(wanted.thai)"))
     }
 }

@@ -20,7 +20,11 @@ final class JobsAPITests: APITestCase {
             do { let r = try await api.send(.get, "/api/v1/jobs", token: staff); XCTAssertEqual(r.status, 403) }
             let cancelled = try await api.send(.post, "/api/v1/jobs/\(mine)/cancel", token: admin)
             XCTAssertEqual(cancelled.json["state"] as? String, "cancelled")
-            do { let r = try await api.send(.post, "/api/v1/jobs/\(mine)/cancel", token: admin); XCTAssertEqual(r.status, 409) }
+            do {
+                let r = try await api.send(.post, "/api/v1/jobs/\(mine)/cancel", token: admin)
+                XCTAssertEqual(r.status, 409)
+                XCTAssertEqual(r.json["detail_th"] as? String, "งานเบื้องหลัง \(mine) อยู่ในสถานะ “ยกเลิกแล้ว” ไม่ใช่รอทำงาน")
+            }
             let retried = try await api.send(.post, "/api/v1/jobs/\(mine)/retry", token: admin)
             XCTAssertEqual(retried.json["state"] as? String, "ready")
             let bad = try await api.send(.get, "/api/v1/jobs?state=lost", token: admin)

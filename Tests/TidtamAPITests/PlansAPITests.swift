@@ -177,6 +177,8 @@ final class PlansAPITests: APITestCase {
             XCTAssertEqual(all.items.count, 2)
             let schoolProjects = try await api.send(.get, "/api/v1/projects?school_id=\(schoolID)&fiscal_year=2569", token: staff)
             XCTAssertEqual(schoolProjects.items.count, 1, schoolProjects.text)
+            XCTAssertEqual(schoolProjects.items.first?["plan_status_th"] as? String, schoolProjects.items.first.flatMap {
+                ($0["plan_status"] as? String).flatMap(PlanStatus.init(rawValue:))?.thaiName }, "the plan's status in Thai beside its code")
             // A page at a time: the cursor continues where the page ended, and the last page says so.
             _ = try await api.send(.post, "/api/v1/action-plans/\(revision.json["id"]!)/revisions", token: school, headers: ifMatch(second))
             let third = try await api.send(.get, "/api/v1/action-plans?fiscal_year=2569&revisions=all&limit=2", token: staff)

@@ -56,6 +56,7 @@ public struct ProjectStore: Sendable {
     static let list = """
         SELECT p.id, p.code, json_build_object(\(fields),
                    'fiscal_year', ap.fiscal_year, 'plan_revision', ap.revision, 'plan_status', ap.status,
+                   'plan_status_th', \(SQLJSON.statusTH("ap.status")),
                    'budget_total', coalesce(b.total, 0), 'budget_by_source', coalesce(b.by_source, '{}'),
                    'indicator_count', coalesce(i.n, 0), 'version', p.version) AS doc
         FROM project p

@@ -249,10 +249,12 @@ struct ProblemMiddleware: RouterMiddleware {
 enum ETag {
     static func make(_ version: Int) -> String { "\"\(version)\"" }
 
-    /// The version a client expects, from `If-Match`; missing is 428, unparsable is 412.
+    /// The version a client expects, from `If-Match`; missing is 428, unparsable is 412. `*`
+    /// ("whatever is there now") is 428 too: it would overwrite changes its sender has not seen.
     static func expectedVersion(_ request: Request) throws -> Int {
         guard let header = request.headers[.ifMatch] else { throw DomainError.preconditionRequired }
         var text = Substring(header.trimmingCharacters(in: .whitespaces))
+        if text == "*" { throw DomainError.preconditionRequired }
         if text.hasPrefix("W/") { text = text.dropFirst(2) }
         guard text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 3, let version = Int(text.dropFirst().dropLast()) else {
             return -1 // matches no version: the store answers 412 with the current ETag

@@ -69,6 +69,9 @@ final class RequestHandlingAPITests: APITestCase {
             let etag = try XCTUnwrap(read.headers[.eTag])
             let missing = try await api.send(.patch, "/api/v1/schools/\(school)", token: admin, json: #"{"student_count": 10}"#)
             XCTAssertEqual(missing.status, 428)
+            let anyVersion = try await api.send(.patch, "/api/v1/schools/\(school)", token: admin, json: #"{"student_count": 10}"#,
+                                                headers: [.ifMatch: "*"])
+            XCTAssertEqual(anyVersion.status, 428, "If-Match: * would be last-write-wins")
             let first = try await api.send(.patch, "/api/v1/schools/\(school)", token: admin, json: #"{"student_count": 10}"#,
                                            headers: [.ifMatch: etag])
             XCTAssertEqual(first.status, 200)

@@ -256,9 +256,10 @@ enum ETag {
         var text = Substring(header.trimmingCharacters(in: .whitespaces))
         if text == "*" { throw DomainError.preconditionRequired }
         if text.hasPrefix("W/") { text = text.dropFirst(2) }
-        guard text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 3, let version = Int(text.dropFirst().dropLast()) else {
+        // Versions are PostgreSQL integers: a larger number is no version of ours either.
+        guard text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 3, let version = Int32(text.dropFirst().dropLast()) else {
             return -1 // matches no version: the store answers 412 with the current ETag
         }
-        return version
+        return Int(version)
     }
 }

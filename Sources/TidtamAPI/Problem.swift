@@ -101,9 +101,9 @@ struct ProblemMiddleware: RouterMiddleware {
                            status: 422, detail: "Nothing was imported: \(report.errors.count) problem(s) in \(lines) row(s); see `row_errors`.\(earlier)",
                            detailTH: "ไม่มีข้อมูลใดถูกบันทึก: พบปัญหา \(report.errors.count) รายการใน \(lines) แถว ดูรายละเอียดใน `row_errors`\(earlierTH)",
                            rowErrors: report.errors, importID: report.importID, loadedBefore: report.loadedBefore)
-        case ImportFailure.file(let english, let thai):
+        case ImportFailure.file(let why):
             return Problem(type: "urn:tidtam:problem:import-rejected", title: "Import rejected", titleTH: importRejectedTH, status: 422,
-                           detail: "Nothing was imported: \(english)", detailTH: "ไม่มีข้อมูลใดถูกบันทึก: \(thai)")
+                           detail: "Nothing was imported: \(why.english)", detailTH: "ไม่มีข้อมูลใดถูกบันทึก: \(why.thai)")
         case let error as any HTTPResponseError:
             return Problem(title: error.status.reasonPhrase, titleTH: "คำขอไม่ถูกต้อง", status: error.status.code)
         default:

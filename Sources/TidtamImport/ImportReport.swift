@@ -47,7 +47,7 @@ public struct ImportReport: Sendable, Equatable, Codable {
 
 /// A file that cannot be imported at all (no header, unknown columns, broken CSV).
 public enum ImportFailure: Error, Sendable, Equatable {
-    case file(String, String)
+    case file(Explanation)
 }
 
 /// What the importers share: reading cells into typed values, with one error per bad cell.

@@ -63,7 +63,7 @@ public struct Importer: Sendable {
 
     func run<K: ImportKind>(_ kind: K.Type, data: Data, fileName: String?, scope: TenantScope, dryRun: Bool,
                             progress: Progress?) async throws -> ImportReport {
-        guard let district = scope.districtID else { throw DomainError.forbidden(Explanation("An import loads into one district.", th: "การนำเข้าข้อมูลต้องระบุเขตพื้นที่การศึกษาหนึ่งเขต")) }
+        let district = try scope.requireDistrict()
         let started = Date()
         // Reading a large file takes seconds of CPU. Called from an HTTP handler this would run on
         // the connection's event loop and stall every other connection on it, so it runs on
@@ -77,13 +77,13 @@ public struct Importer: Sendable {
         let file: ReadFile
         do {
             file = try await NIOThreadPool.singleton.runIfActive { try Self.read(K.self, data: data, progress: progress) }
-        } catch ImportFailure.file(let english, let thai) {
+        } catch ImportFailure.file(let why) {
             // A file that cannot be read at all (no header, unknown columns, broken CSV) is refused
             // as a whole: the history keeps that too.
-            let refusal = RowError(line: 1, column: nil, code: "unreadable_file", detail: english, th: thai)
+            let refusal = RowError(line: 1, column: nil, code: "unreadable_file", detail: why.english, th: why.thai)
             _ = try await db.transaction(scope) { tx in try ImportRunStore.record(tx, scope, history(.refused, rows: 0, errors: [refusal])) }
             Self.count(K.name, .refused, rows: 0, since: started)
-            throw ImportFailure.file(english, thai)
+            throw ImportFailure.file(why)
         }
         let total = file.staged.count
         do {
@@ -201,7 +201,7 @@ extension Importer {
             file.staged.append([String(record.line)] + K.stage(&reader))
             file.errors += reader.errors
         }
-        if file.rows == 0 { throw ImportFailure.file("The file has a header but no rows.", "ไฟล์มีแต่หัวตาราง ไม่มีข้อมูล") }
+        if file.rows == 0 { throw ImportFailure.file(Explanation("The file has a header but no rows.", th: "ไฟล์มีแต่หัวตาราง ไม่มีข้อมูล")) }
         return file
     }
 }

@@ -64,7 +64,7 @@ public struct ImportRunStore: Sendable {
 
     /// Appends `run` for `scope` (its district, its school for school staff, its user and request).
     public static func record(_ tx: Connection, _ scope: TenantScope, _ run: ImportRunRecord) throws -> Int64 {
-        guard let district = scope.districtID else { throw DomainError.forbidden(Explanation("An import loads into one district.", th: "การนำเข้าข้อมูลต้องระบุเขตพื้นที่การศึกษาหนึ่งเขต")) }
+        let district = try scope.requireDistrict()
         return try tx.query(insert, [
             district, scope.schoolID, run.kind, run.outcome.rawValue, run.dryRun, run.fileName, run.sha256, run.bytes, run.rows, run.insertedJSON,
             run.errorCount, run.firstErrorsJSON, scope.userID, scope.role?.rawValue, scope.requestID, run.startedAt,

@@ -163,7 +163,7 @@ public struct SchoolStore: Sendable {
 
 extension TenantScope {
     /// Writes always happen inside one district.
-    func requireDistrict() throws -> Int64 {
+    public func requireDistrict() throws -> Int64 {
         guard let districtID else { throw DomainError.forbidden(Explanation("This action needs a district.", th: "รายการนี้ต้องทำในนามเขตพื้นที่การศึกษา")) }
         return districtID
     }

@@ -35,9 +35,9 @@ struct ImportCommand: AsyncParsableCommand {
             report = try await Importer(db).run(kind, data: data, fileName: file, scope: scope, dryRun: dryRun) { stage, done, total in
                 bar.update(done, of: total, note: stage)
             }
-        } catch ImportFailure.file(let english, let thai) {
+        } catch ImportFailure.file(let why) {
             await db.pool.shutdown()
-            throw ValidationFailure("\(file): \(english) (\(thai))")
+            throw ValidationFailure("\(file): \(why.english) (\(why.thai))")
         }
         bar.finish()
         await db.pool.shutdown()

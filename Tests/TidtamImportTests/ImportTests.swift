@@ -151,16 +151,16 @@ final class ImportTests: ImportTestCase {
         do {
             _ = try await Importer(db).run(.schools, data: csv(["รหัสโรงเรียน,ชื่อโรงเรียน,สีประจำโรงเรียน", "5200009999,โรงเรียน,แดง"]), scope: scopeA)
             XCTFail("accepted an unknown column")
-        } catch ImportFailure.file(let english, _) {
-            XCTAssertTrue(english.contains("สีประจำโรงเรียน"), english)
+        } catch ImportFailure.file(let why) {
+            XCTAssertTrue(why.english.contains("สีประจำโรงเรียน"), why.english)
         }
         // Neither UTF-8 nor Thai Windows text; and a file marked as UTF-8 that is damaged.
         for bytes in [[0xFF, 0xFE, 0x41], [0xEF, 0xBB, 0xBF, 0x61, 0xE0, 0x0A]] as [[UInt8]] {
             do {
                 _ = try await Importer(db).run(.schools, data: Data(bytes), scope: scopeA)
                 XCTFail("accepted a file that is not text: \(bytes)")
-            } catch ImportFailure.file(let english, _) {
-                XCTAssertTrue(english.contains("UTF-8"), english)
+            } catch ImportFailure.file(let why) {
+                XCTAssertTrue(why.english.contains("UTF-8"), why.english)
             }
         }
     }
@@ -182,9 +182,9 @@ final class ImportTests: ImportTestCase {
             do {
                 _ = try await Importer(db).run(.projects, data: Data(magic), scope: scopeA)
                 XCTFail("accepted an Excel workbook")
-            } catch ImportFailure.file(let english, let thai) {
-                XCTAssertTrue(english.contains(kind) && english.contains("CSV UTF-8"), english)
-                XCTAssertTrue(thai.contains("ไฟล์ Excel"), thai)
+            } catch ImportFailure.file(let why) {
+                XCTAssertTrue(why.english.contains(kind) && why.english.contains("CSV UTF-8"), why.english)
+                XCTAssertTrue(why.thai.contains("ไฟล์ Excel"), why.thai)
             }
         }
     }

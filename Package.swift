@@ -4,9 +4,9 @@ import PackageDescription
 // Tidtam: monitoring, evaluation and reporting for Thai district education offices.
 // Modules by concern: libpq binding → Postgres (safe Swift) → TidtamStore (SQL per aggregate)
 // → TidtamAPI (HTTP) → tidtam (CLI). TidtamDomain is pure and sits beside them all.
+// Linux only: the Postgres module waits on its pipelined connections with epoll.
 let package = Package(
     name: "tidtam",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "tidtam", targets: ["tidtam"]),
     ],
@@ -40,6 +40,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(name: "TidtamDomain"),
@@ -96,7 +97,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "TidtamStore"],
+            dependencies: ["Postgres", "TidtamDomain", "TidtamStore"],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "TidtamDomainTests", dependencies: ["TidtamDomain"]),

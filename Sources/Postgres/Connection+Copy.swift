@@ -4,8 +4,11 @@ extension Connection {
     /// Streams data into `COPY … FROM STDIN`. `produce` is called with a writer until it returns;
     /// if it throws, the COPY is aborted (and with it the statement). Returns the rows copied.
     @discardableResult
-    public func copyIn(_ sql: String, _ produce: (CopyWriter) throws -> Void) throws -> Int {
-        let started = PQexec(handle, sql)
+    public func copyIn(_ sql: SQL, _ produce: (CopyWriter) throws -> Void) throws -> Int {
+        let (text, binds) = sql.rendered
+        // COPY takes no parameters: a statement that carries values cannot be one.
+        guard binds.isEmpty else { throw PostgresError(.usage, "a COPY statement takes no parameters") }
+        let started = PQexec(handle, text)
         guard PQresultStatus(started) == PGRES_COPY_IN else { _ = try check(started); throw PostgresError(.usage, "not a COPY FROM STDIN statement") }
         PQclear(started)
         let writer = CopyWriter(connection: self)

@@ -36,9 +36,17 @@ public final class Connection: @unchecked Sendable {
 
     // MARK: statements
 
-    /// Runs one parameterised statement (prepared on first use on this connection).
+    /// Runs one statement whose interpolated values are its parameters (prepared on first use
+    /// on this connection, keyed by its text).
     @discardableResult
-    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> QueryResult {
+    public func query(_ sql: SQL) throws -> QueryResult {
+        let (text, binds) = sql.rendered
+        return try query(text, binds)
+    }
+
+    /// Text and a positional array: inside this module only, where `SQL` renders to it.
+    @discardableResult
+    func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> QueryResult {
         let name = try preparedName(for: sql, parameterCount: parameters.count)
         let result = withParameters(parameters) { values, count in
             PQexecPrepared(handle, name, count, values, nil, nil, 0)
@@ -92,9 +100,15 @@ public final class Connection: @unchecked Sendable {
 
     // MARK: transactions
 
+    /// A transaction with no tenant settings, on a connection of its own: for the migrator and
+    /// operators' commands, which connect as the schema owner (the service goes through `Database`).
+    public func transaction<T>(_ body: (Connection) throws -> T) throws -> T {
+        try transaction(settings: [], body)
+    }
+
     /// Runs `body` in a transaction with the given settings applied by `SET LOCAL`: commits
     /// when it returns, rolls back when it throws. `BEGIN` and the settings share one round trip.
-    public func transaction<T>(settings: [TransactionSetting] = [], _ body: (Connection) throws -> T) throws -> T {
+    func transaction<T>(settings: [TransactionSetting] = [], _ body: (Connection) throws -> T) throws -> T {
         do {
             try execute(script: (["BEGIN"] + settings.map(\.statement)).joined(separator: "; "))
         } catch let error as PostgresError where error.isConnectionLoss {
@@ -117,7 +131,7 @@ public final class Connection: @unchecked Sendable {
 
     /// One statement in its own transaction, sent with `BEGIN`, the settings and `COMMIT` in a
     /// single flush (libpq pipeline mode): one round trip instead of four. For tenant-scoped reads.
-    public func pipelinedTransaction(settings: [TransactionSetting], _ sql: String,
+    func pipelinedTransaction(settings: [TransactionSetting], _ sql: String,
                                      _ parameters: [any PostgresEncodable] = []) throws -> QueryResult {
         let name = try preparedName(for: sql, parameterCount: parameters.count)
         guard PQenterPipelineMode(handle) == 1 else { throw PostgresError.fromResult(nil, connection: handle) }

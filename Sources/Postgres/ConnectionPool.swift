@@ -7,26 +7,8 @@ import NIOPosix
 /// calls never run on Swift's cooperative threads. Broken connections are dropped and replaced on
 /// demand; when PostgreSQL is down, checkouts fail fast with a `.connection` error, and once it is
 /// back the pool serves again without a restart.
-public final class ConnectionPool: Sendable {
-    public struct Configuration: Sendable {
-        public var conninfo: String
-        public var maxConnections: Int
-        /// How long a caller may wait for a free connection before it gets `.poolTimeout`.
-        public var checkoutTimeout: Duration
-        public var applicationName: String
-        /// Connections kept in pipeline mode for single-statement reads, beside `maxConnections`
-        /// (0: every read takes a pooled connection).
-        public var pipelinedConnections: Int
-
-        public init(conninfo: String, maxConnections: Int = 8, checkoutTimeout: Duration = .seconds(5),
-                    applicationName: String = "tidtam", pipelinedConnections: Int = 1) {
-            self.conninfo = conninfo
-            self.maxConnections = max(1, maxConnections)
-            self.checkoutTimeout = checkoutTimeout
-            self.applicationName = applicationName
-            self.pipelinedConnections = max(0, pipelinedConnections)
-        }
-    }
+final class ConnectionPool: Sendable {
+    typealias Configuration = PoolConfiguration
 
     private enum Grant {
         case connection(Connection)
@@ -34,6 +16,7 @@ public final class ConnectionPool: Sendable {
     }
 
     private struct Waiter {
+        let id: UInt64
         let deadline: ContinuousClock.Instant
         let continuation: CheckedContinuation<Grant, any Error>
     }
@@ -44,10 +27,25 @@ public final class ConnectionPool: Sendable {
         var inUse = 0
         /// First come, first served; with one timeout for all, the oldest deadline is first.
         var waiters: [Waiter] = []
+        var nextWaiterID: UInt64 = 0
         var reaperRunning = false
+
+        /// The one place a checkout is granted: an idle connection, or a slot to open one.
+        mutating func grant(maxConnections: Int) -> Grant? {
+            if let connection = idle.popLast() {
+                inUse += 1
+                return .connection(connection)
+            }
+            if open < maxConnections {
+                open += 1
+                inUse += 1
+                return .openNew
+            }
+            return nil
+        }
     }
 
-    public let configuration: Configuration
+    let configuration: Configuration
     private let state = NIOLockedValueBox(State())
     private let threads: NIOThreadPool
     private let reactor = PostgresReactor()
@@ -60,7 +58,7 @@ public final class ConnectionPool: Sendable {
     /// Reads that took a pooled connection because the pipelined one was closed, full or held up.
     private let divertedCounter = Counter(label: "tidtam_db_pipelined_diverted_total")
 
-    public init(_ configuration: Configuration, logger: Logger = Logger(label: "tidtam.db")) {
+    init(_ configuration: Configuration, logger: Logger = Logger(label: "tidtam.db")) {
         self.configuration = configuration
         self.logger = logger
         let threads = NIOThreadPool(numberOfThreads: configuration.maxConnections)
@@ -74,7 +72,7 @@ public final class ConnectionPool: Sendable {
     }
 
     /// Closes idle connections and stops the threads. Call once, after the last use.
-    public func shutdown() async {
+    func shutdown() async {
         // Idle connections close (PQfinish) as they are released here.
         state.withLockedValue { state in
             state.open -= state.idle.count
@@ -86,7 +84,7 @@ public final class ConnectionPool: Sendable {
 
     /// Checks a connection out, runs `body` with it on a blocking thread, and checks it back in
     /// (or drops it if it broke).
-    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         let connection = try await checkout()
         do {
             let value = try await threads.runIfActive { try body(connection) }
@@ -100,7 +98,7 @@ public final class ConnectionPool: Sendable {
 
     /// A transaction with tenant settings; retried once on a fresh connection when the first
     /// round trip finds the connection dead (for example after PostgreSQL restarted).
-    public func transaction<T: Sendable>(settings: [TransactionSetting] = [],
+    func transaction<T: Sendable>(settings: [TransactionSetting] = [],
                                          _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await retryingStale {
             try await self.withConnection { try $0.transaction(settings: settings, body) }
@@ -111,7 +109,7 @@ public final class ConnectionPool: Sendable {
     /// It goes on the shared pipelined connection when one is open and has room, and the reactor
     /// thread collects the answer, so no thread waits on the network; otherwise on a pooled
     /// connection, on its thread.
-    public func read(settings: [TransactionSetting], _ sql: String,
+    func read(settings: [TransactionSetting], _ sql: String,
                      _ parameters: [any PostgresEncodable] = []) async throws -> QueryResult {
         try await retryingStale {
             if let pipelined = self.pipelined {
@@ -163,20 +161,9 @@ public final class ConnectionPool: Sendable {
     // MARK: checkout and checkin
 
     private func checkout() async throws -> Connection {
-        let immediate: Grant? = state.withLockedValue { state in
-            if let connection = state.idle.popLast() {
-                state.inUse += 1
-                return .connection(connection)
-            }
-            if state.open < configuration.maxConnections {
-                state.open += 1
-                state.inUse += 1
-                return .openNew
-            }
-            return nil
-        }
+        let max = configuration.maxConnections
         let grant: Grant
-        if let immediate {
+        if let immediate = state.withLockedValue({ $0.grant(maxConnections: max) }) {
             grant = immediate
         } else {
             waitCounter.increment()
@@ -198,29 +185,46 @@ public final class ConnectionPool: Sendable {
         }
     }
 
+    /// Queues the caller until a connection is checked in, its deadline passes, or its task is
+    /// cancelled: a cancelled waiter leaves the queue at once, so it neither holds a place nor
+    /// is handed a connection nobody will use.
     private func waitForGrant() async throws -> Grant {
         let deadline = ContinuousClock.now + configuration.checkoutTimeout
-        return try await withCheckedThrowingContinuation { continuation in
-            let startReaper = state.withLockedValue { state -> Bool in
-                // A connection may have come back between the first look and now.
-                if let connection = state.idle.popLast() {
-                    state.inUse += 1
-                    continuation.resume(returning: .connection(connection))
-                    return false
+        let max = configuration.maxConnections
+        let id = state.withLockedValue { state -> UInt64 in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let startReaper = state.withLockedValue { state -> Bool in
+                    // A connection may have come back between the first look and now.
+                    if let grant = state.grant(maxConnections: max) {
+                        continuation.resume(returning: grant)
+                        return false
+                    }
+                    // Checked under the lock: a cancellation before this point finds no waiter to remove.
+                    if Task.isCancelled {
+                        continuation.resume(throwing: CancellationError())
+                        return false
+                    }
+                    state.waiters.append(Waiter(id: id, deadline: deadline, continuation: continuation))
+                    defer { state.reaperRunning = true }
+                    return !state.reaperRunning
                 }
-                if state.open < configuration.maxConnections {
-                    state.open += 1
-                    state.inUse += 1
-                    continuation.resume(returning: .openNew)
-                    return false
-                }
-                state.waiters.append(Waiter(deadline: deadline, continuation: continuation))
-                defer { state.reaperRunning = true }
-                return !state.reaperRunning
+                if startReaper { startReaping() }
             }
-            if startReaper { startReaping() }
+        } onCancel: {
+            let waiter = state.withLockedValue { state -> Waiter? in
+                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiters.remove(at: index)
+            }
+            waiter?.continuation.resume(throwing: CancellationError())
         }
     }
+
+    /// Callers waiting for a connection now (for tests).
+    var waiting: Int { state.withLockedValue { $0.waiters.count } }
 
     /// One task per pool, alive only while callers wait, fails the waiters whose time is up. (A
     /// timer task per waiting checkout cost a task, a dispatch timer and a cancellation for
@@ -289,10 +293,31 @@ public final class ConnectionPool: Sendable {
     }
 
     /// Pipelined connections open now (for tests).
-    public var pipelinedOpen: Int { pipelined?.openCount ?? 0 }
+    var pipelinedOpen: Int { pipelined?.openCount ?? 0 }
 
     /// Connections open and in use now (for tests and `/metrics`).
-    public var usage: (open: Int, inUse: Int, idle: Int) {
+    var usage: (open: Int, inUse: Int, idle: Int) {
         state.withLockedValue { ($0.open, $0.inUse, $0.idle.count) }
+    }
+}
+
+/// How the service reaches PostgreSQL: where, how many connections, how long a caller waits.
+public struct PoolConfiguration: Sendable {
+    var conninfo: String
+    var maxConnections: Int
+    /// How long a caller may wait for a free connection before it gets `.poolTimeout`.
+    var checkoutTimeout: Duration
+    var applicationName: String
+    /// Connections kept in pipeline mode for single-statement reads, beside `maxConnections`
+    /// (0: every read takes a pooled connection).
+    var pipelinedConnections: Int
+
+    public init(conninfo: String, maxConnections: Int = 8, checkoutTimeout: Duration = .seconds(5),
+                applicationName: String = "tidtam", pipelinedConnections: Int = 1) {
+        self.conninfo = conninfo
+        self.maxConnections = max(1, maxConnections)
+        self.checkoutTimeout = checkoutTimeout
+        self.applicationName = applicationName
+        self.pipelinedConnections = max(0, pipelinedConnections)
     }
 }

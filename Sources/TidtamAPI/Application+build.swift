@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Postgres
 import Prometheus
 import TidtamJobs
 import TidtamImport
@@ -52,7 +53,7 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     UserRoutes(users: UserStore(services.db)).register(api)
     TokenRoutes(tokens: tokens, cache: services.tokenCache).register(api)
     AuditRoutes(audit: AuditStore(services.db)).register(api)
-    JobRoutes(queue: JobQueue(pool: services.db.pool)).register(api)
+    JobRoutes(queue: JobQueue(db: services.db)).register(api)
     StrategicPlanRoutes(plans: StrategicPlanStore(services.db), policies: NationalPolicyStore(services.db)).register(api)
     ActionPlanRoutes(plans: ActionPlanStore(services.db), projects: ProjectStore(services.db)).register(api)
     ProjectRoutes(projects: ProjectStore(services.db)).register(api)

@@ -9,22 +9,22 @@ struct DistrictRoutes {
 
     func register(_ routes: APIRoutes) {
         routes.add(.get, "/districts") { request, context in
-            let scope = try context.scope(for: .readDistrict)
+            let tenant = try context.tenant(for: .readDistrict)
             var query = QueryParameters(request)
             let kind = query.choice("kind", District.Kind.self)
             let page = query.page()
             try query.finish()
-            return try JSONResponse.make(await districts.list(scope, kind: kind, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try JSONResponse.make(await districts.list(tenant, kind: kind, page: PageRequest(limit: page.limit, cursor: page.cursor)))
         }
         routes.add(.get, "/districts/{districtId}") { _, context in
-            let scope = try context.scope(for: .readDistrict)
-            guard let district = try await districts.get(scope, id: context.id("districtId", .district)) else {
+            let tenant = try context.tenant(for: .readDistrict)
+            guard let district = try await districts.get(tenant, id: context.id("districtId", .district)) else {
                 throw DomainError.notFound(.district)
             }
             return try JSONResponse.make(district, version: district.version)
         }
         routes.add(.patch, "/districts/{districtId}") { request, context in
-            let scope = try context.scope(for: .updateDistrict)
+            let tenant = try context.districtTenant(for: .updateDistrict)
             let id = try context.id("districtId", .district)
             let version = try ETag.expectedVersion(request)
             var body = try await JSONBody.read(request, context: context)
@@ -33,7 +33,7 @@ struct DistrictRoutes {
             patch.nameEN = body.text("name_en", max: 200)
             patch.provinceTH = body.text("province_th", max: 100)
             try body.finish()
-            let district = try await districts.update(scope, id: id, expectedVersion: version, patch)
+            let district = try await districts.update(tenant, id: id, expectedVersion: version, patch)
             return try JSONResponse.make(district, version: district.version)
         }
     }

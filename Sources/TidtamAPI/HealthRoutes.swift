@@ -23,9 +23,8 @@ struct HealthRoutes {
             try JSONResponse.make(["status": "ok"])
         }
         router.get("/readyz") { _, _ in
-            let applied = try await db.pool.withConnection { connection in
-                try connection.query("SELECT coalesce(max(version), 0) AS v FROM schema_migrations").first!.decode("v", as: Int.self)
-            }
+            let applied = try await db.read(Tenant.unscoped, "SELECT coalesce(max(version), 0) AS v FROM schema_migrations")
+                .first!.decode("v", as: Int.self)
             guard applied >= latestMigration else {
                 throw DomainError.unavailable(Explanation("The database is at migration \(applied); this build needs \(latestMigration).",
                                                                 th: "ฐานข้อมูลอยู่ที่ migration \(applied) แต่โปรแกรมรุ่นนี้ต้องการ \(latestMigration)"))
@@ -35,7 +34,7 @@ struct HealthRoutes {
         router.get("/metrics") { _, _ in
             // Queue depth is read from the queue itself at each scrape, so it is right whichever
             // workers run; a kind and state that emptied reads 0.
-            if let depth = try? await JobQueue(pool: db.pool).depth() {
+            if let depth = try? await JobQueue(db: db).depth() {
                 let seen = Set(depth.map { "\($0.kind)|\($0.state)" })
                 for (kind, state, count) in depth {
                     Gauge(label: "tidtam_jobs_queued", dimensions: [("kind", kind), ("state", state)]).record(count)

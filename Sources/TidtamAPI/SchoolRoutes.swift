@@ -10,41 +10,41 @@ struct SchoolRoutes {
 
     func register(_ routes: APIRoutes) {
         routes.add(.get, "/schools") { request, context in
-            let scope = try context.scope(for: .readSchools)
+            let tenant = try context.tenant(for: .readSchools)
             var query = QueryParameters(request)
             let filter = SchoolFilter(districtID: query.integer("district_id", in: 1...Int64.max), text: query.text("q"),
                                       size: query.choice("size", School.Size.self), provinceTH: query.text("province_th"))
             let page = query.page()
             try query.finish()
-            return try JSONResponse.make(await schools.list(scope, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try JSONResponse.make(await schools.list(tenant, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
         }
         routes.add(.post, "/schools") { request, context in
-            let scope = try context.scope(for: .manageSchools)
+            let tenant = try context.districtTenant(for: .manageSchools)
             var body = try await JSONBody.read(request, context: context)
             let input = Self.input(&body)
             try body.finish()
-            let school = try await schools.create(scope, input!)
+            let school = try await schools.create(tenant, input!)
             return try JSONResponse.make(school, status: .created, version: school.version, location: "/api/v1/schools/\(school.id)")
         }
         routes.add(.get, "/schools/{schoolId}") { _, context in
-            let scope = try context.scope(for: .readSchools)
-            guard let school = try await schools.document(scope, id: context.id("schoolId", .school)) else { throw DomainError.notFound(.school) }
+            let tenant = try context.tenant(for: .readSchools)
+            guard let school = try await schools.document(tenant, id: context.id("schoolId", .school)) else { throw DomainError.notFound(.school) }
             return JSONResponse.document(school)
         }
         routes.add(.patch, "/schools/{schoolId}") { request, context in
-            let scope = try context.scope(for: .updateOwnSchool)
+            let tenant = try context.districtTenant(for: .updateOwnSchool)
             let id = try context.id("schoolId", .school)
             let version = try ETag.expectedVersion(request)
             var body = try await JSONBody.read(request, context: context)
             let patch = Self.patch(&body)
             try body.finish()
-            let school = try await schools.update(scope, id: id, expectedVersion: version, patch)
+            let school = try await schools.update(tenant, id: id, expectedVersion: version, patch)
             return try JSONResponse.make(school, version: school.version)
         }
         routes.add(.delete, "/schools/{schoolId}") { request, context in
-            let scope = try context.scope(for: .manageSchools)
+            let tenant = try context.districtTenant(for: .manageSchools)
             let id = try context.id("schoolId", .school)
-            try await schools.delete(scope, id: id, expectedVersion: ETag.expectedVersion(request))
+            try await schools.delete(tenant, id: id, expectedVersion: ETag.expectedVersion(request))
             return JSONResponse.noContent()
         }
     }

@@ -28,13 +28,24 @@ public struct TidtamRequestContext: RequestContext {
         return principal
     }
 
-    /// The tenant scope of this request's transactions, after checking the role may `action`.
-    func scope(for action: Action) throws -> TenantScope {
+    /// Who this request's transactions act for, after checking the role may `action`.
+    func tenant(for action: Action) throws -> Tenant {
         let principal = try caller()
-        guard principal.may(action) else { throw DomainError.forbidden(Explanation("Your role (\(principal.role.rawValue)) may not do this.",
-                                                                                      th: "บทบาท\(principal.role.thaiName)ไม่มีสิทธิ์ทำรายการนี้")) }
-        return TenantScope(districtID: principal.districtID, schoolID: principal.schoolID, role: principal.role,
-                           userID: principal.userID, requestID: requestID)
+        guard principal.may(action) else {
+            throw DomainError.forbidden(Explanation("Your role (\(principal.role.rawValue)) may not do this.",
+                                                    th: "บทบาท\(principal.role.thaiName)ไม่มีสิทธิ์ทำรายการนี้"))
+        }
+        return try Tenant(principal, requestID: requestID)
+    }
+
+    /// The tenant of an action that happens inside one district (every write): a caller who
+    /// belongs to no district (OBEC's staff) is refused here, once, and the stores' district
+    /// methods cannot be called without one.
+    func districtTenant(for action: Action) throws -> DistrictTenant {
+        guard let tenant = try tenant(for: action).district else {
+            throw DomainError.forbidden(Explanation("This action needs a district.", th: "รายการนี้ต้องทำในนามเขตพื้นที่การศึกษา"))
+        }
+        return tenant
     }
 }
 

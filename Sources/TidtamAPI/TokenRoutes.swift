@@ -11,22 +11,22 @@ struct TokenRoutes {
 
     func register(_ routes: APIRoutes) {
         routes.add(.get, "/tokens") { request, context in
-            let scope = try context.scope(for: .manageTokens)
+            let tenant = try context.districtTenant(for: .manageTokens)
             var query = QueryParameters(request)
             let user = query.integer("user_id", in: 1...Int64.max)
             let page = query.page()
             try query.finish()
-            return try JSONResponse.make(await tokens.list(scope, userID: user, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try JSONResponse.make(await tokens.list(tenant, userID: user, page: PageRequest(limit: page.limit, cursor: page.cursor)))
         }
         routes.add(.post, "/tokens") { request, context in
-            let scope = try context.scope(for: .manageTokens)
+            let tenant = try context.districtTenant(for: .manageTokens)
             var body = try await JSONBody.read(request, context: context)
             let user = body.required("user_id") { $0.integer("user_id", in: 1...Int64.max) }
             let name = body.required("name") { $0.text("name", max: 100, min: 1) }
             let days = body.integer("expires_in_days", in: 1...3650) ?? nil
             try body.finish()
             let expires = days.map { Date().addingTimeInterval(Double($0) * 86400) }
-            let (token, secret) = try await tokens.create(scope, userID: user!, name: name!, expiresAt: expires)
+            let (token, secret) = try await tokens.create(tenant, userID: user!, name: name!, expiresAt: expires)
             struct Created: Encodable { let token: APIToken; let secret: String; let noteTH: String; let note: String }
             return try JSONResponse.make(Created(token: token, secret: secret,
                                                  noteTH: "โทเคนนี้จะแสดงเพียงครั้งเดียว โปรดเก็บไว้ในที่ปลอดภัย",
@@ -34,10 +34,10 @@ struct TokenRoutes {
                                          status: .created, location: "/api/v1/tokens/\(token.id)")
         }
         routes.add(.delete, "/tokens/{tokenId}") { _, context in
-            let scope = try context.scope(for: .manageTokens)
+            let tenant = try context.districtTenant(for: .manageTokens)
             let id = try context.id("tokenId", .token)
-            try await tokens.revoke(scope, id: id)
-            if let district = scope.districtID { cache.evict(districtID: district, tokenID: id) }
+            try await tokens.revoke(tenant, id: id)
+            cache.evict(districtID: tenant.districtID, tokenID: id)
             return JSONResponse.noContent()
         }
     }
@@ -49,14 +49,14 @@ struct AuditRoutes {
 
     func register(_ routes: APIRoutes) {
         routes.add(.get, "/audit") { request, context in
-            let scope = try context.scope(for: .readAudit)
+            let tenant = try context.tenant(for: .readAudit)
             var query = QueryParameters(request)
             let filter = AuditFilter(entity: query.text("entity"), entityID: query.integer("entity_id", in: 1...Int64.max),
                                      actorID: query.integer("actor_id", in: 1...Int64.max),
                                      since: query.timestamp("since"), until: query.timestamp("until"))
             let page = query.page()
             try query.finish()
-            return try JSONResponse.make(await audit.list(scope, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try JSONResponse.make(await audit.list(tenant, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
         }
     }
 }

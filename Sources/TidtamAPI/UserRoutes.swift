@@ -11,16 +11,16 @@ struct UserRoutes {
 
     func register(_ routes: APIRoutes) {
         routes.add(.get, "/users") { request, context in
-            let scope = try context.scope(for: .readUsers)
+            let tenant = try context.districtTenant(for: .readUsers)
             var query = QueryParameters(request)
             let filter = UserFilter(role: query.choice("role", Role.self), schoolID: query.integer("school_id", in: 1...Int64.max),
                                     email: query.text("email"))
             let page = query.page()
             try query.finish()
-            return try JSONResponse.make(await users.list(scope, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try JSONResponse.make(await users.list(tenant, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
         }
         routes.add(.post, "/users") { request, context in
-            let scope = try context.scope(for: .manageUsers)
+            let tenant = try context.districtTenant(for: .manageUsers)
             var body = try await JSONBody.read(request, context: context)
             let email = body.required("email") { $0.text("email", max: 254, valid: Self.isEmail, format: "an e-mail address") }
             let name = body.required("display_name") { $0.text("display_name", max: 200, min: 1) }
@@ -29,17 +29,17 @@ struct UserRoutes {
             let school = body.integer("school_id", in: 1...Int64.max) ?? nil
             Self.checkRoleAndSchool(&body, role: role, school: school, schoolGiven: school != nil)
             try body.finish()
-            let user = try await users.create(scope, UserInput(email: email!, displayName: name!, locale: locale ?? "th",
+            let user = try await users.create(tenant, UserInput(email: email!, displayName: name!, locale: locale ?? "th",
                                                                 role: role!, schoolID: school))
             return try JSONResponse.make(user, status: .created, version: user.version, location: "/api/v1/users/\(user.id)")
         }
         routes.add(.get, "/users/{userId}") { _, context in
-            let scope = try context.scope(for: .readUsers)
-            guard let user = try await users.get(scope, id: context.id("userId", .user)) else { throw DomainError.notFound(.user) }
+            let tenant = try context.districtTenant(for: .readUsers)
+            guard let user = try await users.get(tenant, id: context.id("userId", .user)) else { throw DomainError.notFound(.user) }
             return try JSONResponse.make(user, version: user.version)
         }
         routes.add(.patch, "/users/{userId}") { request, context in
-            let scope = try context.scope(for: .manageUsers)
+            let tenant = try context.districtTenant(for: .manageUsers)
             let id = try context.id("userId", .user)
             let version = try ETag.expectedVersion(request)
             var body = try await JSONBody.read(request, context: context)
@@ -51,7 +51,7 @@ struct UserRoutes {
             patch.schoolID = body.integer("school_id", in: 1...Int64.max)
             if let role = patch.role { Self.checkRoleAndSchool(&body, role: role, school: patch.schoolID ?? nil, schoolGiven: patch.schoolID != nil) }
             try body.finish()
-            let user = try await users.update(scope, id: id, expectedVersion: version, patch)
+            let user = try await users.update(tenant, id: id, expectedVersion: version, patch)
             return try JSONResponse.make(user, version: user.version)
         }
     }

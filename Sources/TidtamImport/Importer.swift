@@ -41,29 +41,34 @@ public struct Importer: Sendable {
     /// Imports `data`; with `dryRun` everything is checked and loaded, then rolled back, and the
     /// report says what the file would add. Every outcome is kept in the import history, under
     /// `fileName` (the name the file had on the sender's side).
-    public func run(_ kind: Kind, data: Data, fileName: String? = nil, scope: TenantScope, dryRun: Bool = false,
+    public func run(_ kind: Kind, data: Data, fileName: String? = nil, tenant: DistrictTenant, dryRun: Bool = false,
                     progress: Progress? = nil) async throws -> ImportReport {
         switch kind {
-        case .schools: return try await run(SchoolImport.self, data: data, fileName: fileName, scope: scope, dryRun: dryRun, progress: progress)
-        case .projects: return try await run(ProjectImport.self, data: data, fileName: fileName, scope: scope, dryRun: dryRun, progress: progress)
-        case .indicators: return try await run(IndicatorImport.self, data: data, fileName: fileName, scope: scope, dryRun: dryRun, progress: progress)
+        case .schools: return try await run(SchoolImport.self, data: data, fileName: fileName, tenant: tenant, dryRun: dryRun, progress: progress)
+        case .projects: return try await run(ProjectImport.self, data: data, fileName: fileName, tenant: tenant, dryRun: dryRun, progress: progress)
+        case .indicators: return try await run(IndicatorImport.self, data: data, fileName: fileName, tenant: tenant, dryRun: dryRun, progress: progress)
         }
     }
 
     /// The transaction-level lock that runs a district's imports one at a time (`$1`: the district);
     /// the first key says "import" ("impt"). Public so that tests can hold it from outside.
-    public static let districtLock = "SELECT pg_advisory_xact_lock(1768779892, ($1::bigint % 2147483647)::int)"
+    public static func districtLock(_ district: Int64) -> SQL {
+        "SELECT pg_advisory_xact_lock(1768779892, (\(district)::bigint % 2147483647)::int)"
+    }
 
     struct RolledBack: Error { let errors: [RowError] }
     struct DryRunDone: Error { let inserted: [String: Int] }
 
-    /// The district is the only parameter; statements that need none get none. (A school
-    /// staff member's own school is the transaction's `tidtam.school_id`, which SQL reads.)
-    static func parameters(_ sql: String, _ district: Int64) -> [any PostgresEncodable] { sql.contains("$1") ? [district] : [] }
+    /// An import kind's statement, kept in its source file with `$1` for the district (its only
+    /// value); statements that need none get none. (A school staff member's own school is the
+    /// transaction's `tidtam.school_id`, which SQL reads.)
+    static func statement(_ sql: String, _ district: Int64) -> SQL {
+        SQL(file: sql, binding: sql.contains("$1") ? [district] : [])
+    }
 
-    func run<K: ImportKind>(_ kind: K.Type, data: Data, fileName: String?, scope: TenantScope, dryRun: Bool,
+    func run<K: ImportKind>(_ kind: K.Type, data: Data, fileName: String?, tenant: DistrictTenant, dryRun: Bool,
                             progress: Progress?) async throws -> ImportReport {
-        let district = try scope.requireDistrict()
+        let district = tenant.districtID
         let started = Date()
         // Reading a large file takes seconds of CPU. Called from an HTTP handler this would run on
         // the connection's event loop and stall every other connection on it, so it runs on
@@ -81,13 +86,13 @@ public struct Importer: Sendable {
             // A file that cannot be read at all (no header, unknown columns, broken CSV) is refused
             // as a whole: the history keeps that too.
             let refusal = RowError(line: 1, column: nil, code: "unreadable_file", detail: why.english, th: why.thai)
-            _ = try await db.transaction(scope) { tx in try ImportRunStore.record(tx, scope, history(.refused, rows: 0, errors: [refusal])) }
+            _ = try await db.transaction(tenant) { tx in try ImportRunStore.record(tx, tenant, history(.refused, rows: 0, errors: [refusal])) }
             Self.count(K.name, .refused, rows: 0, since: started)
             throw ImportFailure.file(why)
         }
         let total = file.staged.count
         do {
-            let loaded = try await db.transaction(scope) { tx in
+            let loaded = try await db.transaction(tenant) { tx in
                 // The service role's statement timeout (15 s) is for requests; a 64 MiB file's load
                 // takes longer (300,000 projects: 11 s for the budget lines alone), and so may the
                 // wait for another import into the district.
@@ -98,10 +103,10 @@ public struct Importer: Sendable {
                 // Imports into one district run one at a time, so that each checks its rows against
                 // what the one before it committed (two uploads of the same file: the second gets
                 // every row reported as already there, not a key violation halfway through).
-                try tx.query(Self.districtLock, [district])
-                try tx.query(K.createStaging)
+                try tx.query(Self.districtLock(district))
+                try tx.query(Self.statement(K.createStaging, district))
                 var done = 0
-                try tx.copyIn(K.copyStaging) { writer in
+                try tx.copyIn(Self.statement(K.copyStaging, district)) { writer in
                     for row in file.staged {
                         try writer.writeRow(row)
                         done += 1
@@ -109,11 +114,11 @@ public struct Importer: Sendable {
                     }
                 }
                 progress?("copying", total, total)
-                for statement in K.prepares { try tx.query(statement, Self.parameters(statement, district)) }
+                for statement in K.prepares { try tx.query(Self.statement(statement, district)) }
                 var errors = file.errors
                 for (index, check) in K.checks.enumerated() {
                     progress?("checking", index, K.checks.count)
-                    errors += try tx.query(check, Self.parameters(check, district)).rows.map { row in
+                    errors += try tx.query(Self.statement(check, district)).rows.map { row in
                         RowError(line: try row.decode("line"), column: try row.decode("column"), code: try row.decode("code"),
                                  detail: try row.decode("detail"), th: try row.decode("detail_th"))
                     }
@@ -127,18 +132,18 @@ public struct Importer: Sendable {
                 var inserted: [String: Int] = [:]
                 for (index, load) in K.loads.enumerated() {
                     progress?(load.name.isEmpty ? "loading" : "loading \(load.name)", index, K.loads.count)
-                    let count = try tx.query(load.sql, Self.parameters(load.sql, district)).affectedRows
+                    let count = try tx.query(Self.statement(load.sql, district)).affectedRows
                     if !load.name.isEmpty { inserted[load.name, default: 0] += count }
                 }
                 if dryRun { throw DryRunDone(inserted: inserted) }
                 // In the same transaction: a loaded file always has its history row.
-                return (inserted: inserted, id: try ImportRunStore.record(tx, scope, history(.loaded, rows: file.rows, inserted: inserted)))
+                return (inserted: inserted, id: try ImportRunStore.record(tx, tenant, history(.loaded, rows: file.rows, inserted: inserted)))
             }
             Self.count(K.name, .loaded, rows: file.rows, since: started)
             return ImportReport(kind: K.name, rows: file.rows, inserted: loaded.inserted, errors: [], importID: loaded.id)
         } catch let done as DryRunDone {
             // The import's transaction kept nothing; its history row is written on its own.
-            let id = try await db.transaction(scope) { tx in try ImportRunStore.record(tx, scope, history(.dryRun, rows: file.rows, inserted: done.inserted)) }
+            let id = try await db.transaction(tenant) { tx in try ImportRunStore.record(tx, tenant, history(.dryRun, rows: file.rows, inserted: done.inserted)) }
             Self.count(K.name, .dryRun, rows: file.rows, since: started)
             return ImportReport(kind: K.name, rows: file.rows, inserted: done.inserted, errors: [], dryRun: true, importID: id)
         } catch let rolledBack as RolledBack {
@@ -149,8 +154,8 @@ public struct Importer: Sendable {
                 for index in sorted.indices { sorted[index].header = sorted[index].column.flatMap { headers[$0] } }
                 return sorted
             }
-            let (id, earlier) = try await db.transaction(scope) { tx in
-                (try ImportRunStore.record(tx, scope, history(.refused, rows: file.rows, errors: sorted)),
+            let (id, earlier) = try await db.transaction(tenant) { tx in
+                (try ImportRunStore.record(tx, tenant, history(.refused, rows: file.rows, errors: sorted)),
                  try ImportRunStore.loadedBefore(tx, district: district, kind: K.name, sha256: sent.sha256))
             }
             Self.count(K.name, .refused, rows: file.rows, since: started)

@@ -1,4 +1,5 @@
 import Postgres
+import TidtamStore
 
 /// Code that performs one kind of job. Handlers must be idempotent: an attempt may run again if
 /// its worker dies before recording it. `JobContext` gives what that takes: the stable job id,
@@ -16,22 +17,24 @@ extension JobHandler {
 
 public struct JobContext: Sendable {
     public let job: ClaimedJob
-    public let pool: ConnectionPool
+    public let db: Database
 
-    public init(job: ClaimedJob, pool: ConnectionPool) {
+    public init(job: ClaimedJob, db: Database) {
         self.job = job
-        self.pool = pool
+        self.db = db
     }
+
+    /// The job's district, as the tenant its work acts for.
+    public var tenant: DistrictTenant { .background(job.districtID) }
 
     /// Runs `body` in a transaction acting for the job's district and completes the job in the
     /// same transaction: either both the effect and the completion commit, or neither does.
-    public func finish<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    public func finish<T: Sendable>(_ body: @escaping @Sendable (Transaction) throws -> T) async throws -> T {
         let job = self.job
-        let settings = [try TransactionSetting("tidtam.district_id", String(job.districtID))]
-        return try await pool.transaction(settings: settings) { connection in
-            let value = try body(connection)
+        return try await db.transaction(tenant) { tx in
+            let value = try body(tx)
             // The district's own row may be completed by the district (no worker role needed).
-            _ = try JobQueue.complete([job], on: connection)
+            _ = try JobQueue.complete([job], in: tx)
             return value
         }
     }

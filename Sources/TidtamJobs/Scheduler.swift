@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import TidtamStore
 import TidtamDomain
 
 /// A recurring job: at each slot of `cron` (in the deployment's time zone) one job of `kind` is
@@ -30,16 +31,18 @@ public struct Scheduler: Sendable {
         self.timeZone = timeZone
     }
 
-    static let enqueueSlot = """
+    static func enqueueSlot(districts: [Int64], key: String, _ schedule: Schedule, slot: Date) -> SQL {
+        """
         WITH keys AS (
             INSERT INTO job_key (district_id, unique_key, job_id)
-            SELECT d, $2, nextval(pg_get_serial_sequence('job', 'id')) FROM unnest($1::bigint[]) AS d
+            SELECT d, \(key), nextval(pg_get_serial_sequence('job', 'id')) FROM unnest(\(districts)::bigint[]) AS d
             ON CONFLICT DO NOTHING
             RETURNING district_id, job_id
         )
         INSERT INTO job (district_id, id, queue, kind, args, run_at, unique_key)
-        SELECT district_id, job_id, $3, $4, $5, $6, $2 FROM keys
+        SELECT district_id, job_id, \(schedule.queue), \(schedule.kind), \(schedule.args), \(slot), \(key) FROM keys
         """
+    }
 
     /// Enqueues the slots in `(after, now]` of every schedule; returns the jobs created here.
     @discardableResult
@@ -48,15 +51,13 @@ public struct Scheduler: Sendable {
             schedule.cron.slots(after: after, upTo: now, in: timeZone, limit: 60).map { (schedule, $0) }
         }
         guard !due.isEmpty else { return 0 }
-        let districts = try await queue.pool.read(settings: [try TransactionSetting("tidtam.role", "national")],
-                                                  "SELECT id FROM district ORDER BY id", [])
+        let districts = try await queue.db.read(Tenant.nationalService, "SELECT id FROM district ORDER BY id")
             .rows.map { try $0.decode("id", as: Int64.self) }
         var created = 0
         for (schedule, slot) in due {
             let key = "cron:\(schedule.name):\(Int(slot.timeIntervalSince1970))"
-            created += try await queue.workerTransaction { connection in
-                try connection.query(Self.enqueueSlot, [districts, key, schedule.queue, schedule.kind, schedule.args, slot]).affectedRows
-            }
+            let enqueue = Self.enqueueSlot(districts: districts, key: key, schedule, slot: slot)
+            created += try await queue.workerTransaction { tx in try tx.query(enqueue).affectedRows }
         }
         return created
     }

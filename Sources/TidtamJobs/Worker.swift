@@ -46,10 +46,10 @@ public final class Worker: Service, Sendable {
         var stopping = false
     }
 
-    public init(configuration: Configuration, pool: ConnectionPool, handlers: [any JobHandler],
+    public init(configuration: Configuration, db: Database, handlers: [any JobHandler],
                 logger: Logger = Logger(label: "tidtam.worker")) {
         self.configuration = configuration
-        self.queue = JobQueue(pool: pool)
+        self.queue = JobQueue(db: db)
         self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { $1 })
         self.logger = logger
         (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -153,7 +153,7 @@ public final class Worker: Service, Sendable {
             guard let handler = handlers[job.kind] else {
                 throw JobError.unknownKind(job.kind)
             }
-            try await handler.run(JobContext(job: job, pool: queue.pool))
+            try await handler.run(JobContext(job: job, db: queue.db))
             state.withLockedValue { $0.finished.append(job); $0.running[job.id] = nil }
             metadata["outcome"] = "done"
         } catch {

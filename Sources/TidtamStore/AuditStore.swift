@@ -18,23 +18,25 @@ public struct AuditStore: Sendable {
     let db: Database
     public init(_ db: Database) { self.db = db }
 
-    static let list = """
-        SELECT \(AuditEntry.columns) FROM audit_log
-        WHERE ($1::bigint IS NULL OR district_id = $1)
-          AND ($2::text IS NULL OR entity = $2)
-          AND ($3::bigint IS NULL OR entity_id = $3)
-          AND ($4::bigint IS NULL OR actor_id = $4)
-          AND ($5::timestamptz IS NULL OR at >= $5)
-          AND ($6::timestamptz IS NULL OR at < $6)
-          AND ($7::bigint IS NULL OR id < $7)
-        ORDER BY id DESC LIMIT $8
+    static func list(district: Int64?, _ f: AuditFilter, before: Int64?, limit: Int) -> SQL {
         """
+        SELECT \(AuditEntry.columns) FROM audit_log
+        WHERE (\(district)::bigint IS NULL OR district_id = \(district))
+          AND (\(f.entity)::text IS NULL OR entity = \(f.entity))
+          AND (\(f.entityID)::bigint IS NULL OR entity_id = \(f.entityID))
+          AND (\(f.actorID)::bigint IS NULL OR actor_id = \(f.actorID))
+          AND (\(f.since)::timestamptz IS NULL OR at >= \(f.since))
+          AND (\(f.until)::timestamptz IS NULL OR at < \(f.until))
+          AND (\(before)::bigint IS NULL OR id < \(before))
+        ORDER BY id DESC LIMIT \(limit)
+        """
+    }
 
-    public func list(_ scope: TenantScope, filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEntry> {
+    public func list(_ reader: some TenantReading, filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEntry> {
+        let tenant = reader.tenant
         let before = try Cursor.decodeID(page.cursor)
-        let rows = try await db.read(scope, Self.list, [
-            scope.districtID, filter.entity, filter.entityID, filter.actorID, filter.since, filter.until, before, page.limit + 1,
-        ]).rows
+        let sql = Self.list(district: tenant.district?.districtID, filter, before: before, limit: page.limit + 1)
+        let rows = try await db.read(tenant, sql).rows
         return .trimmed(try rows.map(AuditEntry.init(row:)), limit: page.limit) { [String($0.id)] }
     }
 }

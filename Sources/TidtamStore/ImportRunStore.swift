@@ -55,36 +55,31 @@ public struct ImportRunStore: Sendable {
     let db: Database
     public init(_ db: Database) { self.db = db }
 
-    static let insert = """
-        INSERT INTO import_run (district_id, school_id, kind, outcome, dry_run, file_name, file_sha256, file_bytes, row_count, inserted,
-                                error_count, first_errors, actor_id, actor_role, request_id, started_at)
-        VALUES ($1, $2, $3, $4, $5, $6, decode($7, 'hex'), $8, $9, $10::jsonb, $11, $12::jsonb, $13, $14, $15, $16)
-        RETURNING id
-        """
-
-    /// Appends `run` for `scope` (its district, its school for school staff, its user and request).
-    public static func record(_ tx: Connection, _ scope: TenantScope, _ run: ImportRunRecord) throws -> Int64 {
-        let district = try scope.requireDistrict()
-        return try tx.query(insert, [
-            district, scope.schoolID, run.kind, run.outcome.rawValue, run.dryRun, run.fileName, run.sha256, run.bytes, run.rows, run.insertedJSON,
-            run.errorCount, run.firstErrorsJSON, scope.userID, scope.role?.rawValue, scope.requestID, run.startedAt,
-        ]).first!.decode("id")
+    /// Appends `run` for `tenant` (its district, its school for school staff, its user and request).
+    public static func record(_ tx: Transaction, _ tenant: DistrictTenant, _ run: ImportRunRecord) throws -> Int64 {
+        let role = tenant.actor == .background ? nil : tenant.role.rawValue
+        return try tx.query("""
+            INSERT INTO import_run (district_id, school_id, kind, outcome, dry_run, file_name, file_sha256, file_bytes, row_count,
+                                    inserted, error_count, first_errors, actor_id, actor_role, request_id, started_at)
+            VALUES (\(tenant.districtID), \(tenant.schoolID), \(run.kind), \(run.outcome.rawValue), \(run.dryRun), \(run.fileName),
+                    decode(\(run.sha256), 'hex'), \(run.bytes), \(run.rows), \(run.insertedJSON)::jsonb, \(run.errorCount),
+                    \(run.firstErrorsJSON)::jsonb, \(tenant.userID), \(role), \(tenant.requestID), \(run.startedAt))
+            RETURNING id
+            """).first!.decode("id")
     }
 
-    static let loadedBefore = """
-        SELECT id, \(SQLJSON.time("finished_at")) AS finished_at FROM import_run
-        WHERE district_id = $1 AND kind = $2 AND file_sha256 = decode($3, 'hex') AND outcome = 'loaded'
-        ORDER BY id DESC LIMIT 1
-        """
-
     /// The latest import that loaded a file with this SHA-256 into the district, if any.
-    public static func loadedBefore(_ tx: Connection, district: Int64, kind: String, sha256: String) throws -> EarlierImport? {
-        try tx.query(loadedBefore, [district, kind, sha256]).first.map {
+    public static func loadedBefore(_ tx: Transaction, district: Int64, kind: String, sha256: String) throws -> EarlierImport? {
+        try tx.query("""
+            SELECT id, \(SQLJSON.time("finished_at")) AS finished_at FROM import_run
+            WHERE district_id = \(district) AND kind = \(kind) AND file_sha256 = decode(\(sha256), 'hex') AND outcome = 'loaded'
+            ORDER BY id DESC LIMIT 1
+            """).first.map {
             EarlierImport(importID: try $0.decode("id"), finishedAt: try $0.decode("finished_at"))
         }
     }
 
-    static let document = """
+    static let document: SQL = """
         json_build_object('id', r.id, 'district_id', r.district_id, 'school_id', r.school_id, 'kind', r.kind,
                           'outcome', r.outcome,
                           'outcome_th', CASE r.outcome WHEN 'loaded' THEN 'นำเข้าแล้ว'
@@ -99,25 +94,24 @@ public struct ImportRunStore: Sendable {
     // Rows never change: every version is 1.
     static let byID = DocumentQuery("import_run", "r", document: document, version: "1")
 
-    static let list = """
-        SELECT r.id, 1 AS version, \(document) AS doc FROM import_run r
-        WHERE ($1::bigint IS NULL OR r.district_id = $1)
-          AND ($2::text IS NULL OR r.kind = $2)
-          AND ($3::text IS NULL OR r.outcome = $3)
-          AND ($4::bigint IS NULL OR r.school_id = $4)
-          AND ($5::bigint IS NULL OR r.id < $5)
-        ORDER BY r.id DESC LIMIT $6
-        """
-
-    public func list(_ scope: TenantScope, filter: ImportRunFilter, page: PageRequest) async throws -> JSONPage {
+    public func list(_ reader: some TenantReading, filter: ImportRunFilter, page: PageRequest) async throws -> JSONPage {
+        let tenant = reader.tenant
         let before = try Cursor.decodeID(page.cursor)
-        let result = try await db.read(scope, Self.list, [
-            scope.districtID ?? filter.districtID, filter.kind, filter.outcome?.rawValue, filter.schoolID, before, page.limit + 1,
-        ])
+        let district = tenant.district?.districtID ?? filter.districtID, outcome = filter.outcome?.rawValue
+        let result = try await db.read(tenant, """
+            SELECT r.id, 1 AS version, \(Self.document) AS doc FROM import_run r
+            WHERE (\(district)::bigint IS NULL OR r.district_id = \(district))
+              AND (\(filter.kind)::text IS NULL OR r.kind = \(filter.kind))
+              AND (\(outcome)::text IS NULL OR r.outcome = \(outcome))
+              AND (\(filter.schoolID)::bigint IS NULL OR r.school_id = \(filter.schoolID))
+              AND (\(before)::bigint IS NULL OR r.id < \(before))
+            ORDER BY r.id DESC LIMIT \(page.limit + 1)
+            """)
         return try JSONPage(rows: result.rows, limit: page.limit) { [String(try $0.decode("id", as: Int64.self))] }
     }
 
-    public func get(_ scope: TenantScope, id: Int64) async throws -> JSONDocument? {
-        try await db.document(scope, Self.byID, id: id)
+    public func get(_ reader: some TenantReading, id: Int64) async throws -> JSONDocument? {
+        let tenant = reader.tenant
+        return try await db.document(tenant, Self.byID, id: id)
     }
 }

@@ -58,8 +58,8 @@ public struct MigrationRunner: Sendable {
     @discardableResult
     public func migrate(conninfo: String) throws -> [Int] {
         let connection = try Connection.connect(conninfo, applicationName: "tidtam-migrate")
-        try connection.query("SELECT pg_advisory_lock($1)", [Self.lockKey])
-        defer { _ = try? connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey]) }
+        try connection.query("SELECT pg_advisory_lock(\(Self.lockKey))")
+        defer { _ = try? connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))") }
         try connection.execute(script: """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version    integer PRIMARY KEY,
@@ -76,7 +76,7 @@ public struct MigrationRunner: Sendable {
         }
         var done: [Int] = []
         for migration in migrations {
-            let checksum = try connection.query("SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex') AS sum", [migration.sql])
+            let checksum = try connection.query("SELECT encode(sha256(convert_to(\(migration.sql), 'UTF8')), 'hex') AS sum")
                 .first!.decode("sum", as: String.self)
             if let recorded = applied[migration.version] {
                 guard recorded == checksum else { throw Failure.changedAfterApplied(version: migration.version, name: migration.name) }
@@ -87,8 +87,9 @@ public struct MigrationRunner: Sendable {
                 // On Citus, DDL inside one multi-statement transaction must run sequentially.
                 try tx.execute(script: "SET LOCAL citus.multi_shard_modify_mode = 'sequential'")
                 try tx.execute(script: migration.sql)
-                try tx.query("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                             [migration.version, migration.name, checksum])
+                try tx.query("""
+                    INSERT INTO schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(checksum))
+                    """)
             }
             logger.info("applied migration", metadata: [
                 "version": "\(migration.version)", "name": "\(migration.name)",

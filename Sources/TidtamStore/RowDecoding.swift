@@ -6,7 +6,7 @@ import TidtamDomain
 // must agree; the stores' tests read every field back.
 
 extension District {
-    static let columns = "id, code, name_th, name_en, kind, province_th, version, created_at, updated_at"
+    static let columns: SQL = "id, code, name_th, name_en, kind, province_th, version, created_at, updated_at"
 
     init(row: Row) throws {
         let kind = try row.decode("kind", as: String.self)
@@ -18,7 +18,7 @@ extension District {
 }
 
 extension School {
-    static let columns = "id, district_id, obec_code, name_th, name_en, province_th, address_th, size, student_count, version, created_at, updated_at"
+    static let columns: SQL = "id, district_id, obec_code, name_th, name_en, province_th, address_th, size, student_count, version, created_at, updated_at"
 
     init(row: Row) throws {
         let size = try row.decode("size", as: String?.self)
@@ -31,7 +31,7 @@ extension School {
 }
 
 extension User {
-    static let select = """
+    static let select: SQL = """
         SELECT u.id, u.district_id, u.email, u.display_name, u.locale, u.disabled_at IS NOT NULL AS disabled,
                m.role, m.school_id, u.version + m.version - 1 AS version, u.created_at,
                greatest(u.updated_at, m.updated_at) AS updated_at
@@ -49,7 +49,7 @@ extension User {
 }
 
 extension APIToken {
-    static let columns = "id, district_id, user_id, name, token_prefix, expires_at, revoked_at, created_at"
+    static let columns: SQL = "id, district_id, user_id, name, token_prefix, expires_at, revoked_at, created_at"
 
     init(row: Row) throws {
         self.init(id: try row.decode("id"), districtID: try row.decode("district_id"), userID: try row.decode("user_id"),
@@ -59,7 +59,7 @@ extension APIToken {
 }
 
 extension AuditEntry {
-    static let columns = "id, district_id, at, actor_id, actor_role, request_id, action, entity, entity_id, school_id, before, after"
+    static let columns: SQL = "id, district_id, at, actor_id, actor_role, request_id, action, entity, entity_id, school_id, before, after"
 
     init(row: Row) throws {
         func json(_ column: String) throws -> JSONValue? {

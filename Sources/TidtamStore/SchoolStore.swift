@@ -57,9 +57,6 @@ public struct SchoolStore: Sendable {
     let db: Database
     public init(_ db: Database) { self.db = db }
 
-    static let byID = "SELECT \(School.columns) FROM school WHERE district_id = $1 AND id = $2"
-    static let byIDAnyDistrict = "SELECT \(School.columns) FROM school WHERE id = $1"
-
     /// A school as JSON rendered by PostgreSQL, for the API's hot read: no row decoding and no
     /// JSONEncoder on the way out (the same fields as `School`, nulls included).
     static let document = DocumentQuery("school", "s", document: """
@@ -69,33 +66,40 @@ public struct SchoolStore: Sendable {
                           'created_at', \(SQLJSON.time("s.created_at")), 'updated_at', \(SQLJSON.time("s.updated_at")))
         """)
 
-    public func document(_ scope: TenantScope, id: Int64) async throws -> JSONDocument? {
-        try await db.document(scope, Self.document, id: id)
+    public func document(_ reader: some TenantReading, id: Int64) async throws -> JSONDocument? {
+        let tenant = reader.tenant
+        return try await db.document(tenant, Self.document, id: id)
     }
 
     /// One school, in one round trip. Another district's school is simply not found.
-    public func get(_ scope: TenantScope, id: Int64) async throws -> School? {
-        let result = if let district = scope.districtID {
-            try await db.read(scope, Self.byID, [district, id])
+    public func get(_ reader: some TenantReading, id: Int64) async throws -> School? {
+        let tenant = reader.tenant
+        let sql: SQL = if let district = tenant.district?.districtID {
+            "SELECT \(School.columns) FROM school WHERE district_id = \(district) AND id = \(id)"
         } else {
-            try await db.read(scope, Self.byIDAnyDistrict, [id])
+            "SELECT \(School.columns) FROM school WHERE id = \(id)"
         }
-        return try result.first.map(School.init(row:))
+        return try await db.read(tenant, sql).first.map(School.init(row:))
     }
 
     /// Schools in Thai alphabetical order (ICU collation th-TH), a page at a time.
-    static let list = """
-        SELECT \(School.columns) FROM school
-        WHERE ($1::bigint IS NULL OR district_id = $1)
-          AND ($2::text IS NULL OR strpos(name_th, $2) > 0 OR strpos(lower(coalesce(name_en, '')), lower($2)) > 0 OR obec_code = $2)
-          AND ($3::text IS NULL OR size = $3)
-          AND ($4::text IS NULL OR province_th = $4)
-          AND ($5::text IS NULL OR (name_th, id) > ($5, $6::bigint))
-        ORDER BY name_th, id
-        LIMIT $7
-        """
+    static func list(district: Int64?, _ f: SchoolFilter, after: (String, Int64)?, limit: Int) -> SQL {
+        let size = f.size?.rawValue, afterName = after?.0, afterID = after?.1
+        return """
+            SELECT \(School.columns) FROM school
+            WHERE (\(district)::bigint IS NULL OR district_id = \(district))
+              AND (\(f.text)::text IS NULL OR strpos(name_th, \(f.text)) > 0
+                   OR strpos(lower(coalesce(name_en, '')), lower(\(f.text))) > 0 OR obec_code = \(f.text))
+              AND (\(size)::text IS NULL OR size = \(size))
+              AND (\(f.provinceTH)::text IS NULL OR province_th = \(f.provinceTH))
+              AND (\(afterName)::text IS NULL OR (name_th, id) > (\(afterName), \(afterID)::bigint))
+            ORDER BY name_th, id
+            LIMIT \(limit)
+            """
+    }
 
-    public func list(_ scope: TenantScope, filter: SchoolFilter, page: PageRequest) async throws -> Page<School> {
+    public func list(_ reader: some TenantReading, filter: SchoolFilter, page: PageRequest) async throws -> Page<School> {
+        let tenant = reader.tenant
         var after: (String, Int64)?
         if let cursor = page.cursor {
             let parts = try Cursor.decode(cursor, count: 2)
@@ -103,68 +107,51 @@ public struct SchoolStore: Sendable {
             after = (parts[0], id)
         }
         // Row-level security has the last word: another district's id simply finds nothing.
-        let district = filter.districtID ?? scope.districtID
-        let result = try await db.read(scope, Self.list, [
-            district, filter.text, filter.size?.rawValue, filter.provinceTH, after?.0, after?.1, page.limit + 1,
-        ])
+        let district = filter.districtID ?? tenant.district?.districtID
+        let result = try await db.read(tenant, Self.list(district: district, filter, after: after, limit: page.limit + 1))
         return .trimmed(try result.rows.map(School.init(row:)), limit: page.limit) { [$0.nameTH, String($0.id)] }
     }
 
-    static let insert = """
-        INSERT INTO school (district_id, obec_code, name_th, name_en, province_th, address_th, size, student_count)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-        RETURNING \(School.columns)
-        """
-
-    public func create(_ scope: TenantScope, _ input: SchoolInput) async throws -> School {
-        let district = try scope.requireDistrict()
-        return try await db.transaction(scope) { tx in
-            try School(row: tx.query(Self.insert, [
-                district, input.obecCode, input.nameTH, input.nameEN, input.provinceTH, input.addressTH,
-                input.size?.rawValue, input.studentCount,
-            ]).first!)
+    public func create(_ tenant: DistrictTenant, _ input: SchoolInput) async throws -> School {
+        let district = tenant.districtID
+        return try await db.transaction(tenant) { tx in
+            try School(row: tx.query("""
+                INSERT INTO school (district_id, obec_code, name_th, name_en, province_th, address_th, size, student_count)
+                VALUES (\(district), \(input.obecCode), \(input.nameTH), \(input.nameEN), \(input.provinceTH),
+                        \(input.addressTH), \(input.size?.rawValue), \(input.studentCount))
+                RETURNING \(School.columns)
+                """).first!)
         }
     }
 
-    static let lockForUpdate = "SELECT \(School.columns) FROM school WHERE district_id = $1 AND id = $2 FOR UPDATE"
-    static let update = """
-        UPDATE school SET obec_code = $3, name_th = $4, name_en = $5, province_th = $6, address_th = $7,
-                          size = $8, student_count = $9
-        WHERE district_id = $1 AND id = $2
-        RETURNING \(School.columns)
-        """
-
     /// Applies `patch` if the school is still at `expectedVersion` (optimistic concurrency).
-    public func update(_ scope: TenantScope, id: Int64, expectedVersion: Int, _ patch: SchoolPatch) async throws -> School {
-        let district = try scope.requireDistrict()
-        return try await db.transaction(scope) { tx in
-            guard let row = try tx.query(Self.lockForUpdate, [district, id]).first else { throw DomainError.notFound(.school) }
+    public func update(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int, _ patch: SchoolPatch) async throws -> School {
+        let district = tenant.districtID
+        return try await db.transaction(tenant) { tx in
+            let locked = "SELECT \(School.columns) FROM school WHERE district_id = \(district) AND id = \(id) FOR UPDATE" as SQL
+            guard let row = try tx.query(locked).first else { throw DomainError.notFound(.school) }
             let current = try School(row: row)
             guard current.version == expectedVersion else { throw DomainError.versionMismatch(current: current.version) }
             let s = patch.applied(to: current)
-            return try School(row: tx.query(Self.update, [
-                district, id, s.obecCode, s.nameTH, s.nameEN, s.provinceTH, s.addressTH, s.size?.rawValue, s.studentCount,
-            ]).first!)
+            return try School(row: tx.query("""
+                UPDATE school SET obec_code = \(s.obecCode), name_th = \(s.nameTH), name_en = \(s.nameEN),
+                                  province_th = \(s.provinceTH), address_th = \(s.addressTH), size = \(s.size?.rawValue),
+                                  student_count = \(s.studentCount)
+                WHERE district_id = \(district) AND id = \(id)
+                RETURNING \(School.columns)
+                """).first!)
         }
     }
 
-    static let delete = "DELETE FROM school WHERE district_id = $1 AND id = $2 AND version = $3"
-    static let version = "SELECT version FROM school WHERE district_id = $1 AND id = $2"
-
-    public func delete(_ scope: TenantScope, id: Int64, expectedVersion: Int) async throws {
-        let district = try scope.requireDistrict()
-        try await db.transaction(scope) { tx in
-            if try tx.query(Self.delete, [district, id, expectedVersion]).affectedRows == 1 { return }
-            guard let row = try tx.query(Self.version, [district, id]).first else { throw DomainError.notFound(.school) }
+    public func delete(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int) async throws {
+        let district = tenant.districtID
+        try await db.transaction(tenant) { tx in
+            let deleted = "DELETE FROM school WHERE district_id = \(district) AND id = \(id) AND version = \(expectedVersion)" as SQL
+            if try tx.query(deleted).affectedRows == 1 { return }
+            guard let row = try tx.query("SELECT version FROM school WHERE district_id = \(district) AND id = \(id)").first else {
+                throw DomainError.notFound(.school)
+            }
             throw DomainError.versionMismatch(current: try row.decode("version"))
         }
-    }
-}
-
-extension TenantScope {
-    /// Writes always happen inside one district.
-    public func requireDistrict() throws -> Int64 {
-        guard let districtID else { throw DomainError.forbidden(Explanation("This action needs a district.", th: "รายการนี้ต้องทำในนามเขตพื้นที่การศึกษา")) }
-        return districtID
     }
 }

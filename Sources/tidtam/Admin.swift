@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TidtamDomain
+import Postgres
 import TidtamStore
 
 struct Admin: AsyncParsableCommand {
@@ -14,9 +15,9 @@ extension District.Kind: ExpressibleByArgument {}
 extension Role: ExpressibleByArgument {}
 
 /// Finds a district by its code, for the commands below.
-func districtScope(_ db: Database, code: String) async throws -> TenantScope {
+func districtTenant(_ db: Database, code: String) async throws -> DistrictTenant {
     guard let id = try await DistrictStore(db).find(code: code) else { throw ValidationFailure("no district with code \(code)") }
-    return .system(district: id)
+    return .background(id)
 }
 
 struct CreateDistrict: AsyncParsableCommand {
@@ -44,8 +45,8 @@ struct CreateUser: AsyncParsableCommand {
 
     func run() async throws {
         let db = try Settings().database(applicationName: "tidtam-admin")
-        let scope = try await districtScope(db, code: district)
-        let user = try await UserStore(db).create(scope, UserInput(email: email, displayName: name, role: role, schoolID: school))
+        let tenant = try await districtTenant(db, code: district)
+        let user = try await UserStore(db).create(tenant, UserInput(email: email, displayName: name, role: role, schoolID: school))
         print("user \(user.id) \(user.email) \(user.role.rawValue)")
     }
 }
@@ -59,12 +60,12 @@ struct CreateToken: AsyncParsableCommand {
 
     func run() async throws {
         let db = try Settings().database(applicationName: "tidtam-admin")
-        let scope = try await districtScope(db, code: district)
-        guard let user = try await UserStore(db).list(scope, filter: UserFilter(email: email), page: PageRequest(limit: 1)).items.first else {
+        let tenant = try await districtTenant(db, code: district)
+        guard let user = try await UserStore(db).list(tenant, filter: UserFilter(email: email), page: PageRequest(limit: 1)).items.first else {
             throw ValidationFailure("no user \(email) in \(district)")
         }
         let expires = days.map { Date().addingTimeInterval(Double($0) * 86400) }
-        let (_, secret) = try await TokenStore(db).create(scope, userID: user.id, name: name, expiresAt: expires)
+        let (_, secret) = try await TokenStore(db).create(tenant, userID: user.id, name: name, expiresAt: expires)
         print(secret)
     }
 }

@@ -5,6 +5,7 @@ import NIOConcurrencyHelpers
 import Postgres
 import ServiceLifecycle
 import TidtamJobs
+import TidtamStore
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures (see docs/benchmarks.md).",
@@ -24,8 +25,8 @@ struct QueueBench: AsyncParsableCommand {
     func run() async throws {
         let settings = Settings()
         let url = try settings.databaseURL
-        let pool = ConnectionPool(.init(conninfo: url, maxConnections: 4, applicationName: "tidtam-bench"))
-        let queue = JobQueue(pool: pool)
+        let db = Database(PoolConfiguration(conninfo: url, maxConnections: 4, applicationName: "tidtam-bench"))
+        let queue = JobQueue(db: db)
 
         var started = ContinuousClock.now
         var enqueued = 0
@@ -36,7 +37,7 @@ struct QueueBench: AsyncParsableCommand {
         }
         let enqueueSeconds = (ContinuousClock.now - started).seconds
         // As the peers do: statistics fresh before draining (autovacuum would get there too).
-        try await pool.withConnection { try $0.execute(script: "ANALYZE job") }
+        try await db.transaction(Tenant.workerAcrossDistricts) { try $0.query("ANALYZE job") }
 
         let done = NIOLockedValueBox(0)
         let target = jobs
@@ -46,7 +47,7 @@ struct QueueBench: AsyncParsableCommand {
         configuration.concurrency = concurrency
         var logger = Logger(label: "tidtam.bench")
         logger.logLevel = .warning
-        let worker = Worker(configuration: configuration, pool: pool, handlers: [counting], logger: logger)
+        let worker = Worker(configuration: configuration, db: db, handlers: [counting], logger: logger)
         let group = ServiceGroup(configuration: .init(services: [worker], logger: logger))
         started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -56,12 +57,10 @@ struct QueueBench: AsyncParsableCommand {
             try await tasks.waitForAll()
         }
         let drainSeconds = (ContinuousClock.now - started).seconds
-        let left = try await pool.withConnection { connection in
-            try connection.query("SELECT (SELECT count(*) FROM job) AS n").first!.decode("n", as: Int.self)
-        }
+        let left = try await db.read(Tenant.workerAcrossDistricts, "SELECT (SELECT count(*) FROM job) AS n").first!.decode("n", as: Int.self)
         print(String(format: "tidtam  enqueue %8.0f jobs/s   process %8.0f jobs/s   (%d jobs, batch %d, left in queue %d)",
                      Double(jobs) / enqueueSeconds, Double(jobs) / drainSeconds, jobs, batch, left))
-        await pool.shutdown()
+        await db.shutdown()
     }
 }
 
@@ -75,8 +74,8 @@ struct QueueLatencyBench: AsyncParsableCommand {
 
     func run() async throws {
         let url = try Settings().databaseURL
-        let pool = ConnectionPool(.init(conninfo: url, maxConnections: 4, applicationName: "tidtam-bench"))
-        let queue = JobQueue(pool: pool)
+        let db = Database(PoolConfiguration(conninfo: url, maxConnections: 4, applicationName: "tidtam-bench"))
+        let queue = JobQueue(db: db)
         let started = NIOLockedValueBox([Int64: ContinuousClock.Instant]())
         let handler = ClosureJobHandler(kind: "ping") { context in
             let now = ContinuousClock.now
@@ -86,7 +85,7 @@ struct QueueLatencyBench: AsyncParsableCommand {
         configuration.pollInterval = .seconds(60)
         var logger = Logger(label: "tidtam.bench")
         logger.logLevel = .warning
-        let worker = Worker(configuration: configuration, pool: pool, handlers: [handler], logger: logger)
+        let worker = Worker(configuration: configuration, db: db, handlers: [handler], logger: logger)
         let group = ServiceGroup(configuration: .init(services: [worker], logger: logger))
         var latencies: [Double] = []
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -109,7 +108,7 @@ struct QueueLatencyBench: AsyncParsableCommand {
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         print(String(format: "tidtam  enqueue→start when idle: p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  (%d samples, poll every 60 s)",
                      percentile(0.5), percentile(0.9), percentile(0.99), latencies.count))
-        await pool.shutdown()
+        await db.shutdown()
     }
 }
 

@@ -26,24 +26,30 @@ struct Demo: AsyncParsableCommand {
         switch scale {
         case .small:
             let db = try settings.database(applicationName: "tidtam-demo")
-            defer { Task { await db.pool.shutdown() } }
-            let tokens = try await DemoData(db).load()
+            let tokens: [DemoData.IssuedToken]
+            do {
+                tokens = try await DemoData(db).load()
+            } catch {
+                await db.shutdown()
+                throw error
+            }
+            await db.shutdown()
             print("Demo tokens (shown once; use as `Authorization: Bearer <token>`):")
             for token in tokens {
                 print("  \(token.district.padding(toLength: 7, withPad: " ", startingAt: 0)) \(token.role.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)) \(token.token)")
             }
         case .national:
-            let pool = ConnectionPool(.init(conninfo: try settings.migrationURL, maxConnections: workers + 1, checkoutTimeout: .seconds(600),
-                                            applicationName: "tidtam-demo-national"))
+            let owner = Database(PoolConfiguration(conninfo: try settings.migrationURL, maxConnections: workers + 1,
+                                                   checkoutTimeout: .seconds(600), applicationName: "tidtam-demo-national"))
             let sql = MigrationRunner.defaultDirectory().deletingLastPathComponent()
-            let generator = try NationalDemo(ownerPool: pool, sqlDirectory: sql)
+            let generator = try NationalDemo(owner: owner, sqlDirectory: sql)
             let bar = ProgressBar(label: "districts", total: NationalDemo.districtCount)
             let started = ContinuousClock.now
             let result = try await generator.generate(fiscalYear: fiscalYear, workers: workers) { progress in
                 bar.update(progress.districtsDone, note: "\(progress.rows.formatted()) rows")
             }
             bar.finish()
-            await pool.shutdown()
+            await owner.shutdown()
             let seconds = (ContinuousClock.now - started).seconds
             print("national data set: \(result.districtsDone) districts, \(result.rows.formatted()) rows generated in \(String(format: "%.1f", seconds)) s")
         }

@@ -26,8 +26,8 @@ struct Settings {
     var maxConcurrentImports: Int { environment["TIDTAM_MAX_IMPORTS"].flatMap(Int.init) ?? 2 }
 
     func database(applicationName: String = "tidtam") throws -> Database {
-        Database(pool: ConnectionPool(.init(conninfo: try databaseURL, maxConnections: poolSize, applicationName: applicationName,
-                                                    pipelinedConnections: pipelinedConnections)))
+        Database(PoolConfiguration(conninfo: try databaseURL, maxConnections: poolSize, applicationName: applicationName,
+                                   pipelinedConnections: pipelinedConnections))
     }
 }
 

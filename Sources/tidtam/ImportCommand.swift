@@ -28,19 +28,19 @@ struct ImportCommand: AsyncParsableCommand {
         let settings = Settings()
         let db = try settings.database(applicationName: "tidtam-import")
         guard let data = FileManager.default.contents(atPath: file) else { throw ValidationFailure("cannot read \(file)") }
-        let scope = try await districtScope(db, code: district)
+        let tenant = try await districtTenant(db, code: district)
         let bar = ProgressBar(label: "", total: 1)
         let report: ImportReport
         do {
-            report = try await Importer(db).run(kind, data: data, fileName: file, scope: scope, dryRun: dryRun) { stage, done, total in
+            report = try await Importer(db).run(kind, data: data, fileName: file, tenant: tenant, dryRun: dryRun) { stage, done, total in
                 bar.update(done, of: total, note: stage)
             }
         } catch ImportFailure.file(let why) {
-            await db.pool.shutdown()
+            await db.shutdown()
             throw ValidationFailure("\(file): \(why.english) (\(why.thai))")
         }
         bar.finish()
-        await db.pool.shutdown()
+        await db.shutdown()
         // Where the outcome is in the import history.
         let run = report.importID.map { " (import \($0))" } ?? ""
         if report.succeeded {

@@ -2,14 +2,15 @@ import ArgumentParser
 import Foundation
 import Postgres
 import TidtamJobs
+import TidtamStore
 
 struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "jobs", abstract: "Look at and act on queued and finished jobs.",
                                                     subcommands: [List.self, Show.self, Retry.self, Cancel.self])
 
-    static func queue() throws -> (JobQueue, ConnectionPool) {
-        let pool = ConnectionPool(.init(conninfo: try Settings().databaseURL, maxConnections: 2, applicationName: "tidtam-jobs"))
-        return (JobQueue(pool: pool), pool)
+    static func queue() throws -> (JobQueue, Database) {
+        let db = Database(PoolConfiguration(conninfo: try Settings().databaseURL, maxConnections: 2, applicationName: "tidtam-jobs"))
+        return (JobQueue(db: db), db)
     }
 
     static func print(_ jobs: [JobSummary]) {
@@ -17,7 +18,7 @@ struct JobsCommand: AsyncParsableCommand {
         for job in jobs {
             Swift.print("\(String(job.districtID).padding(toLength: 9, withPad: " ", startingAt: 0)) "
                 + "\(String(job.id).padding(toLength: 11, withPad: " ", startingAt: 0)) "
-                + "\(job.state.padding(toLength: 10, withPad: " ", startingAt: 0)) "
+                + "\(job.state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) "
                 + "\(String(job.attempts).padding(toLength: 9, withPad: " ", startingAt: 0)) "
                 + "\(job.kind.padding(toLength: 25, withPad: " ", startingAt: 0)) \(job.at)")
         }
@@ -25,14 +26,15 @@ struct JobsCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         @Option(help: "District id (all districts when left out).") var district: Int64?
-        @Option(help: "ready, running, done, dead or cancelled.") var state: String?
+        @Option(help: "ready, running, done, dead or cancelled.") var state: JobState?
         @Option var kind: String?
         @Option var limit = 50
 
         func run() async throws {
-            let (queue, pool) = try JobsCommand.queue()
-            JobsCommand.print(try await queue.list(districtID: district, state: state, kind: kind, limit: limit))
-            await pool.shutdown()
+            let (queue, db) = try JobsCommand.queue()
+            JobsCommand.print(try await queue.list(district.map { .district(.background($0)) } ?? .operatorsAcrossDistricts, state: state, kind: kind,
+                                                      limit: limit))
+            await db.shutdown()
         }
     }
 
@@ -41,14 +43,14 @@ struct JobsCommand: AsyncParsableCommand {
         @Argument var id: Int64
 
         func run() async throws {
-            let (queue, pool) = try JobsCommand.queue()
-            guard let job = try await queue.list(districtID: district, id: id, limit: 1).first else {
+            let (queue, db) = try JobsCommand.queue()
+            guard let job = try await queue.list(.district(.background(district)), id: id, limit: 1).first else {
                 throw ValidationFailure("no job \(id) in district \(district)")
             }
             JobsCommand.print([job])
             Swift.print("args: \(job.args)")
             if let error = job.lastError { Swift.print("last error: \(error)") }
-            await pool.shutdown()
+            await db.shutdown()
         }
     }
 
@@ -75,9 +77,11 @@ struct JobsCommand: AsyncParsableCommand {
     }
 
     static func act(done: String, refused: String, _ action: (JobQueue) async throws -> Bool) async throws {
-        let (queue, pool) = try JobsCommand.queue()
+        let (queue, db) = try JobsCommand.queue()
         let changed = try await action(queue)
         Swift.print(changed ? done : refused)
-        await pool.shutdown()
+        await db.shutdown()
     }
 }
+
+extension JobState: ExpressibleByArgument {}

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Metrics
 import Prometheus
+import ServiceLifecycle
 import TidtamAPI
 import TidtamStore
 
@@ -30,7 +31,8 @@ struct Serve: AsyncParsableCommand {
         let services = APIServices(db: db, registry: registry, openAPIDocument: document, latestMigration: runner.latestVersion,
                                    maxConcurrentImports: settings.maxConcurrentImports)
         let app = buildApplication(services, host: host, port: port, logger: logger)
-        try await app.runService()
-        await db.pool.shutdown()
+        // The database is listed first, so it is shut down last: after the server has stopped.
+        let group = ServiceGroup(configuration: .init(services: [db, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 }

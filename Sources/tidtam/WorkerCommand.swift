@@ -25,15 +25,16 @@ struct WorkerCommand: AsyncParsableCommand {
         // Before the pool: a gauge made before the bootstrap reports to nowhere.
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let pool = ConnectionPool(.init(conninfo: try settings.databaseURL, maxConnections: max(2, settings.poolSize / 2),
+        let db = Database(PoolConfiguration(conninfo: try settings.databaseURL, maxConnections: max(2, settings.poolSize / 2),
                                         applicationName: "tidtam-worker"))
         var configuration = Worker.Configuration(listenConninfo: try settings.databaseURL)
         configuration.queue = queue
         configuration.concurrency = concurrency
         configuration.batchSize = batch
         configuration.leaseSeconds = lease
-        let worker = Worker(configuration: configuration, pool: pool, handlers: BuiltInJobs.all, logger: logger)
-        var services: [any Service] = [worker]
+        let worker = Worker(configuration: configuration, db: db, handlers: BuiltInJobs.all, logger: logger)
+        // The database first, so that it is shut down last, after the worker has finished.
+        var services: [any Service] = [db, worker]
         if metricsPort > 0 {
             // Claimed, completed and failed counts, wait and run times by kind; queue depth is on the API's /metrics.
             let router = Router()
@@ -47,6 +48,5 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-        await pool.shutdown()
     }
 }

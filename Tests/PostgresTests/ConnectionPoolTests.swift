@@ -1,5 +1,5 @@
 import Foundation
-import Postgres
+@testable import Postgres
 import TestSupport
 import XCTest
 
@@ -33,6 +33,27 @@ final class ConnectionPoolTests: XCTestCase {
             XCTAssertEqual(error.kind, .poolTimeout)
         }
         _ = try await slow
+        await pool.shutdown()
+    }
+
+    func testACancelledWaiterLeavesTheQueueAtOnce() async throws {
+        let pool = ConnectionPool(.init(conninfo: testDB.ownerURL, maxConnections: 1, checkoutTimeout: .seconds(5)))
+        async let slow: QueryResult = pool.withConnection { try $0.query("SELECT pg_sleep(0.5)") }
+        try await Task.sleep(for: .milliseconds(50))
+        let started = ContinuousClock.now
+        let waiting = Task { try await pool.withConnection { try $0.query("SELECT 1") } }
+        while pool.waiting == 0 { try await Task.sleep(for: .milliseconds(2)) }
+        waiting.cancel()
+        do {
+            _ = try await waiting.value
+            XCTFail("a cancelled waiter must not be handed a connection")
+        } catch is CancellationError {}
+        // Gone from the queue at once, not at its 5 s deadline, and the slot was not given to it.
+        XCTAssertEqual(pool.waiting, 0)
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(1))
+        _ = try await slow
+        XCTAssertEqual(pool.usage.inUse, 0)
+        _ = try await pool.withConnection { try $0.query("SELECT 1") }
         await pool.shutdown()
     }
 

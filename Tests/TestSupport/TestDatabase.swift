@@ -1,5 +1,6 @@
 import Foundation
-import Postgres
+@testable import Postgres
+import TidtamDomain
 import TidtamStore
 
 /// A database of its own for one test, cloned from the migrated template that
@@ -29,7 +30,7 @@ public struct TestDatabase: Sendable {
     public var ownerURL: String { url(user: "tidtam_owner") }
 
     public func database(poolSize: Int = 4, checkoutTimeout: Duration = .seconds(5)) -> Database {
-        Database(pool: ConnectionPool(.init(conninfo: appURL, maxConnections: poolSize, checkoutTimeout: checkoutTimeout)))
+        Database(PoolConfiguration(conninfo: appURL, maxConnections: poolSize, checkoutTimeout: checkoutTimeout))
     }
 
     /// Drops the database (and any connection still open to it).
@@ -68,9 +69,34 @@ public struct Fixture: Sendable {
         let b = try await districts.create(DistrictInput(code: "TB2", nameTH: "สพม.ทดสอบ เขต 2", kind: .secondary, provinceTH: "ลำพูน"))
         var schoolsA: [Int64] = [], schoolsB: [Int64] = []
         for (n, name) in ["โรงเรียนบ้านกลาง", "โรงเรียนบ้านขุนยวม", "โรงเรียนบ้านคำ"].enumerated() {
-            schoolsA.append(try await schools.create(.system(district: a.id), SchoolInput(obecCode: "52000000\(n)1", nameTH: name)).id)
-            schoolsB.append(try await schools.create(.system(district: b.id), SchoolInput(obecCode: "51000000\(n)1", nameTH: name + "ใต้")).id)
+            schoolsA.append(try await schools.create(.background(a.id), SchoolInput(obecCode: "52000000\(n)1", nameTH: name)).id)
+            schoolsB.append(try await schools.create(.background(b.id), SchoolInput(obecCode: "51000000\(n)1", nameTH: name + "ใต้")).id)
         }
         return Fixture(db: db, districtA: a.id, districtB: b.id, schoolsA: schoolsA, schoolsB: schoolsB)
+    }
+}
+
+extension DistrictTenant {
+    /// A district's user as the tests name one: by role, with the school for school staff.
+    public static func acting(districtID: Int64, schoolID: Int64? = nil, role: Role? = nil, userID: Int64? = nil,
+                              requestID: String? = nil) -> DistrictTenant {
+        let user = userID ?? 0
+        let actor: Actor = switch role {
+        case nil: .background
+        case .districtAdmin?: .admin(userID: user)
+        case .districtStaff?: .staff(userID: user)
+        case .committee?: .committee(userID: user)
+        case .schoolStaff?: .school(userID: user, schoolID: schoolID!)
+        case .national?: fatalError("national users act for no district")
+        }
+        return DistrictTenant(districtID: districtID, actor: actor, requestID: requestID)
+    }
+}
+
+extension Database {
+    /// A test's own look at the tables, written as text with `$n` and its values (tests only;
+    /// the stores build `SQL` by interpolation).
+    public func read(_ tenant: some TransactionTenant, _ text: String, _ values: [any PostgresEncodable]) async throws -> QueryResult {
+        try await read(tenant, SQL(file: text, binding: values))
     }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Metrics
+@testable import Postgres
 import Prometheus
 import TestSupport
 import TidtamAPI
@@ -35,7 +36,7 @@ class APITestCase: XCTestCase {
         db = testDB.database(poolSize: 4, checkoutTimeout: .seconds(2))
         fixture = try await Fixture.make(db)
         for district in [fixture.districtA, fixture.districtB] {
-            let scope = TenantScope.system(district: district)
+            let scope = DistrictTenant.background(district)
             let school = district == fixture.districtA ? fixture.schoolsA[0] : fixture.schoolsB[0]
             for role in [Role.districtAdmin, .districtStaff, .schoolStaff, .committee] {
                 let user = try await UserStore(db).create(scope, UserInput(
@@ -49,7 +50,7 @@ class APITestCase: XCTestCase {
 
     override func tearDown() async throws {
         // setUp may have stopped early (no PostgreSQL): the error it threw is the one to read.
-        await db?.pool.shutdown()
+        await db?.shutdown()
         testDB?.drop()
     }
 

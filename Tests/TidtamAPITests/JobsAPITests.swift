@@ -1,13 +1,13 @@
 import Foundation
 import HTTPTypes
-import Postgres
+@testable import Postgres
 import TidtamDomain
 import TidtamJobs
 import XCTest
 
 final class JobsAPITests: APITestCase {
     func testADistrictAdminSeesRetriesAndCancelsOnlyTheDistrictsJobs() async throws {
-        let queue = JobQueue(pool: db.pool)
+        let queue = JobQueue(db: db)
         let mine = try await queue.enqueue(NewJob(districtID: a, kind: "report.annual"))!
         let theirs = try await queue.enqueue(NewJob(districtID: b, kind: "report.annual"))!
         let (admin, staff) = (token(a), token(a, .districtStaff))

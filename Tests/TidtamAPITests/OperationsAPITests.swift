@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+@testable import Postgres
 import TestSupport
 import TidtamAPI
 import XCTest

@@ -345,7 +345,7 @@ extension PlansAPITests {
         let holder = try testDB.superuserConnection()
         try holder.query("SET idle_in_transaction_session_timeout = '10s'")
         try holder.query("BEGIN")
-        try holder.query(Importer.districtLock, [district])
+        try holder.query(Importer.districtLock(district))
         try await withAPI(maxConcurrentImports: 1) { api in
             let file = Array("รหัสโรงเรียน,ปีงบประมาณ,รหัสโครงการ,ชื่อโครงการ\n5200000001,2569,P01,อ่าน\n".utf8)
             async let first = api.send(.post, "/api/v1/imports/projects", token: staff, bytes: file)

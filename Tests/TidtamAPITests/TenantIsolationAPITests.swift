@@ -1,4 +1,5 @@
 import HTTPTypes
+@testable import Postgres
 import TidtamDomain
 import XCTest
 
@@ -76,6 +77,6 @@ final class TenantIsolationAPITests: APITestCase {
 import TidtamStore
 enum SchoolStoreProbe {
     static func name(_ db: Database, district: Int64, id: Int64) async throws -> String? {
-        try await SchoolStore(db).get(.system(district: district), id: id)?.nameTH
+        try await SchoolStore(db).get(DistrictTenant.background(district), id: id)?.nameTH
     }
 }

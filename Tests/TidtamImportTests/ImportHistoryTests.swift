@@ -1,5 +1,5 @@
 import Foundation
-import Postgres
+@testable import Postgres
 import TestSupport
 import TidtamDomain
 @testable import TidtamImport
@@ -9,13 +9,13 @@ import XCTest
 /// The import history: every file loaded, refused or tried as a dry run is kept, with who sent
 /// it and its SHA-256, and a file sent again is recognised. Against a real PostgreSQL.
 final class ImportHistoryTests: ImportTestCase {
-    var staffA: TenantScope { TenantScope(districtID: fixture.districtA, role: .districtStaff, userID: 7, requestID: "req-history") }
+    var staffA: DistrictTenant { DistrictTenant.acting(districtID: fixture.districtA, role: .districtStaff, userID: 7, requestID: "req-history") }
 
     func csv(_ rows: [String]) -> Data {
         Data(([ImportTests.projectHeader] + rows).joined(separator: "\r\n").utf8)
     }
 
-    func runs(_ scope: TenantScope, _ filter: ImportRunFilter = ImportRunFilter()) async throws -> [[String: Any]] {
+    func runs(_ scope: DistrictTenant, _ filter: ImportRunFilter = ImportRunFilter()) async throws -> [[String: Any]] {
         try await ImportRunStore(db).list(scope, filter: filter, page: PageRequest()).items.map {
             try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
         }
@@ -32,11 +32,11 @@ final class ImportHistoryTests: ImportTestCase {
     func testEveryOutcomeIsKeptWithWhoSentWhichFile() async throws {
         let importer = Importer(db)
         let good = csv(["5200000001,2569,P01,โครงการ,โครงการส่งเสริมการอ่าน,ครู,1/10/2568,30/9/2569,1000,"])
-        let loaded = try await importer.run(.projects, data: good, fileName: "แผน 2569.csv", scope: staffA)
-        let tried = try await importer.run(.projects, data: csv(["5200000001,2569,P02,โครงการ,ลองดู,ครู,,,500,"]), scope: staffA, dryRun: true)
+        let loaded = try await importer.run(.projects, data: good, fileName: "แผน 2569.csv", tenant: staffA)
+        let tried = try await importer.run(.projects, data: csv(["5200000001,2569,P02,โครงการ,ลองดู,ครู,,,500,"]), tenant: staffA, dryRun: true)
         let refused = try await importer.run(.projects, data: csv([
             "5200000001,2569,P03,โครงการ,,ครู,,,,", "9999999999,2569,P04,โครงการ,ไม่มีโรงเรียนนี้,ครู,,,,",
-        ]), fileName: "bad.csv", scope: staffA)
+        ]), fileName: "bad.csv", tenant: staffA)
         XCTAssertTrue(loaded.succeeded)
         XCTAssertTrue(tried.succeeded && tried.dryRun)
         XCTAssertFalse(refused.succeeded)
@@ -69,7 +69,7 @@ final class ImportHistoryTests: ImportTestCase {
         let refusedOnly = try await runs(staffA, ImportRunFilter(outcome: .refused))
         XCTAssertEqual(refusedOnly.count, 1)
         // A dry run that fails is refused, and says it was a dry run.
-        let failedTry = try await importer.run(.projects, data: csv(["5200000001,2569,P09,โครงการ,,ครู,,,,"]), scope: staffA, dryRun: true)
+        let failedTry = try await importer.run(.projects, data: csv(["5200000001,2569,P09,โครงการ,,ครู,,,,"]), tenant: staffA, dryRun: true)
         XCTAssertFalse(failedTry.succeeded)
         let latest = try await runs(staffA).first
         XCTAssertEqual(latest?["outcome"] as? String, "refused")
@@ -78,22 +78,22 @@ final class ImportHistoryTests: ImportTestCase {
 
     func testAFileSentAgainNamesTheImportThatLoadedIt() async throws {
         let file = csv(["5200000001,2569,P01,โครงการ,โครงการส่งเสริมการอ่าน,ครู,1/10/2568,30/9/2569,1000,"])
-        let first = try await Importer(db).run(.projects, data: file, scope: staffA)
-        let again = try await Importer(db).run(.projects, data: file, scope: staffA)
+        let first = try await Importer(db).run(.projects, data: file, tenant: staffA)
+        let again = try await Importer(db).run(.projects, data: file, tenant: staffA)
         XCTAssertEqual(again.errors.map(\.code), ["exists"])
         XCTAssertEqual(again.loadedBefore?.importID, first.importID)
         // Another district's history knows nothing of it.
         let other = try await Importer(db).run(.projects, data: Data(String(decoding: file, as: UTF8.self)
-            .replacingOccurrences(of: "5200000001", with: "5100000001").utf8), scope: .system(district: fixture.districtB))
+            .replacingOccurrences(of: "5200000001", with: "5100000001").utf8), tenant: DistrictTenant.background(fixture.districtB))
         XCTAssertTrue(other.succeeded)
-        let inB = try await runs(.system(district: fixture.districtB))
+        let inB = try await runs(DistrictTenant.background(fixture.districtB))
         XCTAssertEqual(inB.count, 1)
     }
 
     func testAFileThatCannotBeReadIsInTheHistoryToo() async throws {
         let binary = Data([0x6E, 0x61, 0x6D, 0x65, 0x0A, 0xFF, 0x0A]) // 0xFF: neither UTF-8 nor Thai Windows text
         do {
-            _ = try await Importer(db).run(.projects, data: binary, fileName: "export.csv", scope: staffA)
+            _ = try await Importer(db).run(.projects, data: binary, fileName: "export.csv", tenant: staffA)
             XCTFail("a file that is not text cannot be imported")
         } catch ImportFailure.file {}
         let history = try await runs(staffA)
@@ -105,10 +105,10 @@ final class ImportHistoryTests: ImportTestCase {
 
     func testSchoolStaffSeeTheirOwnSchoolsImportsOnly() async throws {
         let school = fixture.schoolsA[0]
-        let staff = TenantScope(districtID: fixture.districtA, schoolID: school, role: .schoolStaff, userID: 9)
-        let own = try await Importer(db).run(.projects, data: csv([",2569,S01,โครงการ,โครงการของโรงเรียน,ครู,,,100,"]), scope: staff)
+        let staff = DistrictTenant.acting(districtID: fixture.districtA, schoolID: school, role: .schoolStaff, userID: 9)
+        let own = try await Importer(db).run(.projects, data: csv([",2569,S01,โครงการ,โครงการของโรงเรียน,ครู,,,100,"]), tenant: staff)
         XCTAssertTrue(own.succeeded)
-        _ = try await Importer(db).run(.projects, data: csv(["5200000011,2569,P01,โครงการ,ของโรงเรียนอื่น,ครู,,,100,"]), scope: staffA)
+        _ = try await Importer(db).run(.projects, data: csv(["5200000011,2569,P01,โครงการ,ของโรงเรียนอื่น,ครู,,,100,"]), tenant: staffA)
         let seen = try await runs(staff)
         XCTAssertEqual(seen.count, 1)
         XCTAssertEqual(seen.first?["school_id"] as? Int, Int(school))
@@ -117,8 +117,8 @@ final class ImportHistoryTests: ImportTestCase {
     }
 
     func testTheHistoryIsAppendOnly() async throws {
-        _ = try await Importer(db).run(.projects, data: csv(["5200000001,2569,P01,โครงการ,โครงการ,ครู,,,,"]), scope: staffA)
-        let settings = try staffA.settings()
+        _ = try await Importer(db).run(.projects, data: csv(["5200000001,2569,P01,โครงการ,โครงการ,ครู,,,,"]), tenant: staffA)
+        let settings = try staffA.transactionSettings(forWrite: true)
         // The service may not change a row (no grant), and not even the owner may (a trigger).
         for connection in [try testDB.appConnection(), try testDB.ownerConnection()] {
             for statement in ["UPDATE import_run SET outcome = 'refused', error_count = 1", "DELETE FROM import_run"] {

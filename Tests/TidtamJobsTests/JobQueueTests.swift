@@ -1,6 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
-import Postgres
+@testable import Postgres
 import ServiceLifecycle
 import TestSupport
 import TidtamJobs
@@ -12,8 +12,8 @@ final class JobQueueTests: JobsTestCase {
         let district = fixture.districtA
         struct Abort: Error {}
         do {
-            try await db.transaction(.system(district: district)) { connection in
-                try JobQueue.enqueue(NewJob(districtID: district, kind: "noop"), on: connection)
+            try await db.transaction(DistrictTenant.background(district)) { connection in
+                try JobQueue.enqueue(NewJob(districtID: district, kind: "noop"), in: connection)
                 throw Abort()
             }
         } catch is Abort {}
@@ -114,9 +114,9 @@ final class JobQueueTests: JobsTestCase {
             CREATE TABLE effect (district_id bigint, job_id bigint PRIMARY KEY);
             GRANT INSERT, SELECT ON effect TO tidtam_app
             """)
-        let context = JobContext(job: again[0], pool: db.pool)
+        let context = JobContext(job: again[0], db: db)
         _ = try await context.finish { connection in
-            try connection.query("INSERT INTO effect VALUES ($1, $2)", [again[0].districtID, again[0].id])
+            try connection.query("INSERT INTO effect VALUES (\(again[0].districtID), \(again[0].id))")
         }
         // The dead worker's late completion changes nothing.
         do { let value = try await queue.complete(lost); XCTAssertEqual(value, 0) }
@@ -128,18 +128,18 @@ final class JobQueueTests: JobsTestCase {
         let (a, b) = (fixture.districtA, fixture.districtB)
         let idA = try await queue.enqueue(NewJob(districtID: a, kind: "report"))!
         _ = try await queue.enqueue(NewJob(districtID: b, kind: "report"))
-        let listedA = try await queue.list(districtID: a)
+        let listedA = try await queue.list(.district(.background(a)))
         XCTAssertEqual(listedA.map(\.id), [idA])
         // B cannot cancel A's job: acting as B, it does not exist.
         let cancelledByB = try await queue.cancel(districtID: b, id: idA)
         XCTAssertFalse(cancelledByB)
         let cancelled = try await queue.cancel(districtID: a, id: idA)
         XCTAssertTrue(cancelled)
-        do { let value = try await queue.list(districtID: a, state: "cancelled").map(\.id); XCTAssertEqual(value, [idA]) }
+        do { let value = try await queue.list(.district(.background(a)), state: .cancelled).map(\.id); XCTAssertEqual(value, [idA]) }
         let retried = try await queue.retry(districtID: a, id: idA)
         XCTAssertTrue(retried)
-        do { let value = try await queue.list(districtID: a).map(\.state); XCTAssertEqual(value, ["ready"]) }
-        do { let value = try await queue.list(districtID: nil).count; XCTAssertEqual(value, 2) }
+        do { let value = try await queue.list(.district(.background(a))).map(\.state); XCTAssertEqual(value, [.ready]) }
+        do { let value = try await queue.list(.operatorsAcrossDistricts).count; XCTAssertEqual(value, 2) }
     }
 
     func testPruningRemovesOnlyFinishedJobsPastTheRetention() async throws {

@@ -1,4 +1,4 @@
-import Postgres
+@testable import Postgres
 import TestSupport
 import TidtamJobs
 import TidtamStore
@@ -9,7 +9,7 @@ class JobsTestCase: XCTestCase {
     var testDB: TestDatabase!
     var db: Database!
     var fixture: Fixture!
-    var queue: JobQueue { JobQueue(pool: db.pool) }
+    var queue: JobQueue { JobQueue(db: db) }
 
     override func setUp() async throws {
         testDB = try TestDatabase.create()
@@ -18,7 +18,7 @@ class JobsTestCase: XCTestCase {
     }
 
     override func tearDown() async throws {
-        await db?.pool.shutdown()
+        await db?.shutdown()
         testDB?.drop()
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
-import Postgres
+@testable import Postgres
 import ServiceLifecycle
 import TestSupport
 import TidtamJobs
@@ -16,7 +16,7 @@ final class KilledWorkerTests: XCTestCase {
         defer { testDB.drop() }
         let db = testDB.database()
         let fixture = try await Fixture.make(db)
-        let queue = JobQueue(pool: db.pool)
+        let queue = JobQueue(db: db)
         let binary = TestDatabase.repositoryRoot.appendingPathComponent(".build/debug/tidtam").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw TestSetupError("\(binary) is missing; ./deploy/dev/test builds it")
@@ -50,14 +50,14 @@ final class KilledWorkerTests: XCTestCase {
         let handler = ClosureJobHandler(kind: "sleep") { context in
             let job = context.job
             _ = try await context.finish { connection in
-                try connection.query("INSERT INTO effect VALUES ($1, $2)", [job.districtID, job.id]).affectedRows
+                try connection.query("INSERT INTO effect VALUES (\(job.districtID), \(job.id))").affectedRows
             }
         }
         var configuration = Worker.Configuration(listenConninfo: testDB.appURL)
         configuration.pollInterval = .milliseconds(200)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let worker = Worker(configuration: configuration, pool: db.pool, handlers: [handler], logger: logger)
+        let worker = Worker(configuration: configuration, db: db, handlers: [handler], logger: logger)
         let group = ServiceGroup(configuration: .init(services: [worker], logger: logger))
         let effects = { try testDB.superuserConnection().query("SELECT count(*) FROM effect").first!.decode(0, as: Int.self) }
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -71,6 +71,6 @@ final class KilledWorkerTests: XCTestCase {
         let archived = try testDB.superuserConnection().query("SELECT state, attempts FROM job_archive WHERE id = $1", [id]).first
         XCTAssertEqual(try archived?.decode("state", as: String.self), "done")
         XCTAssertEqual(try archived?.decode("attempts", as: Int.self), 2, "the killed attempt counted once")
-        await db.pool.shutdown()
+        await db.shutdown()
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Postgres
+@testable import Postgres
 import TestSupport
 import TidtamDomain
 import TidtamJobs
@@ -12,7 +12,7 @@ final class SchedulerTests: XCTestCase {
         defer { testDB.drop() }
         let db = testDB.database(poolSize: 6)
         let fixture = try await Fixture.make(db)
-        let queue = JobQueue(pool: db.pool)
+        let queue = JobQueue(db: db)
         let schedule = Schedule(name: "deadline-scan", cron: CronExpression("*/15 * * * *")!, kind: "reminder.scan")
         let after = try Date("2026-11-25T01:00:00Z", strategy: .iso8601)
         let now = try Date("2026-11-25T02:00:00Z", strategy: .iso8601) // four slots: :15 :30 :45 :00
@@ -28,6 +28,6 @@ final class SchedulerTests: XCTestCase {
         let rows = try testDB.superuserConnection().query("SELECT district_id, count(*) AS n FROM job GROUP BY district_id ORDER BY district_id").rows
         XCTAssertEqual(try rows.map { try $0.decode("district_id", as: Int64.self) }, [fixture.districtA, fixture.districtB])
         XCTAssertEqual(try rows.map { try $0.decode("n", as: Int.self) }, [4, 4])
-        await db.pool.shutdown()
+        await db.shutdown()
     }
 }

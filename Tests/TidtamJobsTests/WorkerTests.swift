@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
-import Postgres
+@testable import Postgres
 import ServiceLifecycle
 import TestSupport
 import TidtamJobs
@@ -17,7 +17,7 @@ final class WorkerTests: JobsTestCase {
         configuration.leaseSeconds = 5
         var logger = Logger(label: "test-worker")
         logger.logLevel = .warning
-        return Worker(configuration: configuration, pool: db.pool, handlers: handlers, logger: logger)
+        return Worker(configuration: configuration, db: db, handlers: handlers, logger: logger)
     }
 
     /// Runs the workers until `done` holds, then stops them as SIGTERM would.
@@ -39,7 +39,7 @@ final class WorkerTests: JobsTestCase {
         let handler = ClosureJobHandler(kind: "count") { context in
             runs.withLockedValue { $0[context.job.id, default: 0] += 1 }
         }
-        try await JobQueue(pool: db.pool).enqueueMany(kind: "count", jobs: (0..<2000).map { ($0 % 2 == 0 ? fixture.districtA : fixture.districtB, "{}") })
+        try await JobQueue(db: db).enqueueMany(kind: "count", jobs: (0..<2000).map { ($0 % 2 == 0 ? fixture.districtA : fixture.districtB, "{}") })
         let workers = [makeWorker([handler]), makeWorker([handler])]
         try await run(workers) { runs.withLockedValue { $0.count } == 2000 }
         try await Task.sleep(for: .milliseconds(100))
@@ -53,7 +53,7 @@ final class WorkerTests: JobsTestCase {
         let started = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
         let handler = ClosureJobHandler(kind: "ping") { _ in started.withLockedValue { $0 = ContinuousClock.now } }
         let worker = makeWorker([handler], poll: .seconds(60))
-        let queue = JobQueue(pool: db.pool)
+        let queue = JobQueue(db: db)
         let district = fixture.districtA
         let enqueued = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
         try await run([worker]) {
@@ -73,7 +73,7 @@ final class WorkerTests: JobsTestCase {
             try await Task.sleep(for: .milliseconds(300))
             finished.withLockedValue { $0 += 1 }
         }
-        try await JobQueue(pool: db.pool).enqueueMany(kind: "slow", jobs: (0..<40).map { _ in (fixture.districtA, "{}") })
+        try await JobQueue(db: db).enqueueMany(kind: "slow", jobs: (0..<40).map { _ in (fixture.districtA, "{}") })
         // Stop as soon as a few have finished: the rest must be done or back in the queue, ready.
         try await run([makeWorker([slow], concurrency: 4)]) { finished.withLockedValue { $0 } >= 4 }
         let done = try count("SELECT count(*) FROM job_archive WHERE state = 'done'")
@@ -91,8 +91,8 @@ final class WorkerTests: JobsTestCase {
         var configuration = Worker.Configuration(listenConninfo: testDB.appURL)
         configuration.pollInterval = .milliseconds(100)
         configuration.backoff = Backoff(base: 0.01, cap: 0.05)
-        let worker = Worker(configuration: configuration, pool: db.pool, handlers: [failing])
-        _ = try await JobQueue(pool: db.pool).enqueue(NewJob(districtID: fixture.districtA, kind: "broken", maxAttempts: 10))
+        let worker = Worker(configuration: configuration, db: db, handlers: [failing])
+        _ = try await JobQueue(db: db).enqueue(NewJob(districtID: fixture.districtA, kind: "broken", maxAttempts: 10))
         let testDB = self.testDB!
         try await run([worker]) {
             try testDB.superuserConnection().query("SELECT count(*) FROM job_archive WHERE state = 'dead'").first!.decode(0, as: Int.self) == 1

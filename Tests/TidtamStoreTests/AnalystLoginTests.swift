@@ -1,4 +1,4 @@
-import Postgres
+@testable import Postgres
 import TestSupport
 import TidtamStore
 import XCTest
@@ -30,7 +30,7 @@ final class AnalystLoginTests: XCTestCase {
     func testALoginBoundByNameReadsItsDistrictOnlyWhateverItSets() async throws {
         let db = testDB.database()
         let fixture = try await Fixture.make(db)
-        await db.pool.shutdown()
+        await db.shutdown()
         let analyst = try analystLogin("tidtam_analyst_d\(fixture.districtA)")
         XCTAssertEqual(try districtsOfSchools(analyst), [fixture.districtA])
         // What the service sets for itself does nothing for this login.
@@ -47,7 +47,7 @@ final class AnalystLoginTests: XCTestCase {
         // its owner's rights) as a mistake would make it. current_user stays the login in both.
         let db = testDB.database()
         let fixture = try await Fixture.make(db)
-        await db.pool.shutdown()
+        await db.shutdown()
         let name = "tidtam_analyst_d\(fixture.districtA)"
         let analyst = try analystLogin(name)
         try testDB.ownerConnection().execute(script: """
@@ -65,7 +65,7 @@ final class AnalystLoginTests: XCTestCase {
     func testAnyOtherLoginReadsNothingEvenWithTheSettings() async throws {
         let db = testDB.database()
         let fixture = try await Fixture.make(db)
-        await db.pool.shutdown()
+        await db.shutdown()
         let unbound = try analystLogin("tidtam_analyst_unbound")
         try unbound.execute(script: "SET tidtam.district_id = '\(fixture.districtA)'; SET tidtam.role = 'national'")
         XCTAssertEqual(try districtsOfSchools(unbound), [])
@@ -74,7 +74,7 @@ final class AnalystLoginTests: XCTestCase {
     func testAnAnalystWritesNothingEvenWhereAGrantWouldLetIt() async throws {
         let db = testDB.database()
         let fixture = try await Fixture.make(db)
-        await db.pool.shutdown()
+        await db.shutdown()
         let name = "tidtam_analyst_d\(fixture.districtA)"
         let analyst = try analystLogin(name)
         // A grant given by mistake still meets the policies: an analyst is a read-only role.
@@ -82,7 +82,7 @@ final class AnalystLoginTests: XCTestCase {
         // (The statement may also fail on the audit log, which the login may not write.)
         XCTAssertEqual((try? analyst.query("UPDATE school SET name_th = 'แก้'").affectedRows) ?? 0, 0)
         try testDB.ownerConnection().execute(script: "REVOKE UPDATE ON school FROM \(name)")
-        let changed = try testDB.appConnection().transaction(settings: TenantScope(districtID: fixture.districtA).settings()) { tx in
+        let changed = try testDB.appConnection().transaction(settings: DistrictTenant.acting(districtID: fixture.districtA).transactionSettings(forWrite: true)) { tx in
             try tx.query("SELECT count(*) AS n FROM school WHERE name_th = 'แก้'").first!.decode("n", as: Int.self)
         }
         XCTAssertEqual(changed, 0)

@@ -1,4 +1,4 @@
-import Postgres
+@testable import Postgres
 import TestSupport
 import TidtamDomain
 import TidtamStore
@@ -13,7 +13,7 @@ final class AuditAndVersionTests: XCTestCase {
     func testEveryChangeIsAuditedWithItsActorInTheSameTransaction() async throws {
         let db = testDB.database()
         let fixture = try await Fixture.make(db)
-        let scope = TenantScope(districtID: fixture.districtA, role: .districtAdmin, userID: 77, requestID: "req-1")
+        let scope = DistrictTenant.acting(districtID: fixture.districtA, role: .districtAdmin, userID: 77, requestID: "req-1")
         var patch = SchoolPatch()
         patch.nameEN = .some("Ban Klang School")
         let updated = try await SchoolStore(db).update(scope, id: fixture.schoolsA[0], expectedVersion: 1, patch)
@@ -28,14 +28,14 @@ final class AuditAndVersionTests: XCTestCase {
         }
         XCTAssertEqual(after["name_en"], .string("Ban Klang School"))
         XCTAssertEqual(before["name_en"], .null)
-        await db.pool.shutdown()
+        await db.shutdown()
     }
 
     func testPlanChangesAreAuditedByStatementWithTheirSchoolAndActor() async throws {
         let db = testDB.database()
         let fixture = try await Fixture.make(db)
         let school = fixture.schoolsA[1]
-        let scope = TenantScope(districtID: fixture.districtA, schoolID: school, role: .schoolStaff, userID: 42, requestID: "req-plan")
+        let scope = DistrictTenant.acting(districtID: fixture.districtA, schoolID: school, role: .schoolStaff, userID: 42, requestID: "req-plan")
         let plan = try await ActionPlanStore(db).create(scope, ActionPlanInput(schoolID: nil, fiscalYear: FiscalYear(2569), titleTH: "แผน"))
         let project = try await ProjectStore(db).create(scope, planID: plan.id, ProjectInput(
             code: "P01", nameTH: "โครงการ", activities: [ActivityInput(nameTH: "ก"), ActivityInput(nameTH: "ข")]))
@@ -53,7 +53,7 @@ final class AuditAndVersionTests: XCTestCase {
         let activities = try await AuditStore(db).list(scope, filter: AuditFilter(entity: "activity"), page: PageRequest()).items
         XCTAssertEqual(activities.map(\.action).sorted(), ["delete", "delete", "insert", "insert"])
         XCTAssertTrue(activities.allSatisfy { $0.schoolID == school }, "school staff see their school's audit rows")
-        await db.pool.shutdown()
+        await db.shutdown()
     }
 
     func testAuditLogIsAppendOnlyEvenForItsOwner() async throws {
@@ -62,16 +62,16 @@ final class AuditAndVersionTests: XCTestCase {
         let owner = try testDB.ownerConnection()
         XCTAssertThrowsError(try owner.execute(script: "SET tidtam.district_id = '1'; UPDATE audit_log SET action = 'delete'"))
         let app = try testDB.appConnection()
-        XCTAssertThrowsError(try app.transaction(settings: TenantScope(districtID: 1).settings()) { tx in
+        XCTAssertThrowsError(try app.transaction(settings: DistrictTenant.acting(districtID: 1).transactionSettings(forWrite: true)) { tx in
             try tx.query("DELETE FROM audit_log")
         }) { XCTAssertEqual(($0 as? PostgresError)?.sqlState, "42501") }
-        await db.pool.shutdown()
+        await db.shutdown()
     }
 
     func testStaleVersionIsRefusedAndNothingChanges() async throws {
         let db = testDB.database()
         let fixture = try await Fixture.make(db)
-        let scope = TenantScope.system(district: fixture.districtA)
+        let scope = DistrictTenant.background(fixture.districtA)
         var first = SchoolPatch()
         first.studentCount = .some(120)
         _ = try await SchoolStore(db).update(scope, id: fixture.schoolsA[0], expectedVersion: 1, first)
@@ -85,6 +85,6 @@ final class AuditAndVersionTests: XCTestCase {
         }
         let school = try await SchoolStore(db).get(scope, id: fixture.schoolsA[0])
         XCTAssertEqual(school?.studentCount, 120)
-        await db.pool.shutdown()
+        await db.shutdown()
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Postgres
+@testable import Postgres
 import TestSupport
 import TidtamDomain
 import TidtamStore
@@ -44,6 +44,6 @@ final class DemoDataTests: XCTestCase {
         XCTAssertEqual(again.count, 12)
         XCTAssertEqual(try counts(), loaded, "a second load adds no second copy")
         XCTAssertNotEqual(Set(again.map(\.token)), Set(first.map(\.token)))
-        await db.pool.shutdown()
+        await db.shutdown()
     }
 }

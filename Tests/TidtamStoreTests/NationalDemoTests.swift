@@ -1,5 +1,5 @@
 import Foundation
-import Postgres
+@testable import Postgres
 import TestSupport
 import TidtamDomain
 import TidtamStore
@@ -11,16 +11,16 @@ final class NationalDemoTests: XCTestCase {
     func testTwoDistrictsOfTheCountryHaveTheirSchoolsPlansAndActuals() async throws {
         let testDB = try TestDatabase.create()
         defer { testDB.drop() }
-        let owner = ConnectionPool(.init(conninfo: testDB.ownerURL, maxConnections: 3))
-        let generator = try NationalDemo(ownerPool: owner, sqlDirectory: TestDatabase.repositoryRoot.appendingPathComponent("sql"))
+        let owner = Database(PoolConfiguration(conninfo: testDB.ownerURL, maxConnections: 3))
+        let generator = try NationalDemo(owner: owner, sqlDirectory: TestDatabase.repositoryRoot.appendingPathComponent("sql"))
         let result = try await generator.generate(fiscalYear: 2569, districts: 2) { _ in }
         await owner.shutdown()
         XCTAssertEqual(result.districtsDone, 2)
 
         let db = testDB.database()
         let first = try await DistrictStore(db).find(code: "NAT-001")!
-        let scope = TenantScope.system(district: first)
-        func count(_ sql: String) async throws -> Int { try await db.read(scope, sql, []).first!.decode("n") }
+        let scope = DistrictTenant.background(first)
+        func count(_ sql: SQL) async throws -> Int { try await db.read(scope, sql).first!.decode("n") }
         let schools = try await count("SELECT count(*) AS n FROM school")
         XCTAssertEqual(schools, 119, "29,000 schools spread over 245 districts: the first ones get 119")
         let approved = try await count("SELECT count(*) AS n FROM action_plan WHERE status = 'approved' AND fiscal_year = 2569")
@@ -32,10 +32,10 @@ final class NationalDemoTests: XCTestCase {
         let actuals = try await count("SELECT count(*) AS n FROM indicator_actual")
         XCTAssertEqual(actuals, indicators * 12, "monthly actuals")
         // Row-level security saw to it that every row belongs to its district.
-        let everywhere = try await db.read(.national(userID: nil), "SELECT count(DISTINCT district_id) AS n FROM project", []).first!.decode("n", as: Int.self)
+        let everywhere = try await db.read(Tenant.nationalService, "SELECT count(DISTINCT district_id) AS n FROM project").first!.decode("n", as: Int.self)
         XCTAssertEqual(everywhere, 2)
-        let names = try await db.read(scope, "SELECT name_th FROM district WHERE id = $1", [first]).first!.decode("name_th", as: String.self)
+        let names = try await db.read(scope, "SELECT name_th FROM district WHERE id = \(first)").first!.decode("name_th", as: String.self)
         XCTAssertTrue(names.hasPrefix("สำนักงานเขตพื้นที่การศึกษาประถมศึกษา"), names)
-        await db.pool.shutdown()
+        await db.shutdown()
     }
 }

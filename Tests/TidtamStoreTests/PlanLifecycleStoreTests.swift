@@ -1,5 +1,5 @@
 import Foundation
-import Postgres
+@testable import Postgres
 import TestSupport
 import TidtamDomain
 import TidtamStore
@@ -18,7 +18,7 @@ final class PlanLifecycleStoreTests: XCTestCase {
         let db = testDB.database()
         let fixture = try await Fixture.make(db)
         let district = fixture.districtA
-        let scope = TenantScope(districtID: district, role: .districtStaff, userID: 1)
+        let scope = DistrictTenant.acting(districtID: district, role: .districtStaff, userID: 1)
         let plans = ActionPlanStore(db)
         let plan = try await plans.create(scope, ActionPlanInput(schoolID: fixture.schoolsA[0], fiscalYear: FiscalYear(2569), titleTH: "แผน"))
 
@@ -40,14 +40,14 @@ final class PlanLifecycleStoreTests: XCTestCase {
         let submitted = try await submission.value
         XCTAssertTrue(submitted.json.contains("\"status\" : \"submitted\""), submitted.json)
         XCTAssertTrue(submitted.json.contains("\"project_count\" : 1"), submitted.json)
-        await db.pool.shutdown()
+        await db.shutdown()
     }
 
     /// Once submitted, a project write is refused: the plan is no longer editable.
     func testAProjectCannotBeAddedToASubmittedPlan() async throws {
         let db = testDB.database()
         let fixture = try await Fixture.make(db)
-        let scope = TenantScope(districtID: fixture.districtA, role: .districtStaff, userID: 1)
+        let scope = DistrictTenant.acting(districtID: fixture.districtA, role: .districtStaff, userID: 1)
         let plans = ActionPlanStore(db), projects = ProjectStore(db)
         let plan = try await plans.create(scope, ActionPlanInput(schoolID: nil, fiscalYear: FiscalYear(2569), titleTH: "แผนของสำนักงานเขต"))
         _ = try await projects.create(scope, planID: plan.id, ProjectInput(code: "P01", nameTH: "โครงการนิเทศ"))
@@ -58,6 +58,6 @@ final class PlanLifecycleStoreTests: XCTestCase {
         } catch DomainError.conflict(let why) {
             XCTAssertTrue(why.english.contains("submitted"), why.english)
         }
-        await db.pool.shutdown()
+        await db.shutdown()
     }
 }

@@ -1,4 +1,4 @@
-import Postgres
+@testable import Postgres
 import TestSupport
 import TidtamDomain
 import TidtamStore
@@ -99,7 +99,7 @@ final class TenancyTests: XCTestCase {
         // No tenant set: nothing at all.
         XCTAssertEqual(try app.query("SELECT count(*) AS n FROM school").first!.decode("n", as: Int.self), 0)
         // District A set: A's schools only, though the query names no district.
-        let settings = try TenantScope(districtID: fixture.districtA).settings()
+        let settings = try DistrictTenant.acting(districtID: fixture.districtA).transactionSettings(forWrite: true)
         let ids = try app.transaction(settings: settings) { tx in
             try tx.query("SELECT * FROM school ORDER BY id").rows.map { try $0.decode("id", as: Int64.self) }
         }
@@ -111,7 +111,7 @@ final class TenancyTests: XCTestCase {
             }
             XCTAssertEqual(foreign, 0, "\(table) shows another district's rows")
         }
-        await db.pool.shutdown()
+        await db.shutdown()
     }
 
     func testConcurrentReadsOfTwoDistrictsOnTheSharedConnectionNeverCross() async throws {
@@ -123,23 +123,23 @@ final class TenancyTests: XCTestCase {
         let (a, b, ownSchool) = (fixture.districtA, fixture.districtB, fixture.schoolsA[0])
         let everySchool = fixture.schoolsA.map { (a, $0) } + fixture.schoolsB.map { (b, $0) }
         let deadline = ContinuousClock.now + .seconds(10)
-        while db.pool.pipelinedOpen == 0, ContinuousClock.now < deadline { // it opens on first use
-            _ = try await schools.document(TenantScope(districtID: a), id: ownSchool)
+        while db.pipelinedOpen == 0, ContinuousClock.now < deadline { // it opens on first use
+            _ = try await schools.document(DistrictTenant.acting(districtID: a), id: ownSchool)
             try await Task.sleep(for: .milliseconds(20))
         }
-        XCTAssertEqual(db.pool.pipelinedOpen, 1)
+        XCTAssertEqual(db.pipelinedOpen, 1)
         let outcomes = try await withThrowingTaskGroup(of: (String, Int64, Int64, Bool).self) { group in
             for n in 0..<600 {
                 let (owner, id) = everySchool[n % everySchool.count]
-                let scope: TenantScope
+                let scope: DistrictTenant
                 switch n % 3 {
-                case 0: scope = TenantScope(districtID: a, role: .districtStaff)
-                case 1: scope = TenantScope(districtID: b, role: .districtStaff)
-                default: scope = TenantScope(districtID: a, schoolID: ownSchool, role: .schoolStaff)
+                case 0: scope = DistrictTenant.acting(districtID: a, role: .districtStaff)
+                case 1: scope = DistrictTenant.acting(districtID: b, role: .districtStaff)
+                default: scope = DistrictTenant.acting(districtID: a, schoolID: ownSchool, role: .schoolStaff)
                 }
                 group.addTask {
                     let found = try await schools.document(scope, id: id) != nil
-                    let label = scope.schoolID == nil ? "district \(scope.districtID!)" : "school staff of \(ownSchool)"
+                    let label = scope.schoolID == nil ? "district \(scope.districtID)" : "school staff of \(ownSchool)"
                     let visible = scope.districtID == owner && (scope.schoolID == nil || scope.schoolID == id)
                     return (label, owner, id, found == visible)
                 }
@@ -150,14 +150,14 @@ final class TenancyTests: XCTestCase {
         for (label, owner, id, right) in outcomes where !right {
             XCTFail("\(label) reading school \(id) of district \(owner) got the wrong answer")
         }
-        await db.pool.shutdown()
+        await db.shutdown()
     }
 
     func testWritesIntoAnotherDistrictAreRefusedByTheDatabase() async throws {
         let db = testDB.database()
         let fixture = try await Fixture.make(db)
         let app = try testDB.appConnection()
-        let settings = try TenantScope(districtID: fixture.districtA).settings()
+        let settings = try DistrictTenant.acting(districtID: fixture.districtA).transactionSettings(forWrite: true)
         // An UPDATE or DELETE of B's rows while acting for A touches nothing.
         let touched = try app.transaction(settings: settings) { tx in
             try tx.query("UPDATE school SET name_th = 'ถูกแก้' WHERE district_id = $1", [fixture.districtB]).affectedRows
@@ -168,47 +168,47 @@ final class TenancyTests: XCTestCase {
         XCTAssertThrowsError(try app.transaction(settings: settings) { tx in
             try tx.query("INSERT INTO school (district_id, obec_code, name_th) VALUES ($1, '9999999999', 'แอบเพิ่ม')", [fixture.districtB])
         }) { XCTAssertEqual(($0 as? PostgresError)?.sqlState, "42501") }
-        await db.pool.shutdown()
+        await db.shutdown()
     }
 
     func testSchoolStaffSeeTheirOwnSchoolAndReadOnlyRolesWriteNothing() async throws {
         let db = testDB.database()
         let fixture = try await Fixture.make(db)
         let schools = SchoolStore(db)
-        let staff = TenantScope(districtID: fixture.districtA, schoolID: fixture.schoolsA[1], role: .schoolStaff)
+        let staff = DistrictTenant.acting(districtID: fixture.districtA, schoolID: fixture.schoolsA[1], role: .schoolStaff)
         let seen = try await schools.list(staff, filter: SchoolFilter(), page: PageRequest()).items.map(\.id)
         XCTAssertEqual(seen, [fixture.schoolsA[1]])
         let otherSchool = try await schools.get(staff, id: fixture.schoolsA[0])
         XCTAssertNil(otherSchool)
 
-        let committee = TenantScope(districtID: fixture.districtA, role: .committee)
+        let committee = DistrictTenant.acting(districtID: fixture.districtA, role: .committee)
         do {
             _ = try await schools.create(committee, SchoolInput(obecCode: "1234567890", nameTH: "โรงเรียนใหม่"))
             XCTFail("the committee may not write")
         } catch let error as PostgresError {
             XCTAssertEqual(error.sqlState, "42501")
         }
-        await db.pool.shutdown()
+        await db.shutdown()
     }
 
     func testNationalRoleReadsEveryDistrictButWritesNone() async throws {
         let db = testDB.database()
         let fixture = try await Fixture.make(db)
-        let national = TenantScope.national(userID: nil)
+        let national = Tenant.nationalService
         let all = try await SchoolStore(db).list(national, filter: SchoolFilter(), page: PageRequest(limit: 200)).items
         XCTAssertEqual(Set(all.map(\.id)), Set(fixture.schoolsA + fixture.schoolsB))
         let app = try testDB.appConnection()
-        let changed = try app.transaction(settings: national.settings()) { tx in
+        let changed = try app.transaction(settings: national.transactionSettings(forWrite: true)) { tx in
             try tx.query("UPDATE school SET name_th = 'x'").affectedRows
         }
         XCTAssertEqual(changed, 0)
-        await db.pool.shutdown()
+        await db.shutdown()
     }
 
     func testThaiNamesSortInThaiAlphabeticalOrder() async throws {
         let db = testDB.database()
         let fixture = try await Fixture.make(db)
-        let scope = TenantScope.system(district: fixture.districtA)
+        let scope = DistrictTenant.background(fixture.districtA)
         // Thai sorts by consonant, skipping leading vowels: เก comes before ขา; byte order would put ข first.
         for (n, name) in ["โรงเรียนเกาะคา", "โรงเรียนขามใหญ่", "โรงเรียนกุดจับ"].enumerated() {
             _ = try await SchoolStore(db).create(scope, SchoolInput(obecCode: "530000000\(n)", nameTH: name))
@@ -217,6 +217,6 @@ final class TenancyTests: XCTestCase {
         XCTAssertEqual(names, ["โรงเรียนกุดจับ"])
         let all = try await SchoolStore(db).list(scope, filter: SchoolFilter(), page: PageRequest()).items.map(\.nameTH)
         XCTAssertEqual(Array(all.prefix(3)), ["โรงเรียนกุดจับ", "โรงเรียนเกาะคา", "โรงเรียนขามใหญ่"])
-        await db.pool.shutdown()
+        await db.shutdown()
     }
 }

@@ -12,15 +12,15 @@ struct ActionPlanRoutes {
 
     func register(_ routes: APIRoutes) {
         routes.add(.get, "/action-plans") { request, context in
-            let scope = try context.scope(for: .readPlans)
+            let tenant = try context.tenant(for: .readPlans)
             var query = QueryParameters(request)
             let filter = query.planFilter()
             let page = query.page()
             try query.finish()
-            return try await JSONResponse.page(plans.list(scope, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try await JSONResponse.page(plans.list(tenant, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
         }
         routes.add(.post, "/action-plans") { request, context in
-            let scope = try context.scope(for: .managePlans)
+            let tenant = try context.districtTenant(for: .managePlans)
             var body = try await JSONBody.read(request, context: context)
             let school = body.integer("school_id", in: 1...Int64.max) ?? nil
             let year = body.required("fiscal_year") { $0.fiscalYear("fiscal_year") }
@@ -28,17 +28,17 @@ struct ActionPlanRoutes {
             let titleEN = body.text("title_en", max: 300) ?? nil
             let strategic = body.integer("strategic_plan_id", in: 1...Int64.max) ?? nil
             try body.finish()
-            let plan = try await plans.create(scope, ActionPlanInput(schoolID: school, fiscalYear: year!, titleTH: title!, titleEN: titleEN,
+            let plan = try await plans.create(tenant, ActionPlanInput(schoolID: school, fiscalYear: year!, titleTH: title!, titleEN: titleEN,
                                                                       strategicPlanID: strategic))
             return JSONResponse.document(plan, status: .created, location: "/api/v1/action-plans/\(plan.id)")
         }
         routes.add(.get, "/action-plans/{planId}") { _, context in
-            let scope = try context.scope(for: .readPlans)
-            guard let plan = try await plans.get(scope, id: context.id("planId", .actionPlan)) else { throw DomainError.notFound(.actionPlan) }
+            let tenant = try context.tenant(for: .readPlans)
+            guard let plan = try await plans.get(tenant, id: context.id("planId", .actionPlan)) else { throw DomainError.notFound(.actionPlan) }
             return JSONResponse.document(plan)
         }
         routes.add(.patch, "/action-plans/{planId}") { request, context in
-            let scope = try context.scope(for: .managePlans)
+            let tenant = try context.districtTenant(for: .managePlans)
             let id = try context.id("planId", .actionPlan)
             let version = try ETag.expectedVersion(request)
             var body = try await JSONBody.read(request, context: context)
@@ -46,33 +46,33 @@ struct ActionPlanRoutes {
             let titleEN = body.text("title_en", max: 300)
             let strategic = body.integer("strategic_plan_id", in: 1...Int64.max)
             try body.finish()
-            return try await JSONResponse.document(plans.update(scope, id: id, expectedVersion: version, titleTH: title, titleEN: titleEN,
+            return try await JSONResponse.document(plans.update(tenant, id: id, expectedVersion: version, titleTH: title, titleEN: titleEN,
                                                                 strategicPlanID: strategic))
         }
         routes.add(.delete, "/action-plans/{planId}") { request, context in
-            let scope = try context.scope(for: .managePlans)
-            try await plans.delete(scope, id: context.id("planId", .actionPlan), expectedVersion: ETag.expectedVersion(request))
+            let tenant = try context.districtTenant(for: .managePlans)
+            try await plans.delete(tenant, id: context.id("planId", .actionPlan), expectedVersion: ETag.expectedVersion(request))
             return JSONResponse.noContent()
         }
-        registerLifecycle(routes, base: "/action-plans/{planId}", parameter: "planId", entity: .actionPlan) { transition, scope, id, version in
-            try await plans.apply(transition, scope, id: id, expectedVersion: version)
+        registerLifecycle(routes, base: "/action-plans/{planId}", parameter: "planId", entity: .actionPlan) { transition, tenant, id, version in
+            try await plans.apply(transition, tenant, id: id, expectedVersion: version)
         }
         routes.add(.get, "/action-plans/{planId}/projects") { request, context in
-            let scope = try context.scope(for: .readPlans)
+            let tenant = try context.tenant(for: .readPlans)
             var query = QueryParameters(request)
             var filter = ProjectFilter(districtID: query.integer("district_id", in: 1...Int64.max), planID: try context.id("planId", .actionPlan))
             filter.kind = query.choice("kind", ProjectKind.self)
             let page = query.page()
             try query.finish()
-            return try await JSONResponse.page(projects.list(scope, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try await JSONResponse.page(projects.list(tenant, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
         }
         routes.add(.post, "/action-plans/{planId}/projects") { request, context in
-            let scope = try context.scope(for: .managePlans)
+            let tenant = try context.districtTenant(for: .managePlans)
             let planID = try context.id("planId", .actionPlan)
             var body = try await JSONBody.read(request, context: context)
             let input = ProjectRoutes.input(&body)
             try body.finish()
-            let project = try await projects.create(scope, planID: planID, input!)
+            let project = try await projects.create(tenant, planID: planID, input!)
             return JSONResponse.document(project, status: .created, location: "/api/v1/projects/\(project.id)")
         }
     }
@@ -81,28 +81,28 @@ struct ActionPlanRoutes {
 /// The lifecycle actions that action plans and agreements share: `submit`, `approve`,
 /// `return` (with a reason) and `revisions` (a new draft revision of an approved one).
 func registerLifecycle(_ routes: APIRoutes, base: String, parameter: String, entity: RecordKind,
-                       _ apply: @escaping @Sendable (PlanTransition, TenantScope, Int64, Int) async throws -> JSONDocument) {
+                       _ apply: @escaping @Sendable (PlanTransition, DistrictTenant, Int64, Int) async throws -> JSONDocument) {
     let location = "/api/v1" + base.replacingOccurrences(of: "{\(parameter)}", with: "")
     for (action, transition) in [("submit", PlanTransition.submit), ("approve", .approve)] {
         routes.add(.post, "\(base)/\(action)") { request, context in
-            let scope = try context.scope(for: .managePlans)
+            let tenant = try context.districtTenant(for: .managePlans)
             let id = try context.id(parameter, entity)
-            return try await JSONResponse.document(apply(transition, scope, id, ETag.expectedVersion(request)))
+            return try await JSONResponse.document(apply(transition, tenant, id, ETag.expectedVersion(request)))
         }
     }
     routes.add(.post, "\(base)/return") { request, context in
-        let scope = try context.scope(for: .managePlans)
+        let tenant = try context.districtTenant(for: .managePlans)
         let id = try context.id(parameter, entity)
         let version = try ETag.expectedVersion(request)
         var body = try await JSONBody.read(request, context: context)
         let reason = body.required("reason") { $0.text("reason", max: 2000, min: 1) }
         try body.finish()
-        return try await JSONResponse.document(apply(.returnForChanges(reason: reason!), scope, id, version))
+        return try await JSONResponse.document(apply(.returnForChanges(reason: reason!), tenant, id, version))
     }
     routes.add(.post, "\(base)/revisions") { request, context in
-        let scope = try context.scope(for: .managePlans)
+        let tenant = try context.districtTenant(for: .managePlans)
         let id = try context.id(parameter, entity)
-        let revision = try await apply(.revise, scope, id, ETag.expectedVersion(request))
+        let revision = try await apply(.revise, tenant, id, ETag.expectedVersion(request))
         return JSONResponse.document(revision, status: .created, location: location + String(revision.id))
     }
 }

@@ -10,44 +10,44 @@ struct AgreementRoutes {
 
     func register(_ routes: APIRoutes) {
         routes.add(.get, "/agreements") { request, context in
-            let scope = try context.scope(for: .readPlans)
+            let tenant = try context.tenant(for: .readPlans)
             var query = QueryParameters(request)
             let filter = query.planFilter()
             let page = query.page()
             try query.finish()
-            return try await JSONResponse.page(agreements.list(scope, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try await JSONResponse.page(agreements.list(tenant, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
         }
         routes.add(.post, "/agreements") { request, context in
-            let scope = try context.scope(for: .managePlans)
+            let tenant = try context.districtTenant(for: .managePlans)
             var body = try await JSONBody.read(request, context: context)
             let input = Self.input(&body)
             try body.finish()
-            let agreement = try await agreements.create(scope, input!)
+            let agreement = try await agreements.create(tenant, input!)
             return JSONResponse.document(agreement, status: .created, location: "/api/v1/agreements/\(agreement.id)")
         }
         routes.add(.get, "/agreements/{agreementId}") { _, context in
-            let scope = try context.scope(for: .readPlans)
-            guard let agreement = try await agreements.get(scope, id: context.id("agreementId", .agreement)) else {
+            let tenant = try context.tenant(for: .readPlans)
+            guard let agreement = try await agreements.get(tenant, id: context.id("agreementId", .agreement)) else {
                 throw DomainError.notFound(.agreement)
             }
             return JSONResponse.document(agreement)
         }
         routes.add(.put, "/agreements/{agreementId}") { request, context in
-            let scope = try context.scope(for: .managePlans)
+            let tenant = try context.districtTenant(for: .managePlans)
             let id = try context.id("agreementId", .agreement)
             let version = try ETag.expectedVersion(request)
             var body = try await JSONBody.read(request, context: context)
             let input = Self.input(&body, replacing: true)
             try body.finish()
-            return try await JSONResponse.document(agreements.replace(scope, id: id, expectedVersion: version, input!))
+            return try await JSONResponse.document(agreements.replace(tenant, id: id, expectedVersion: version, input!))
         }
         routes.add(.delete, "/agreements/{agreementId}") { request, context in
-            let scope = try context.scope(for: .managePlans)
-            try await agreements.delete(scope, id: context.id("agreementId", .agreement), expectedVersion: ETag.expectedVersion(request))
+            let tenant = try context.districtTenant(for: .managePlans)
+            try await agreements.delete(tenant, id: context.id("agreementId", .agreement), expectedVersion: ETag.expectedVersion(request))
             return JSONResponse.noContent()
         }
-        registerLifecycle(routes, base: "/agreements/{agreementId}", parameter: "agreementId", entity: .agreement) { transition, scope, id, version in
-            try await agreements.apply(transition, scope, id: id, expectedVersion: version)
+        registerLifecycle(routes, base: "/agreements/{agreementId}", parameter: "agreementId", entity: .agreement) { transition, tenant, id, version in
+            try await agreements.apply(transition, tenant, id: id, expectedVersion: version)
         }
     }
 

@@ -22,7 +22,7 @@ struct ImportRoutes {
     func register(_ routes: APIRoutes) {
         routes.add(.post, "/imports/{kind}") { request, context in
             let kind = try Self.kind(context)
-            let scope = try context.scope(for: kind.action)
+            let tenant = try context.districtTenant(for: kind.action)
             try Self.refuseWrappedFile(request)
             // `?dry_run=true`: check and load everything, report what would be added, keep nothing.
             var query = QueryParameters(request)
@@ -36,14 +36,14 @@ struct ImportRoutes {
             }
             defer { gate.leave() }
             let buffer = try await collectBody(request, upTo: Self.maxFileSize)
-            let report = try await importer.run(kind, data: Data(buffer.readableBytesView), fileName: fileName, scope: scope, dryRun: dryRun)
+            let report = try await importer.run(kind, data: Data(buffer.readableBytesView), fileName: fileName, tenant: tenant, dryRun: dryRun)
             guard report.succeeded else { throw ImportRejected(report: report) }
             return try JSONResponse.make(report)
         }
         // The file to fill in: Thai headings, a byte-order mark for Excel.
         routes.add(.get, "/imports/{kind}/template") { _, context in
             let kind = try Self.kind(context)
-            _ = try context.scope(for: kind.action)
+            _ = try context.tenant(for: kind.action)
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                    .contentDisposition: "attachment; filename=\"tidtam-\(kind.rawValue).csv\""],
                             body: .init(byteBuffer: ByteBuffer(string: kind.template)))

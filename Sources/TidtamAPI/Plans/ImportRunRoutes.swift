@@ -10,18 +10,18 @@ struct ImportRunRoutes {
 
     func register(_ routes: APIRoutes) {
         routes.add(.get, "/import-runs") { request, context in
-            let scope = try context.scope(for: .readPlans)
+            let tenant = try context.tenant(for: .readPlans)
             var query = QueryParameters(request)
             let filter = ImportRunFilter(districtID: query.integer("district_id", in: 1...Int64.max), kind: query.choice("kind", Importer.Kind.self)?.rawValue,
                                          outcome: query.choice("outcome", ImportRunRecord.Outcome.self),
                                          schoolID: query.integer("school_id", in: 1...Int64.max))
             let page = query.page()
             try query.finish()
-            return try await JSONResponse.page(runs.list(scope, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try await JSONResponse.page(runs.list(tenant, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
         }
         routes.add(.get, "/import-runs/{runId}") { _, context in
-            let scope = try context.scope(for: .readPlans)
-            guard let run = try await runs.get(scope, id: context.id("runId", .importRun)) else { throw DomainError.notFound(.importRun) }
+            let tenant = try context.tenant(for: .readPlans)
+            guard let run = try await runs.get(tenant, id: context.id("runId", .importRun)) else { throw DomainError.notFound(.importRun) }
             return JSONResponse.document(run)
         }
     }

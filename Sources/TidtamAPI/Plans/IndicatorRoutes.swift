@@ -11,7 +11,7 @@ struct IndicatorRoutes {
 
     func register(_ routes: APIRoutes) {
         routes.add(.get, "/indicators") { request, context in
-            let scope = try context.scope(for: .readPlans)
+            let tenant = try context.tenant(for: .readPlans)
             var query = QueryParameters(request)
             let filter = IndicatorFilter(districtID: query.integer("district_id", in: 1...Int64.max), schoolID: query.integer("school_id", in: 1...Int64.max),
                                          districtOnly: query.choice("unit", UnitFilter.self) == .district,
@@ -19,47 +19,47 @@ struct IndicatorRoutes {
                                          csfOnly: query.choice("csf", YesFilter.self) == .true)
             let page = query.page()
             try query.finish()
-            return try await JSONResponse.page(indicators.list(scope, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try await JSONResponse.page(indicators.list(tenant, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
         }
         routes.add(.post, "/indicators") { request, context in
-            let scope = try context.scope(for: .managePlans)
+            let tenant = try context.districtTenant(for: .managePlans)
             var body = try await JSONBody.read(request, context: context)
             let input = Self.input(&body, attachable: true)
             try body.finish()
-            let indicator = try await indicators.create(scope, input!)
+            let indicator = try await indicators.create(tenant, input!)
             return JSONResponse.document(indicator, status: .created, location: "/api/v1/indicators/\(indicator.id)")
         }
         routes.add(.get, "/indicators/{indicatorId}") { _, context in
-            let scope = try context.scope(for: .readPlans)
-            guard let indicator = try await indicators.get(scope, id: context.id("indicatorId", .indicator)) else { throw DomainError.notFound(.indicator) }
+            let tenant = try context.tenant(for: .readPlans)
+            guard let indicator = try await indicators.get(tenant, id: context.id("indicatorId", .indicator)) else { throw DomainError.notFound(.indicator) }
             return JSONResponse.document(indicator)
         }
         routes.add(.put, "/indicators/{indicatorId}") { request, context in
-            let scope = try context.scope(for: .managePlans)
+            let tenant = try context.districtTenant(for: .managePlans)
             let id = try context.id("indicatorId", .indicator)
             let version = try ETag.expectedVersion(request)
             var body = try await JSONBody.read(request, context: context)
             let input = Self.input(&body, attachable: false)
             try body.finish()
-            return try await JSONResponse.document(indicators.replace(scope, id: id, expectedVersion: version, input!))
+            return try await JSONResponse.document(indicators.replace(tenant, id: id, expectedVersion: version, input!))
         }
         routes.add(.delete, "/indicators/{indicatorId}") { request, context in
-            let scope = try context.scope(for: .managePlans)
-            try await indicators.delete(scope, id: context.id("indicatorId", .indicator), expectedVersion: ETag.expectedVersion(request))
+            let tenant = try context.districtTenant(for: .managePlans)
+            try await indicators.delete(tenant, id: context.id("indicatorId", .indicator), expectedVersion: ETag.expectedVersion(request))
             return JSONResponse.noContent()
         }
         routes.add(.post, "/indicators/{indicatorId}/adoptions") { request, context in
-            let scope = try context.scope(for: .managePlans)
+            let tenant = try context.districtTenant(for: .managePlans)
             let id = try context.id("indicatorId", .indicator)
             var body = try await JSONBody.read(request, context: context)
             let school = body.integer("school_id", in: 1...Int64.max) ?? nil
             let targets = Self.targets(&body)
             try body.finish()
-            return try await JSONResponse.document(indicators.adopt(scope, indicatorID: id, schoolID: school, targets: targets ?? []))
+            return try await JSONResponse.document(indicators.adopt(tenant, indicatorID: id, schoolID: school, targets: targets ?? []))
         }
         routes.add(.delete, "/indicators/{indicatorId}/adoptions/{schoolId}") { _, context in
-            let scope = try context.scope(for: .managePlans)
-            try await indicators.unadopt(scope, indicatorID: context.id("indicatorId", .indicator), schoolID: context.id("schoolId", .adoption))
+            let tenant = try context.districtTenant(for: .managePlans)
+            try await indicators.unadopt(tenant, indicatorID: context.id("indicatorId", .indicator), schoolID: context.id("schoolId", .adoption))
             return JSONResponse.noContent()
         }
     }

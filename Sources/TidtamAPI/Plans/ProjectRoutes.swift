@@ -11,32 +11,32 @@ struct ProjectRoutes {
 
     func register(_ routes: APIRoutes) {
         routes.add(.get, "/projects") { request, context in
-            let scope = try context.scope(for: .readPlans)
+            let tenant = try context.tenant(for: .readPlans)
             var query = QueryParameters(request)
             let filter = ProjectFilter(districtID: query.integer("district_id", in: 1...Int64.max), schoolID: query.integer("school_id", in: 1...Int64.max),
                                        fiscalYear: query.integer("fiscal_year", in: 2500...2700).map(Int.init),
                                        strategyID: query.integer("strategy_id", in: 1...Int64.max), kind: query.choice("kind", ProjectKind.self))
             let page = query.page()
             try query.finish()
-            return try await JSONResponse.page(projects.list(scope, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try await JSONResponse.page(projects.list(tenant, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
         }
         routes.add(.get, "/projects/{projectId}") { _, context in
-            let scope = try context.scope(for: .readPlans)
-            guard let project = try await projects.get(scope, id: context.id("projectId", .project)) else { throw DomainError.notFound(.project) }
+            let tenant = try context.tenant(for: .readPlans)
+            guard let project = try await projects.get(tenant, id: context.id("projectId", .project)) else { throw DomainError.notFound(.project) }
             return JSONResponse.document(project)
         }
         routes.add(.put, "/projects/{projectId}") { request, context in
-            let scope = try context.scope(for: .managePlans)
+            let tenant = try context.districtTenant(for: .managePlans)
             let id = try context.id("projectId", .project)
             let version = try ETag.expectedVersion(request)
             var body = try await JSONBody.read(request, context: context)
             let input = Self.input(&body)
             try body.finish()
-            return try await JSONResponse.document(projects.replace(scope, id: id, expectedVersion: version, input!))
+            return try await JSONResponse.document(projects.replace(tenant, id: id, expectedVersion: version, input!))
         }
         routes.add(.delete, "/projects/{projectId}") { request, context in
-            let scope = try context.scope(for: .managePlans)
-            try await projects.delete(scope, id: context.id("projectId", .project), expectedVersion: ETag.expectedVersion(request))
+            let tenant = try context.districtTenant(for: .managePlans)
+            try await projects.delete(tenant, id: context.id("projectId", .project), expectedVersion: ETag.expectedVersion(request))
             return JSONResponse.noContent()
         }
     }

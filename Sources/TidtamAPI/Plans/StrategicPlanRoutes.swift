@@ -12,7 +12,7 @@ struct StrategicPlanRoutes {
 
     func register(_ routes: APIRoutes) {
         routes.add(.get, "/strategic-plans") { request, context in
-            let scope = try context.scope(for: .readPlans)
+            let tenant = try context.tenant(for: .readPlans)
             var query = QueryParameters(request)
             let district = query.integer("district_id", in: 1...Int64.max)
             let school = query.integer("school_id", in: 1...Int64.max)
@@ -20,54 +20,54 @@ struct StrategicPlanRoutes {
             let year = query.integer("year_be", in: 2500...2700).map(Int.init)
             let page = query.page()
             try query.finish()
-            return try await JSONResponse.page(plans.list(scope, districtID: district, schoolID: school, districtOnly: districtOnly, year: year,
+            return try await JSONResponse.page(plans.list(tenant, districtID: district, schoolID: school, districtOnly: districtOnly, year: year,
                                                           page: PageRequest(limit: page.limit, cursor: page.cursor)))
         }
         routes.add(.post, "/strategic-plans") { request, context in
-            let scope = try context.scope(for: .managePlans)
+            let tenant = try context.districtTenant(for: .managePlans)
             var body = try await JSONBody.read(request, context: context)
             let input = Self.input(&body)
             try body.finish()
-            let plan = try await plans.create(scope, input!)
+            let plan = try await plans.create(tenant, input!)
             return JSONResponse.document(plan, status: .created, location: "/api/v1/strategic-plans/\(plan.id)")
         }
         routes.add(.get, "/strategic-plans/{planId}") { _, context in
-            let scope = try context.scope(for: .readPlans)
-            guard let plan = try await plans.get(scope, id: context.id("planId", .strategicPlan)) else { throw DomainError.notFound(.strategicPlan) }
+            let tenant = try context.tenant(for: .readPlans)
+            guard let plan = try await plans.get(tenant, id: context.id("planId", .strategicPlan)) else { throw DomainError.notFound(.strategicPlan) }
             return JSONResponse.document(plan)
         }
         routes.add(.put, "/strategic-plans/{planId}") { request, context in
-            let scope = try context.scope(for: .managePlans)
+            let tenant = try context.districtTenant(for: .managePlans)
             let id = try context.id("planId", .strategicPlan)
             let version = try ETag.expectedVersion(request)
             var body = try await JSONBody.read(request, context: context)
             let input = Self.input(&body)
             try body.finish()
-            return try await JSONResponse.document(plans.replace(scope, id: id, expectedVersion: version, input!))
+            return try await JSONResponse.document(plans.replace(tenant, id: id, expectedVersion: version, input!))
         }
         routes.add(.delete, "/strategic-plans/{planId}") { request, context in
-            let scope = try context.scope(for: .managePlans)
-            try await plans.delete(scope, id: context.id("planId", .strategicPlan), expectedVersion: ETag.expectedVersion(request))
+            let tenant = try context.districtTenant(for: .managePlans)
+            try await plans.delete(tenant, id: context.id("planId", .strategicPlan), expectedVersion: ETag.expectedVersion(request))
             return JSONResponse.noContent()
         }
         routes.add(.get, "/national-policies") { request, context in
-            let scope = try context.scope(for: .readPlans)
+            let tenant = try context.tenant(for: .readPlans)
             var query = QueryParameters(request)
             let kind = query.choice("kind", NationalPolicyKind.self)
             let retired = query.choice("retired", YesFilter.self) == .true
             let page = query.page()
             try query.finish()
-            return try await JSONResponse.page(policies.list(scope, kind: kind, includeRetired: retired, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try await JSONResponse.page(policies.list(tenant, kind: kind, includeRetired: retired, page: PageRequest(limit: page.limit, cursor: page.cursor)))
         }
         routes.add(.post, "/national-policies") { request, context in
-            let scope = try context.scope(for: .readPlans)
+            let tenant = try context.tenant(for: .readPlans)
             var body = try await JSONBody.read(request, context: context)
             let code = body.required("code") { $0.text("code", max: 30, min: 1, valid: Self.isPolicyCode, format: "letters, digits, dots, dashes") }
             let kind = body.required("kind") { $0.choice("kind", NationalPolicyKind.self) }
             let name = body.required("name_th") { $0.text("name_th", max: 500, min: 1) }
             let nameEN = body.text("name_en", max: 500) ?? nil
             try body.finish()
-            let policy = try await policies.create(scope, code: code!, kind: kind!, nameTH: name!, nameEN: nameEN)
+            let policy = try await policies.create(tenant, code: code!, kind: kind!, nameTH: name!, nameEN: nameEN)
             return JSONResponse.document(policy, status: .created)
         }
     }

@@ -47,13 +47,13 @@ public struct DemoData: Sendable {
             } else {
                 districtID = try await districtStore.create(input).id
             }
-            let scope = TenantScope.system(district: districtID)
+            let tenant = DistrictTenant.background(districtID)
             var firstSchool: Int64?
-            let existingSchools = try await schoolStore.list(scope, filter: SchoolFilter(), page: PageRequest(limit: 200)).items
+            let existingSchools = try await schoolStore.list(tenant.tenant, filter: SchoolFilter(), page: PageRequest(limit: 200)).items
             if existingSchools.isEmpty {
                 for (n, village) in villages.enumerated() {
                     let secondary = input.kind == .secondary
-                    let school = try await schoolStore.create(scope, SchoolInput(
+                    let school = try await schoolStore.create(tenant, SchoolInput(
                         obecCode: String(format: "10%02d%06d", index + 50, n + 1),
                         nameTH: secondary ? "โรงเรียน\(village)" : "โรงเรียนบ้าน\(village)",
                         provinceTH: input.provinceTH,
@@ -65,18 +65,18 @@ public struct DemoData: Sendable {
             } else {
                 firstSchool = existingSchools.first?.id
             }
-            let schools = try await schoolStore.list(scope, filter: SchoolFilter(), page: PageRequest(limit: 200)).items.map(\.id)
-            try await DemoPlans(db: db).load(scope, schools: schools)
+            let schools = try await schoolStore.list(tenant.tenant, filter: SchoolFilter(), page: PageRequest(limit: 200)).items.map(\.id)
+            try await DemoPlans(db: db).load(tenant, schools: schools)
             for person in Self.people {
                 let email = "\(person.local)@\(input.code.lowercased()).demo.tidtam.th"
                 let user: User
-                if let found = try await userStore.list(scope, filter: UserFilter(email: email), page: PageRequest(limit: 1)).items.first {
+                if let found = try await userStore.list(tenant, filter: UserFilter(email: email), page: PageRequest(limit: 1)).items.first {
                     user = found
                 } else {
-                    user = try await userStore.create(scope, UserInput(email: email, displayName: person.name, role: person.role,
+                    user = try await userStore.create(tenant, UserInput(email: email, displayName: person.name, role: person.role,
                                                                        schoolID: person.role == .schoolStaff ? firstSchool : nil))
                 }
-                let (_, secret) = try await tokenStore.create(scope, userID: user.id, name: "demo", expiresAt: nil)
+                let (_, secret) = try await tokenStore.create(tenant, userID: user.id, name: "demo", expiresAt: nil)
                 issued.append(IssuedToken(district: input.code, email: email, role: person.role, token: secret))
             }
         }

@@ -1,3 +1,4 @@
+import Postgres
 import Foundation
 import TidtamDomain
 
@@ -25,12 +26,12 @@ struct DemoPlans {
         ("P04", "โครงการพัฒนาครูด้านการจัดการเรียนรู้เชิงรุก", 2, 42_000, (.schoolRevenue, 8_000)),
     ]
 
-    func load(_ scope: TenantScope, schools: [Int64]) async throws {
+    func load(_ tenant: DistrictTenant, schools: [Int64]) async throws {
         let strategicPlans = StrategicPlanStore(db)
-        let existing = try await strategicPlans.list(scope, districtID: nil, schoolID: nil, districtOnly: true, year: nil, page: PageRequest(limit: 1))
+        let existing = try await strategicPlans.list(tenant.tenant, districtID: nil, schoolID: nil, districtOnly: true, year: nil, page: PageRequest(limit: 1))
         guard existing.items.isEmpty else { return }
 
-        let plan = try await strategicPlans.create(scope, StrategicPlanInput(
+        let plan = try await strategicPlans.create(tenant, StrategicPlanInput(
             titleTH: "แผนพัฒนาการศึกษา พ.ศ. 2569–2572", firstYearBE: 2569, lastYearBE: 2572,
             visionTH: "ผู้เรียนมีคุณภาพ ครูมีสมรรถนะ สถานศึกษามีมาตรฐาน ภาคีมีส่วนร่วม",
             missionTH: "พัฒนาคุณภาพผู้เรียนทุกช่วงวัยและส่งเสริมการมีส่วนร่วมของชุมชน",
@@ -41,7 +42,7 @@ struct DemoPlans {
         let indicators = IndicatorStore(db)
         var goalIndicators: [Int64] = []
         for (index, strategy) in Self.strategies.enumerated() {
-            let indicator = try await indicators.create(scope, IndicatorInput(
+            let indicator = try await indicators.create(tenant, IndicatorInput(
                 goalID: ids.goals[index], code: "KPI-\(strategy.code)",
                 definition: IndicatorDefinition(nameTH: strategy.indicator, unit: "ร้อยละ", kind: .outcome, direction: .higherIsBetter,
                                                 baseline: 70, scoring: .fiveLevels([60, 70, 80, 90, 95]), weight: 20, isCSF: index == 0),
@@ -52,12 +53,12 @@ struct DemoPlans {
         let actionPlans = ActionPlanStore(db), projectStore = ProjectStore(db), agreements = AgreementStore(db)
         let year = FiscalYear(2569)
         for (n, school) in schools.enumerated() {
-            var actionPlan = try await actionPlans.create(scope, ActionPlanInput(
+            var actionPlan = try await actionPlans.create(tenant, ActionPlanInput(
                 schoolID: school, fiscalYear: year, titleTH: "แผนปฏิบัติการประจำปีงบประมาณ 2569", strategicPlanID: plan.id))
             for project in Self.projects.prefix(2 + n % 3) {
                 var budget = [BudgetLineInput(source: .obec, descriptionTH: "เงินอุดหนุนรายหัว", amount: project.obec)]
                 if let other = project.other { budget.append(BudgetLineInput(source: other.0, amount: other.1)) }
-                let created = try await projectStore.create(scope, planID: actionPlan.id, ProjectInput(
+                let created = try await projectStore.create(tenant, planID: actionPlan.id, ProjectInput(
                     code: project.code, nameTH: project.name, strategyID: ids.strategies[project.strategy], responsibleTH: "ครูผู้รับผิดชอบโครงการ",
                     startDate: CalendarDate(year: 2025, month: 11, day: 1), endDate: CalendarDate(year: 2026, month: 9, day: 15),
                     expectedOutputsTH: "นักเรียนร้อยละ 90 เข้าร่วมกิจกรรม", expectedOutcomesTH: "ผลสัมฤทธิ์ทางการเรียนสูงขึ้น",
@@ -70,7 +71,7 @@ struct DemoPlans {
                                       endDate: CalendarDate(year: 2026, month: 9, day: 15), isMilestone: true),
                     ],
                     budgetLines: budget))
-                _ = try await indicators.create(scope, IndicatorInput(
+                _ = try await indicators.create(tenant, IndicatorInput(
                     projectID: created.id, code: "\(project.code)-1",
                     definition: IndicatorDefinition(nameTH: "ร้อยละของนักเรียนที่เข้าร่วม\(project.name.replacingOccurrences(of: "โครงการ", with: "กิจกรรม"))",
                                                     unit: "ร้อยละ", kind: .output, direction: .higherIsBetter,
@@ -80,17 +81,17 @@ struct DemoPlans {
             // Every stage of the lifecycle shows up somewhere in the demo.
             switch n % 4 {
             case 0, 1:
-                actionPlan = try await actionPlans.apply(.submit, scope, id: actionPlan.id, expectedVersion: actionPlan.version)
-                if n % 4 == 0 { _ = try await actionPlans.apply(.approve, scope, id: actionPlan.id, expectedVersion: actionPlan.version) }
+                actionPlan = try await actionPlans.apply(.submit, tenant, id: actionPlan.id, expectedVersion: actionPlan.version)
+                if n % 4 == 0 { _ = try await actionPlans.apply(.approve, tenant, id: actionPlan.id, expectedVersion: actionPlan.version) }
             case 2:
-                actionPlan = try await actionPlans.apply(.submit, scope, id: actionPlan.id, expectedVersion: actionPlan.version)
-                _ = try await actionPlans.apply(.returnForChanges(reason: "โปรดระบุตัวชี้วัดของโครงการให้ครบทุกโครงการ"), scope,
+                actionPlan = try await actionPlans.apply(.submit, tenant, id: actionPlan.id, expectedVersion: actionPlan.version)
+                _ = try await actionPlans.apply(.returnForChanges(reason: "โปรดระบุตัวชี้วัดของโครงการให้ครบทุกโครงการ"), tenant,
                                                 id: actionPlan.id, expectedVersion: actionPlan.version)
             default:
                 break
             }
             if n < 4 {
-                _ = try await agreements.create(scope, AgreementInput(
+                _ = try await agreements.create(tenant, AgreementInput(
                     schoolID: school, fiscalYear: year, titleTH: "ข้อตกลงผลการปฏิบัติงาน ปีงบประมาณ 2569",
                     signedByTH: "ผู้อำนวยการโรงเรียน", signerRoleTH: "ผู้อำนวยการสถานศึกษา",
                     items: zip(goalIndicators, [40, 30, 30] as [Decimal]).map { AgreementInput.Item(indicatorID: $0, weight: $1, target: 85) }))

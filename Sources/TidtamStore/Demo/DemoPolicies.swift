@@ -1,3 +1,4 @@
+import Postgres
 /// The national reference list that a demo's strategies cite: the six strategies of the 20-year
 /// National Strategy, the master plan's issue on learning, and OBEC's four policy areas. OBEC
 /// keeps the real list (`POST /national-policies`); loaded once, whoever loads the demo first.
@@ -19,11 +20,11 @@ struct DemoPolicies {
     ]
 
     func load() async throws {
-        let store = NationalPolicyStore(db), scope = TenantScope.national(userID: nil)
-        let existing = try await store.list(scope, kind: nil, includeRetired: true, page: PageRequest(limit: 1))
+        let store = NationalPolicyStore(db), tenant = Tenant.nationalService
+        let existing = try await store.list(tenant, kind: nil, includeRetired: true, page: PageRequest(limit: 1))
         guard existing.items.isEmpty else { return }
         for policy in Self.policies {
-            _ = try await store.create(scope, code: policy.code, kind: policy.kind, nameTH: policy.nameTH, nameEN: policy.nameEN)
+            _ = try await store.create(tenant, code: policy.code, kind: policy.kind, nameTH: policy.nameTH, nameEN: policy.nameEN)
         }
     }
 }

@@ -23,12 +23,13 @@ public struct NationalDemo: Sendable {
         public let rows: Int
     }
 
-    let pool: ConnectionPool
+    let db: Database
     let statements: [String]
 
-    /// `sqlDirectory`: the `sql` folder (the one that holds `migrations` and `demo`).
-    public init(ownerPool: ConnectionPool, sqlDirectory: URL) throws {
-        pool = ownerPool
+    /// `owner`: connections as the schema owner. `sqlDirectory`: the `sql` folder (the one that
+    /// holds `migrations` and `demo`).
+    public init(owner: Database, sqlDirectory: URL) throws {
+        db = owner
         let text = try String(contentsOf: sqlDirectory.appendingPathComponent("demo/national_district.sql"), encoding: .utf8)
         let body = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("--") }.joined(separator: "\n")
         statements = body.components(separatedBy: "\n;;\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
@@ -69,19 +70,16 @@ public struct NationalDemo: Sendable {
         }
     }
 
-    static let existing = "SELECT code FROM district WHERE code LIKE 'NAT-%'"
-    static let analyze = """
+    static let analyze: SQL = """
         ANALYZE district, school, action_plan, project, activity, budget_line, indicator, indicator_target, indicator_actual, audit_log
         """
-    static let nextID = "SELECT nextval('district_id_seq') AS id"
-    static let insertDistrict = "INSERT INTO district (id, code, name_th, kind, province_th) VALUES ($1, $2, $3, $4, $5)"
 
     /// Generates what is missing, `workers` districts at a time, and reports after each one.
     /// `districts` stops after the first few (tests).
     public func generate(fiscalYear: Int, workers: Int = 2, districts limit: Int = districtCount,
                          progress: @escaping @Sendable (Progress) -> Void) async throws -> Progress {
-        let present = Set(try await pool.transaction(settings: [TransactionSetting("tidtam.role", "national")]) { c in
-            try c.query(Self.existing).rows.map { try $0.decode("code", as: String.self) }
+        let present = Set(try await db.read(Tenant.nationalService, "SELECT code FROM district WHERE code LIKE 'NAT-%'").rows.map {
+            try $0.decode("code", as: String.self)
         })
         let todo = Self.plan().prefix(limit).filter { !present.contains($0.code) }
         let done = present.count
@@ -100,21 +98,24 @@ public struct NationalDemo: Sendable {
             }
         }
         // Fresh statistics, so that the benchmarks' first queries are planned on the real sizes.
-        _ = try await pool.transaction { c in try c.query(Self.analyze) }
+        _ = try await db.transaction(Tenant.unscoped) { tx in try tx.query(Self.analyze) }
         let (districts, rows) = await counter.totals
         return Progress(districtsDone: done + districts, districtsTotal: Self.districtCount, rows: rows)
     }
 
     func generate(_ district: Plan, fiscalYear: Int, counter: Counter, done: Int, progress: @Sendable (Progress) -> Void) async throws {
-        let id: Int64 = try await pool.transaction { c in try c.query(Self.nextID).first!.decode("id") }
-        let settings = [try TransactionSetting("tidtam.district_id", String(id)), try TransactionSetting("tidtam.audit", "off")]
+        let id: Int64 = try await db.read(Tenant.unscoped, "SELECT nextval('district_id_seq') AS id").first!.decode("id")
         let statements = self.statements
-        let rows = try await pool.transaction(settings: settings) { c in
-            try c.query(Self.insertDistrict, [id, district.code, district.nameTH, district.kind, district.province])
+        let rows = try await db.transaction(DistrictTenant(districtID: id, actor: .unauditedBulkLoad)) { tx in
+            try tx.query("""
+                INSERT INTO district (id, code, name_th, kind, province_th)
+                VALUES (\(id), \(district.code), \(district.nameTH), \(district.kind), \(district.province))
+                """)
             var rows = 1
             let firstOBECCode = Int64(6_000_000_000) + Int64(district.index) * 1_000
             for statement in statements {
-                rows += try c.query(statement, [id, district.schools, firstOBECCode, fiscalYear]).affectedRows
+                let values: [any PostgresEncodable] = [id, district.schools, firstOBECCode, fiscalYear]
+                rows += try tx.query(SQL(file: statement, binding: values)).affectedRows
             }
             return rows
         }

@@ -7,7 +7,7 @@ public struct AgreementStore: Sendable {
     let db: Database
     public init(_ db: Database) { self.db = db }
 
-    static let document = """
+    static let document: SQL = """
         json_build_object(
             'id', a.id, 'district_id', a.district_id, 'school_id', a.school_id, 'fiscal_year', a.fiscal_year,
             'revision', a.revision, 'previous_id', a.previous_id, 'title_th', a.title_th,
@@ -25,72 +25,72 @@ public struct AgreementStore: Sendable {
         """
     static let byID = DocumentQuery("performance_agreement", "a", document: document)
 
-    public func get(_ scope: TenantScope, id: Int64) async throws -> JSONDocument? {
-        try await db.document(scope, Self.byID, id: id)
+    public func get(_ reader: some TenantReading, id: Int64) async throws -> JSONDocument? {
+        let tenant = reader.tenant
+        return try await db.document(tenant, Self.byID, id: id)
     }
 
-    static let list = LifecycleTable.agreement.listQuery("a", document: document)
-
-    public func list(_ scope: TenantScope, filter: PlanFilter, page: PageRequest) async throws -> JSONPage {
-        try await LifecycleTable.agreement.list(db, Self.list, scope: scope, filter: filter, page: page)
+    public func list(_ reader: some TenantReading, filter: PlanFilter, page: PageRequest) async throws -> JSONPage {
+        let tenant = reader.tenant
+        return try await LifecycleTable.agreement.list(db, "a", document: Self.document, tenant: tenant, filter: filter, page: page)
     }
 
-    static let insert = """
-        INSERT INTO performance_agreement (district_id, school_id, fiscal_year, title_th, signed_by_th, signer_role_th, signed_on)
-        VALUES ($1, $2, $3, $4, $5, $6, $7::date) RETURNING id, school_id
-        """
-
-    public func create(_ scope: TenantScope, _ input: AgreementInput) async throws -> JSONDocument {
-        let district = try scope.requireDistrict()
+    public func create(_ tenant: DistrictTenant, _ input: AgreementInput) async throws -> JSONDocument {
+        let district = tenant.districtID
         try Self.validate(input)
-        let school = try scope.unit(input.schoolID)
-        return try await db.transaction(scope) { tx in
-            let id: Int64 = try tx.query(Self.insert, [district, school, input.fiscalYear.buddhistYear, input.titleTH, input.signedByTH,
-                                                       input.signerRoleTH, input.signedOn.sql]).first!.decode("id")
+        let school = try tenant.unit(input.schoolID)
+        return try await db.transaction(tenant) { tx in
+            let id: Int64 = try tx.query("""
+                INSERT INTO performance_agreement (district_id, school_id, fiscal_year, title_th, signed_by_th, signer_role_th, signed_on)
+                VALUES (\(district), \(school), \(input.fiscalYear.buddhistYear), \(input.titleTH), \(input.signedByTH),
+                        \(input.signerRoleTH), \(input.signedOn.sql)::date)
+                RETURNING id, school_id
+                """).first!.decode("id")
             try Self.writeItems(tx, district: district, agreement: id, school: school, input.items)
             return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
-    static let update = """
-        UPDATE performance_agreement SET title_th = $3, signed_by_th = $4, signer_role_th = $5, signed_on = $6::date
-        WHERE district_id = $1 AND id = $2
-        """
-
     /// Replaces the agreement's content while it is a draft or returned; the unit and year stay.
-    public func replace(_ scope: TenantScope, id: Int64, expectedVersion: Int, _ input: AgreementInput) async throws -> JSONDocument {
-        let district = try scope.requireDistrict()
+    public func replace(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int, _ input: AgreementInput) async throws -> JSONDocument {
+        let district = tenant.districtID
         try Self.validate(input)
-        return try await db.transaction(scope) { tx in
+        return try await db.transaction(tenant) { tx in
             let locked = try LifecycleTable.agreement.lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
-            try tx.query(Self.update, [district, id, input.titleTH, input.signedByTH, input.signerRoleTH, input.signedOn.sql])
+            try tx.query("""
+                UPDATE performance_agreement SET title_th = \(input.titleTH), signed_by_th = \(input.signedByTH),
+                                                 signer_role_th = \(input.signerRoleTH), signed_on = \(input.signedOn.sql)::date
+                WHERE district_id = \(district) AND id = \(id)
+                """)
             let school: Int64? = try locked.decode("school_id")
             try Self.writeItems(tx, district: district, agreement: id, school: school, input.items)
             return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
-    public func delete(_ scope: TenantScope, id: Int64, expectedVersion: Int) async throws {
-        try await LifecycleTable.agreement.delete(db, scope, id: id, expectedVersion: expectedVersion)
+    public func delete(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int) async throws {
+        try await LifecycleTable.agreement.delete(db, tenant, id: id, expectedVersion: expectedVersion)
     }
 
-    static let weights = "SELECT weight FROM agreement_item WHERE district_id = $1 AND agreement_id = $2 ORDER BY position"
-    static let copyItems = """
-        INSERT INTO agreement_item (district_id, agreement_id, school_id, position, indicator_id, weight, target, copied_from_id)
-        SELECT district_id, $3, school_id, position, indicator_id, weight, target, id
-        FROM agreement_item WHERE district_id = $1 AND agreement_id = $2
-        """
-
     /// Submit (the weights must sum to exactly 100), approve, return or revise.
-    public func apply(_ transition: PlanTransition, _ scope: TenantScope, id: Int64, expectedVersion: Int) async throws -> JSONDocument {
-        let district = try scope.requireDistrict()
-        return try await db.transaction(scope) { tx in
+    public func apply(_ transition: PlanTransition, _ tenant: DistrictTenant, id: Int64, expectedVersion: Int) async throws -> JSONDocument {
+        let district = tenant.districtID
+        return try await db.transaction(tenant) { tx in
             let resultID = try LifecycleTable.agreement.apply(
-                transition, tx: tx, scope: scope, district: district, id: id, expectedVersion: expectedVersion,
+                transition, tx: tx, tenant: tenant, id: id, expectedVersion: expectedVersion,
                 beforeSubmit: { tx in
-                    AgreementWeights.validate(try tx.query(Self.weights, [district, id]).rows.map { try $0.decode("weight", as: Decimal.self) })
+                    let weights = try tx.query("""
+                        SELECT weight FROM agreement_item WHERE district_id = \(district) AND agreement_id = \(id) ORDER BY position
+                        """).rows.map { try $0.decode("weight", as: Decimal.self) }
+                    return AgreementWeights.validate(weights)
                 },
-                copyChildren: { tx, from, to in try tx.query(Self.copyItems, [district, from, to]) })
+                copyChildren: { tx, from, to in
+                    try tx.query("""
+                        INSERT INTO agreement_item (district_id, agreement_id, school_id, position, indicator_id, weight, target, copied_from_id)
+                        SELECT district_id, \(to), school_id, position, indicator_id, weight, target, id
+                        FROM agreement_item WHERE district_id = \(district) AND agreement_id = \(from)
+                        """)
+                })
             return try tx.document(Self.byID, district: district, id: resultID)
         }
     }
@@ -103,12 +103,13 @@ public struct AgreementStore: Sendable {
     static let items = ChildTable(table: "agreement_item", parent: "agreement_id", columns: [
         ("position", "integer"), ("indicator_id", "bigint"), ("weight", "numeric"), ("target", "numeric"),
     ])
-    static let indicatorsFound = "SELECT id FROM indicator WHERE district_id = $1 AND id = ANY($2::bigint[])"
 
     struct ItemRow: Encodable { let id: Int64?, position: Int, indicatorId: Int64, weight: String, target: String }
 
-    static func writeItems(_ tx: Connection, district: Int64, agreement: Int64, school: Int64?, _ input: [AgreementInput.Item]) throws {
-        let found = Set(try tx.query(indicatorsFound, [district, input.map(\.indicatorID)]).rows.map { try $0.decode("id", as: Int64.self) })
+    static func writeItems(_ tx: Transaction, district: Int64, agreement: Int64, school: Int64?, _ input: [AgreementInput.Item]) throws {
+        let named = input.map(\.indicatorID)
+        let found = Set(try tx.query("SELECT id FROM indicator WHERE district_id = \(district) AND id = ANY(\(named)::bigint[])")
+            .rows.map { try $0.decode("id", as: Int64.self) })
         let missing = input.enumerated().filter { !found.contains($0.element.indicatorID) }.map { index, _ in
             FieldError("/items/\(index)/indicator_id", code: "not_found", detail: "No such indicator in this district.", th: "ไม่พบตัวชี้วัดนี้")
         }

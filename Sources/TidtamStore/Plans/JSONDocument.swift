@@ -39,34 +39,35 @@ public struct JSONPage: Sendable, Equatable {
 /// How one document is read by id: inside the caller's district (the key names the district,
 /// so it runs on one node under Citus), or in any district for a national reader.
 struct DocumentQuery: Sendable {
-    let inDistrict: String
-    let anyDistrict: String
+    let select: SQL
+    let alias: SQL
 
     /// `table alias`, e.g. `("action_plan", "p")`; `document` renders the row as JSON. A table
     /// whose rows never change has no `version` column: `version` gives the constant.
-    init(_ table: String, _ alias: String, document: String, version: String? = nil) {
-        let select = "SELECT \(alias).id, \(version ?? "\(alias).version") AS version, \(document) AS doc FROM \(table) \(alias)"
-        inDistrict = "\(select) WHERE \(alias).district_id = $1 AND \(alias).id = $2"
-        anyDistrict = "\(select) WHERE \(alias).id = $1"
+    init(_ table: SQL, _ alias: SQL, document: SQL, version: SQL? = nil) {
+        self.alias = alias
+        select = "SELECT \(alias).id, \(version ?? "\(alias).version") AS version, \(document) AS doc FROM \(table) \(alias)"
     }
+
+    func inDistrict(_ district: Int64, id: Int64) -> SQL {
+        "\(select) WHERE \(alias).district_id = \(district) AND \(alias).id = \(id)"
+    }
+
+    func anyDistrict(id: Int64) -> SQL { "\(select) WHERE \(alias).id = \(id)" }
 }
 
 extension Database {
-    func document(_ scope: TenantScope, _ query: DocumentQuery, id: Int64) async throws -> JSONDocument? {
-        let result = if let district = scope.districtID {
-            try await read(scope, query.inDistrict, [district, id])
-        } else {
-            try await read(scope, query.anyDistrict, [id])
-        }
-        return try result.first.map(JSONDocument.init(row:))
+    func document(_ tenant: Tenant, _ query: DocumentQuery, id: Int64) async throws -> JSONDocument? {
+        let sql = if let district = tenant.district?.districtID { query.inDistrict(district, id: id) } else { query.anyDistrict(id: id) }
+        return try await read(tenant, sql).first.map(JSONDocument.init(row:))
     }
 }
 
-extension Connection {
+extension Transaction {
     /// Locks a row (`sql` selects it by district and id, FOR UPDATE) and checks that it is still
     /// at `expectedVersion`, the version its ETag named.
-    func lockVersioned(_ sql: String, district: Int64, id: Int64, expectedVersion: Int, entity: RecordKind) throws -> Row {
-        guard let row = try query(sql, [district, id]).first else { throw DomainError.notFound(entity) }
+    func lockVersioned(_ sql: SQL, expectedVersion: Int, entity: RecordKind) throws -> Row {
+        guard let row = try query(sql).first else { throw DomainError.notFound(entity) }
         let version: Int = try row.decode("version")
         guard version == expectedVersion else { throw DomainError.versionMismatch(current: version) }
         return row
@@ -74,19 +75,20 @@ extension Connection {
 
     /// A document inside a write transaction (after the write, so it shows the result).
     func document(_ query: DocumentQuery, district: Int64, id: Int64) throws -> JSONDocument {
-        try JSONDocument(row: self.query(query.inDistrict, [district, id]).first!)
+        try JSONDocument(row: self.query(query.inDistrict(district, id: id)).first!)
     }
 }
 
 /// SQL fragments shared by the document queries, so every timestamp reads the same way as the
 /// rest of the API (ISO 8601, UTC, milliseconds).
 enum SQLJSON {
-    static func time(_ column: String) -> String {
+    static func time(_ column: SQL) -> SQL {
         "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
     }
 
-    static func statusTH(_ column: String) -> String {
-        "CASE \(column) " + PlanStatus.allCases.map { "WHEN '\($0.rawValue)' THEN '\($0.thaiName)'" }.joined(separator: " ") + " END"
+    static func statusTH(_ column: SQL) -> SQL {
+        let cases = PlanStatus.allCases.map { "WHEN \(SQL.constant($0.rawValue)) THEN \(SQL.constant($0.thaiName))" as SQL }
+        return "CASE \(column) \(SQL.join(cases, " ")) END"
     }
 
     /// Children as one `jsonb` parameter for `jsonb_to_recordset`: a whole list in one statement.
@@ -97,23 +99,8 @@ enum SQLJSON {
     }
 }
 
-extension TenantScope {
-    /// The organisation unit a write is for: school staff always write for their own school
-    /// (naming another is refused here, and by row-level security anyway); district roles name
-    /// a school, or none for the district office's own plan.
-    func unit(_ requested: Int64?) throws -> Int64? {
-        guard let own = schoolID else { return requested }
-        if let requested, requested != own { throw DomainError.forbidden(Explanation("School staff write their own school's plans only.",
-                                                                                        th: "เจ้าหน้าที่สถานศึกษาบันทึกได้เฉพาะแผนของสถานศึกษาตนเอง")) }
-        return own
-    }
-
-    /// The role that lifecycle rules see; the district's own background work acts as its admin.
-    var acting: Role { role ?? .districtAdmin }
-}
-
 extension CalendarDate {
-    /// For `$n::date` parameters.
+    /// For `::date` parameters.
     var sql: String { iso }
 }
 

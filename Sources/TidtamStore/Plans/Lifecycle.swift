@@ -4,12 +4,20 @@ import TidtamDomain
 /// The submit → approve/return → revise lifecycle that action plans and performance agreements
 /// share (TidtamDomain.PlanLifecycle decides; this applies it). Table names are constants of
 /// this enum, never input.
-enum LifecycleTable: String {
-    case actionPlan = "action_plan"
-    case agreement = "performance_agreement"
+enum LifecycleTable {
+    case actionPlan
+    case agreement
+
+    /// The table, as SQL (a constant of this enum, never input).
+    var table: SQL {
+        switch self {
+        case .actionPlan: return "action_plan"
+        case .agreement: return "performance_agreement"
+        }
+    }
 
     /// The columns a new revision copies from the one before.
-    var copiedColumns: String {
+    var copiedColumns: SQL {
         switch self {
         case .actionPlan: return "strategic_plan_id, title_th, title_en"
         case .agreement: return "title_th, signed_by_th, signer_role_th, signed_on"
@@ -18,68 +26,80 @@ enum LifecycleTable: String {
 
     var entity: RecordKind { self == .actionPlan ? .actionPlan : .agreement }
 
-    var lock: String { "SELECT status, version, school_id, fiscal_year FROM \(rawValue) WHERE district_id = $1 AND id = $2 FOR UPDATE" }
+    func lock(district: Int64, id: Int64) -> SQL {
+        "SELECT status, version, school_id, fiscal_year FROM \(table) WHERE district_id = \(district) AND id = \(id) FOR UPDATE"
+    }
 
     /// Children are written only while their parent is editable; FOR SHARE keeps a concurrent
     /// submission from slipping in between the check and the write.
-    var shareLock: String { "SELECT status FROM \(rawValue) WHERE district_id = $1 AND id = $2 FOR SHARE" }
+    func shareLock(district: Int64, id: Int64) -> SQL {
+        "SELECT status FROM \(table) WHERE district_id = \(district) AND id = \(id) FOR SHARE"
+    }
 
-    var submit: String {
-        "UPDATE \(rawValue) SET status = 'submitted', submitted_at = now(), return_reason = NULL WHERE district_id = $1 AND id = $2"
+    func submit(district: Int64, id: Int64) -> SQL {
+        """
+        UPDATE \(table) SET status = 'submitted', submitted_at = now(), return_reason = NULL
+        WHERE district_id = \(district) AND id = \(id)
+        """
     }
-    var approve: String {
-        "UPDATE \(rawValue) SET status = 'approved', decided_at = now(), decided_by = $3 WHERE district_id = $1 AND id = $2"
+    func approve(district: Int64, id: Int64, by user: Int64?) -> SQL {
+        """
+        UPDATE \(table) SET status = 'approved', decided_at = now(), decided_by = \(user)
+        WHERE district_id = \(district) AND id = \(id)
+        """
     }
-    var returnForChanges: String {
-        "UPDATE \(rawValue) SET status = 'returned', return_reason = $3, decided_at = now(), decided_by = $4 WHERE district_id = $1 AND id = $2"
+    func returnForChanges(district: Int64, id: Int64, reason: String, by user: Int64?) -> SQL {
+        """
+        UPDATE \(table) SET status = 'returned', return_reason = \(reason), decided_at = now(), decided_by = \(user)
+        WHERE district_id = \(district) AND id = \(id)
+        """
     }
     /// Approving a revision retires the one approved before it (kept, marked superseded).
-    var supersede: String {
+    func supersede(district: Int64, school: Int64?, fiscalYear: Int, approved id: Int64) -> SQL {
         """
-        UPDATE \(rawValue) SET superseded_at = now()
-        WHERE district_id = $1 AND school_id IS NOT DISTINCT FROM $2 AND fiscal_year = $3
-          AND status = 'approved' AND superseded_at IS NULL AND id <> $4
+        UPDATE \(table) SET superseded_at = now()
+        WHERE district_id = \(district) AND school_id IS NOT DISTINCT FROM \(school) AND fiscal_year = \(fiscalYear)
+          AND status = 'approved' AND superseded_at IS NULL AND id <> \(id)
         """
     }
-    var newRevision: String {
+    func newRevision(district: Int64, of id: Int64) -> SQL {
         """
-        INSERT INTO \(rawValue) (district_id, school_id, fiscal_year, revision, previous_id, \(copiedColumns))
+        INSERT INTO \(table) (district_id, school_id, fiscal_year, revision, previous_id, \(copiedColumns))
         SELECT district_id, school_id, fiscal_year,
-               (SELECT max(revision) + 1 FROM \(rawValue) r
+               (SELECT max(revision) + 1 FROM \(table) r
                 WHERE r.district_id = o.district_id AND r.school_id IS NOT DISTINCT FROM o.school_id AND r.fiscal_year = o.fiscal_year),
                id, \(copiedColumns)
-        FROM \(rawValue) o WHERE district_id = $1 AND id = $2
+        FROM \(table) o WHERE district_id = \(district) AND id = \(id)
         RETURNING id
         """
     }
 
     /// Newest first; without `allRevisions`, only the latest revision of each unit and year
     /// (the one no other revision points back to). `document` renders a row named `a`.
-    func listQuery(_ a: String, document: String) -> String {
-        """
-        SELECT \(a).id, \(a).version, \(document) AS doc FROM \(rawValue) \(a)
-        WHERE \(a).district_id = $1
-          AND ($2::bigint IS NULL OR \(a).school_id = $2) AND (NOT $3 OR \(a).school_id IS NULL)
-          AND ($4::int IS NULL OR \(a).fiscal_year = $4) AND ($5::text IS NULL OR \(a).status = $5)
-          AND ($6 OR NOT EXISTS (SELECT 1 FROM \(rawValue) n WHERE n.district_id = \(a).district_id AND n.previous_id = \(a).id))
-          AND ($7::bigint IS NULL OR \(a).id < $7)
-        ORDER BY \(a).id DESC
-        LIMIT $8
-        """
+    func listQuery(_ a: SQL, document: SQL, district: Int64, _ f: PlanFilter, before: Int64?, limit: Int) -> SQL {
+        let status = f.status?.rawValue
+        return """
+            SELECT \(a).id, \(a).version, \(document) AS doc FROM \(table) \(a)
+            WHERE \(a).district_id = \(district)
+              AND (\(f.schoolID)::bigint IS NULL OR \(a).school_id = \(f.schoolID)) AND (NOT \(f.districtOnly) OR \(a).school_id IS NULL)
+              AND (\(f.fiscalYear)::int IS NULL OR \(a).fiscal_year = \(f.fiscalYear)) AND (\(status)::text IS NULL OR \(a).status = \(status))
+              AND (\(f.allRevisions) OR NOT EXISTS (SELECT 1 FROM \(table) n WHERE n.district_id = \(a).district_id AND n.previous_id = \(a).id))
+              AND (\(before)::bigint IS NULL OR \(a).id < \(before))
+            ORDER BY \(a).id DESC
+            LIMIT \(limit)
+            """
     }
 
-    func list(_ db: Database, _ query: String, scope: TenantScope, filter: PlanFilter, page: PageRequest) async throws -> JSONPage {
-        let district = try filter.districtID ?? scope.requireDistrictToList()
-        let result = try await db.read(scope, query, [
-            district, filter.schoolID, filter.districtOnly, filter.fiscalYear, filter.status?.rawValue, filter.allRevisions,
-            try Cursor.decodeID(page.cursor), page.limit + 1,
-        ])
+    func list(_ db: Database, _ a: SQL, document: SQL, tenant: Tenant, filter: PlanFilter, page: PageRequest) async throws -> JSONPage {
+        let district = try tenant.districtToList(named: filter.districtID)
+        let sql = listQuery(a, document: document, district: district, filter, before: try Cursor.decodeID(page.cursor), limit: page.limit + 1)
+        let result = try await db.read(tenant, sql)
         return try JSONPage(rows: result.rows, limit: page.limit) { [String(try $0.decode("id", as: Int64.self))] }
     }
 
     /// Refuses a child write unless the parent is a draft or returned.
-    func requireEditable(_ tx: Connection, district: Int64, id: Int64) throws {
-        guard let row = try tx.query(shareLock, [district, id]).first else { throw DomainError.notFound(entity) }
+    func requireEditable(_ tx: Transaction, district: Int64, id: Int64) throws {
+        guard let row = try tx.query(shareLock(district: district, id: id)).first else { throw DomainError.notFound(entity) }
         let status = try PlanStatus(rawValue: row.decode("status", as: String.self)) ?? .approved
         guard status.isEditable else { throw DomainError.conflict(Self.frozen(status, entity)) }
     }
@@ -88,19 +108,19 @@ enum LifecycleTable: String {
     /// and editable (draft or returned).
     /// Returns the locked row (`status`, `version`, `school_id`, `fiscal_year`).
     @discardableResult
-    func lockEditable(_ tx: Connection, district: Int64, id: Int64, expectedVersion: Int) throws -> Row {
-        let row = try tx.lockVersioned(lock, district: district, id: id, expectedVersion: expectedVersion, entity: entity)
+    func lockEditable(_ tx: Transaction, district: Int64, id: Int64, expectedVersion: Int) throws -> Row {
+        let row = try tx.lockVersioned(lock(district: district, id: id), expectedVersion: expectedVersion, entity: entity)
         let status = try PlanStatus(rawValue: row.decode("status", as: String.self)) ?? .approved
         guard status.isEditable else { throw DomainError.conflict(Self.frozen(status, entity)) }
         return row
     }
 
     /// Deletes a draft or returned row (its children go with it); an approved one is a record.
-    func delete(_ db: Database, _ scope: TenantScope, id: Int64, expectedVersion: Int) async throws {
-        let district = try scope.requireDistrict()
-        try await db.transaction(scope) { tx in
+    func delete(_ db: Database, _ tenant: DistrictTenant, id: Int64, expectedVersion: Int) async throws {
+        let district = tenant.districtID
+        try await db.transaction(tenant) { tx in
             try lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
-            try tx.query("DELETE FROM \(rawValue) WHERE district_id = $1 AND id = $2", [district, id])
+            try tx.query("DELETE FROM \(table) WHERE district_id = \(district) AND id = \(id)")
         }
     }
 
@@ -115,14 +135,15 @@ enum LifecycleTable: String {
     /// Applies `transition` if the row is still at `expectedVersion`, and returns the id of the
     /// resulting document: the same row, or the new revision. `beforeSubmit` lists what keeps
     /// the content from being submitted; `copyChildren` fills a new revision.
-    func apply(_ transition: PlanTransition, tx: Connection, scope: TenantScope, district: Int64, id: Int64, expectedVersion: Int,
-               beforeSubmit: (Connection) throws -> [FieldError],
-               copyChildren: (Connection, _ from: Int64, _ to: Int64) throws -> Void) throws -> Int64 {
-        let row = try tx.lockVersioned(lock, district: district, id: id, expectedVersion: expectedVersion, entity: entity)
+    func apply(_ transition: PlanTransition, tx: Transaction, tenant: DistrictTenant, id: Int64, expectedVersion: Int,
+               beforeSubmit: (Transaction) throws -> [FieldError],
+               copyChildren: (Transaction, _ from: Int64, _ to: Int64) throws -> Void) throws -> Int64 {
+        let district = tenant.districtID
+        let row = try tx.lockVersioned(lock(district: district, id: id), expectedVersion: expectedVersion, entity: entity)
         let status = try PlanStatus(rawValue: row.decode("status", as: String.self)) ?? .draft
         let outcome: PlanTransitionOutcome
         do {
-            outcome = try PlanLifecycle.apply(transition, to: status, by: scope.acting)
+            outcome = try PlanLifecycle.apply(transition, to: status, by: tenant.role)
         } catch PlanTransitionError.notAllowed(let from, _) {
             let which = Explanation.indefinite("\(from.rawValue) \(entity.english)", capital: true)
             throw DomainError.conflict(Explanation("\(which) cannot be \(Self.verb(transition).english).",
@@ -137,17 +158,17 @@ enum LifecycleTable: String {
         case .submit:
             let errors = try beforeSubmit(tx)
             if !errors.isEmpty { throw DomainError.invalid(errors) }
-            try tx.query(submit, [district, id])
+            try tx.query(submit(district: district, id: id))
         case .approve:
-            try tx.query(approve, [district, id, scope.userID])
-            try tx.query(supersede, [district, row.decode("school_id", as: Int64?.self), row.decode("fiscal_year", as: Int.self), id])
+            try tx.query(approve(district: district, id: id, by: tenant.userID))
+            try tx.query(supersede(district: district, school: row.decode("school_id"), fiscalYear: row.decode("fiscal_year"), approved: id))
         case .returnForChanges(let reason):
-            try tx.query(returnForChanges, [district, id, reason, scope.userID])
+            try tx.query(returnForChanges(district: district, id: id, reason: reason, by: tenant.userID))
         case .revise:
             precondition(outcome.newRevision)
             let newID: Int64
             do {
-                newID = try tx.query(newRevision, [district, id]).first!.decode("id")
+                newID = try tx.query(newRevision(district: district, of: id)).first!.decode("id")
             } catch let error as PostgresError where error.isUniqueViolation {
                 throw DomainError.conflict(Explanation("A newer revision of this \(entity.english) is already open; edit that one.",
                                                        th: "\(entity.thai)นี้มีฉบับปรับปรุงที่ยังไม่อนุมัติอยู่แล้ว ให้แก้ไขในฉบับนั้น"))

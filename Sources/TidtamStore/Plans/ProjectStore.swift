@@ -22,13 +22,13 @@ public struct ProjectStore: Sendable {
     let db: Database
     public init(_ db: Database) { self.db = db }
 
-    static let fields = """
+    static let fields: SQL = """
         'id', p.id, 'district_id', p.district_id, 'plan_id', p.plan_id, 'school_id', p.school_id, 'code', p.code,
         'kind', p.kind, 'name_th', p.name_th, 'name_en', p.name_en, 'strategy_id', p.strategy_id,
         'responsible_th', p.responsible_th, 'start_date', p.start_date, 'end_date', p.end_date
         """
 
-    static let document = """
+    static let document: SQL = """
         json_build_object(\(fields),
             'objectives_th', p.objectives_th, 'expected_outputs_th', p.expected_outputs_th,
             'expected_outcomes_th', p.expected_outcomes_th,
@@ -46,109 +46,104 @@ public struct ProjectStore: Sendable {
         """
     static let byID = DocumentQuery("project", "p", document: document)
 
-    public func get(_ scope: TenantScope, id: Int64) async throws -> JSONDocument? {
-        try await db.document(scope, Self.byID, id: id)
+    public func get(_ reader: some TenantReading, id: Int64) async throws -> JSONDocument? {
+        let tenant = reader.tenant
+        return try await db.document(tenant, Self.byID, id: id)
     }
 
     /// A unit's projects with their plan's year and status, budget totals by source and
     /// indicator counts: one statement, one round trip. Without a plan, only the latest
     /// revision of each plan counts (the one no later revision points back to).
-    static let list = """
-        SELECT p.id, p.code, json_build_object(\(fields),
-                   'fiscal_year', ap.fiscal_year, 'plan_revision', ap.revision, 'plan_status', ap.status,
-                   'plan_status_th', \(SQLJSON.statusTH("ap.status")),
-                   'budget_total', coalesce(b.total, 0), 'budget_by_source', coalesce(b.by_source, '{}'),
-                   'indicator_count', coalesce(i.n, 0), 'version', p.version) AS doc
-        FROM project p
-        JOIN action_plan ap ON ap.district_id = p.district_id AND ap.id = p.plan_id
-        LEFT JOIN LATERAL (
-            SELECT sum(s.amount) AS total, json_object_agg(s.source, s.amount) AS by_source
-            FROM (SELECT source, sum(amount) AS amount FROM budget_line
-                  WHERE district_id = p.district_id AND project_id = p.id GROUP BY source) s
-        ) b ON true
-        LEFT JOIN LATERAL (
-            SELECT count(*) AS n FROM indicator WHERE district_id = p.district_id AND project_id = p.id
-        ) i ON true
-        WHERE p.district_id = $1
-          AND ($2::bigint IS NULL OR p.plan_id = $2) AND ($3::bigint IS NULL OR p.school_id = $3)
-          AND ($4::int IS NULL OR ap.fiscal_year = $4) AND ($5::bigint IS NULL OR p.strategy_id = $5)
-          AND ($6::text IS NULL OR p.kind = $6)
-          AND ($2::bigint IS NOT NULL OR NOT EXISTS (SELECT 1 FROM action_plan n WHERE n.district_id = ap.district_id AND n.previous_id = ap.id))
-          AND ($7::text IS NULL OR (p.code, p.id) > ($7, $8::bigint))
-        ORDER BY p.code, p.id
-        LIMIT $9
-        """
+    static func list(district: Int64, _ f: ProjectFilter, after: (String, Int64)?, limit: Int) -> SQL {
+        let kind = f.kind?.rawValue, afterCode = after?.0, afterID = after?.1
+        return """
+            SELECT p.id, p.code, json_build_object(\(fields),
+                       'fiscal_year', ap.fiscal_year, 'plan_revision', ap.revision, 'plan_status', ap.status,
+                       'plan_status_th', \(SQLJSON.statusTH("ap.status")),
+                       'budget_total', coalesce(b.total, 0), 'budget_by_source', coalesce(b.by_source, '{}'),
+                       'indicator_count', coalesce(i.n, 0), 'version', p.version) AS doc
+            FROM project p
+            JOIN action_plan ap ON ap.district_id = p.district_id AND ap.id = p.plan_id
+            LEFT JOIN LATERAL (
+                SELECT sum(s.amount) AS total, json_object_agg(s.source, s.amount) AS by_source
+                FROM (SELECT source, sum(amount) AS amount FROM budget_line
+                      WHERE district_id = p.district_id AND project_id = p.id GROUP BY source) s
+            ) b ON true
+            LEFT JOIN LATERAL (
+                SELECT count(*) AS n FROM indicator WHERE district_id = p.district_id AND project_id = p.id
+            ) i ON true
+            WHERE p.district_id = \(district)
+              AND (\(f.planID)::bigint IS NULL OR p.plan_id = \(f.planID)) AND (\(f.schoolID)::bigint IS NULL OR p.school_id = \(f.schoolID))
+              AND (\(f.fiscalYear)::int IS NULL OR ap.fiscal_year = \(f.fiscalYear))
+              AND (\(f.strategyID)::bigint IS NULL OR p.strategy_id = \(f.strategyID))
+              AND (\(kind)::text IS NULL OR p.kind = \(kind))
+              AND (\(f.planID)::bigint IS NOT NULL
+                   OR NOT EXISTS (SELECT 1 FROM action_plan n WHERE n.district_id = ap.district_id AND n.previous_id = ap.id))
+              AND (\(afterCode)::text IS NULL OR (p.code, p.id) > (\(afterCode), \(afterID)::bigint))
+            ORDER BY p.code, p.id
+            LIMIT \(limit)
+            """
+    }
 
-    public func list(_ scope: TenantScope, filter: ProjectFilter, page: PageRequest) async throws -> JSONPage {
-        let district = try filter.districtID ?? scope.requireDistrictToList()
+    public func list(_ reader: some TenantReading, filter: ProjectFilter, page: PageRequest) async throws -> JSONPage {
+        let tenant = reader.tenant
+        let district = try tenant.districtToList(named: filter.districtID)
         var after: (String, Int64)?
         if let cursor = page.cursor {
             let parts = try Cursor.decode(cursor, count: 2)
             guard let id = Int64(parts[1]) else { throw DomainError.invalid([Cursor.invalid]) }
             after = (parts[0], id)
         }
-        let result = try await db.read(scope, Self.list, [
-            district, filter.planID, filter.schoolID, filter.fiscalYear, filter.strategyID, filter.kind?.rawValue,
-            after?.0, after?.1, page.limit + 1,
-        ])
+        let result = try await db.read(tenant, Self.list(district: district, filter, after: after, limit: page.limit + 1))
         return try JSONPage(rows: result.rows, limit: page.limit) { [try $0.decode("code"), String(try $0.decode("id", as: Int64.self))] }
     }
 
-    static let insert = """
-        INSERT INTO project (district_id, plan_id, school_id, code, kind, name_th, name_en, strategy_id, responsible_th,
-                             start_date, end_date, objectives_th, expected_outputs_th, expected_outcomes_th)
-        SELECT $1, $2, school_id, $3, $4, $5, $6, $7, $8, $9::date, $10::date, $11, $12, $13
-        FROM action_plan WHERE district_id = $1 AND id = $2
-        RETURNING id, school_id
-        """
-
-    public func create(_ scope: TenantScope, planID: Int64, _ input: ProjectInput) async throws -> JSONDocument {
-        let district = try scope.requireDistrict()
+    public func create(_ tenant: DistrictTenant, planID: Int64, _ input: ProjectInput) async throws -> JSONDocument {
+        let district = tenant.districtID
         try Self.validate(input)
-        return try await db.transaction(scope) { tx in
+        return try await db.transaction(tenant) { tx in
             try LifecycleTable.actionPlan.requireEditable(tx, district: district, id: planID)
-            let row = try tx.query(Self.insert, [district, planID] + Self.columns(input)).first!
+            let row = try tx.query("""
+                INSERT INTO project (district_id, plan_id, school_id, \(Self.columns))
+                SELECT \(district), \(planID), school_id, \(Self.values(input))
+                FROM action_plan WHERE district_id = \(district) AND id = \(planID)
+                RETURNING id, school_id
+                """).first!
             let id: Int64 = try row.decode("id")
             try Self.syncChildren(tx, district: district, projectID: id, school: row.decode("school_id"), input)
             return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
-    static let lock = "SELECT plan_id, school_id, version FROM project WHERE district_id = $1 AND id = $2 FOR UPDATE"
-    static let update = """
-        UPDATE project SET code = $3, kind = $4, name_th = $5, name_en = $6, strategy_id = $7, responsible_th = $8,
-                           start_date = $9::date, end_date = $10::date, objectives_th = $11, expected_outputs_th = $12,
-                           expected_outcomes_th = $13
-        WHERE district_id = $1 AND id = $2
-        """
-
     /// Replaces the project document (PUT) if it is still at `expectedVersion`; every PUT moves
     /// the project's version on, so its ETag covers its activities and budget lines too.
-    public func replace(_ scope: TenantScope, id: Int64, expectedVersion: Int, _ input: ProjectInput) async throws -> JSONDocument {
-        let district = try scope.requireDistrict()
+    public func replace(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int, _ input: ProjectInput) async throws -> JSONDocument {
+        let district = tenant.districtID
         try Self.validate(input)
-        return try await db.transaction(scope) { tx in
+        return try await db.transaction(tenant) { tx in
             let (planID, school) = try Self.lockProject(tx, district: district, id: id, expectedVersion: expectedVersion)
             try LifecycleTable.actionPlan.requireEditable(tx, district: district, id: planID)
-            try tx.query(Self.update, [district, id] + Self.columns(input))
+            try tx.query("""
+                UPDATE project SET (\(Self.columns)) = (\(Self.values(input)))
+                WHERE district_id = \(district) AND id = \(id)
+                """)
             try Self.syncChildren(tx, district: district, projectID: id, school: school, input)
             return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
-    static let delete = "DELETE FROM project WHERE district_id = $1 AND id = $2"
-
-    public func delete(_ scope: TenantScope, id: Int64, expectedVersion: Int) async throws {
-        let district = try scope.requireDistrict()
-        try await db.transaction(scope) { tx in
+    public func delete(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int) async throws {
+        let district = tenant.districtID
+        try await db.transaction(tenant) { tx in
             let (planID, _) = try Self.lockProject(tx, district: district, id: id, expectedVersion: expectedVersion)
             try LifecycleTable.actionPlan.requireEditable(tx, district: district, id: planID)
-            try tx.query(Self.delete, [district, id])
+            try tx.query("DELETE FROM project WHERE district_id = \(district) AND id = \(id)")
         }
     }
 
-    static func lockProject(_ tx: Connection, district: Int64, id: Int64, expectedVersion: Int) throws -> (plan: Int64, school: Int64?) {
-        let row = try tx.lockVersioned(lock, district: district, id: id, expectedVersion: expectedVersion, entity: .project)
+    static func lockProject(_ tx: Transaction, district: Int64, id: Int64, expectedVersion: Int) throws -> (plan: Int64, school: Int64?) {
+        let lock: SQL = "SELECT plan_id, school_id, version FROM project WHERE district_id = \(district) AND id = \(id) FOR UPDATE"
+        let row = try tx.lockVersioned(lock, expectedVersion: expectedVersion, entity: .project)
         return (try row.decode("plan_id"), try row.decode("school_id"))
     }
 
@@ -157,9 +152,18 @@ public struct ProjectStore: Sendable {
         if !errors.isEmpty { throw DomainError.invalid(errors) }
     }
 
-    static func columns(_ input: ProjectInput) -> [any PostgresEncodable] {
-        [input.code, input.kind.rawValue, input.nameTH, input.nameEN, input.strategyID, input.responsibleTH,
-         input.startDate.sql, input.endDate.sql, input.objectivesTH, input.expectedOutputsTH, input.expectedOutcomesTH]
+    /// The columns a project's document writes, and its values in the same order.
+    static let columns: SQL = """
+        code, kind, name_th, name_en, strategy_id, responsible_th, start_date, end_date, objectives_th, expected_outputs_th,
+        expected_outcomes_th
+        """
+
+    static func values(_ input: ProjectInput) -> SQL {
+        """
+        \(input.code), \(input.kind.rawValue), \(input.nameTH), \(input.nameEN), \(input.strategyID), \(input.responsibleTH),
+        \(input.startDate.sql)::date, \(input.endDate.sql)::date, \(input.objectivesTH), \(input.expectedOutputsTH),
+        \(input.expectedOutcomesTH)
+        """
     }
 
     static let activities = ChildTable(table: "activity", parent: "project_id", columns: [
@@ -176,7 +180,7 @@ public struct ProjectStore: Sendable {
         let id: Int64?, position: Int, source: String, descriptionTh: String?, amount: String
     }
 
-    static func syncChildren(_ tx: Connection, district: Int64, projectID: Int64, school: Int64?, _ input: ProjectInput) throws {
+    static func syncChildren(_ tx: Transaction, district: Int64, projectID: Int64, school: Int64?, _ input: ProjectInput) throws {
         let activityRows = input.activities.enumerated().map { index, a in
             ActivityRow(id: a.id, position: index, nameTh: a.nameTH, startDate: a.startDate.sql, endDate: a.endDate.sql, isMilestone: a.isMilestone)
         }

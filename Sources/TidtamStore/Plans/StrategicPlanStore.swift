@@ -7,7 +7,7 @@ public struct StrategicPlanStore: Sendable {
     let db: Database
     public init(_ db: Database) { self.db = db }
 
-    static let document = """
+    static let document: SQL = """
         json_build_object(
             'id', sp.id, 'district_id', sp.district_id, 'school_id', sp.school_id, 'title_th', sp.title_th, 'title_en', sp.title_en,
             'first_year_be', sp.first_year_be, 'last_year_be', sp.last_year_be, 'vision_th', sp.vision_th, 'mission_th', sp.mission_th,
@@ -28,70 +28,70 @@ public struct StrategicPlanStore: Sendable {
         """
     static let byID = DocumentQuery("strategic_plan", "sp", document: document)
 
-    public func get(_ scope: TenantScope, id: Int64) async throws -> JSONDocument? {
-        try await db.document(scope, Self.byID, id: id)
+    public func get(_ reader: some TenantReading, id: Int64) async throws -> JSONDocument? {
+        let tenant = reader.tenant
+        return try await db.document(tenant, Self.byID, id: id)
     }
 
     /// `year`: plans whose span covers that Buddhist Era year.
-    static let list = """
-        SELECT sp.id, sp.version, \(document) AS doc FROM strategic_plan sp
-        WHERE sp.district_id = $1 AND ($2::bigint IS NULL OR sp.school_id = $2) AND (NOT $3 OR sp.school_id IS NULL)
-          AND ($4::int IS NULL OR $4 BETWEEN sp.first_year_be AND sp.last_year_be)
-          AND ($5::bigint IS NULL OR sp.id < $5)
-        ORDER BY sp.id DESC
-        LIMIT $6
-        """
-
-    public func list(_ scope: TenantScope, districtID: Int64?, schoolID: Int64?, districtOnly: Bool, year: Int?,
+    public func list(_ reader: some TenantReading, districtID: Int64?, schoolID: Int64?, districtOnly: Bool, year: Int?,
                      page: PageRequest) async throws -> JSONPage {
-        let district = try districtID ?? scope.requireDistrictToList()
-        let result = try await db.read(scope, Self.list, [district, schoolID, districtOnly, year, try Cursor.decodeID(page.cursor), page.limit + 1])
+        let tenant = reader.tenant
+        let district = try tenant.districtToList(named: districtID)
+        let before = try Cursor.decodeID(page.cursor)
+        let result = try await db.read(tenant, """
+            SELECT sp.id, sp.version, \(Self.document) AS doc FROM strategic_plan sp
+            WHERE sp.district_id = \(district) AND (\(schoolID)::bigint IS NULL OR sp.school_id = \(schoolID))
+              AND (NOT \(districtOnly) OR sp.school_id IS NULL)
+              AND (\(year)::int IS NULL OR \(year) BETWEEN sp.first_year_be AND sp.last_year_be)
+              AND (\(before)::bigint IS NULL OR sp.id < \(before))
+            ORDER BY sp.id DESC
+            LIMIT \(page.limit + 1)
+            """)
         return try JSONPage(rows: result.rows, limit: page.limit) { [String(try $0.decode("id", as: Int64.self))] }
     }
 
-    static let insert = """
-        INSERT INTO strategic_plan (district_id, school_id, title_th, title_en, first_year_be, last_year_be, vision_th, mission_th)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
-        """
-
-    public func create(_ scope: TenantScope, _ input: StrategicPlanInput) async throws -> JSONDocument {
-        let district = try scope.requireDistrict()
+    public func create(_ tenant: DistrictTenant, _ input: StrategicPlanInput) async throws -> JSONDocument {
+        let district = tenant.districtID
         try Self.validate(input)
-        let school = try scope.unit(input.schoolID)
-        return try await db.transaction(scope) { tx in
-            let id: Int64 = try tx.query(Self.insert, [district, school, input.titleTH, input.titleEN, input.firstYearBE, input.lastYearBE,
-                                                       input.visionTH, input.missionTH]).first!.decode("id")
+        let school = try tenant.unit(input.schoolID)
+        return try await db.transaction(tenant) { tx in
+            let id: Int64 = try tx.query("""
+                INSERT INTO strategic_plan (district_id, school_id, title_th, title_en, first_year_be, last_year_be, vision_th, mission_th)
+                VALUES (\(district), \(school), \(input.titleTH), \(input.titleEN), \(input.firstYearBE), \(input.lastYearBE),
+                        \(input.visionTH), \(input.missionTH))
+                RETURNING id
+                """).first!.decode("id")
             try Self.writeStrategies(tx, district: district, plan: id, school: school, input.strategies)
             return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
-    static let lock = "SELECT school_id, version FROM strategic_plan WHERE district_id = $1 AND id = $2 FOR UPDATE"
-    static let update = """
-        UPDATE strategic_plan SET title_th = $3, title_en = $4, first_year_be = $5, last_year_be = $6, vision_th = $7, mission_th = $8
-        WHERE district_id = $1 AND id = $2
-        """
-
-    public func replace(_ scope: TenantScope, id: Int64, expectedVersion: Int, _ input: StrategicPlanInput) async throws -> JSONDocument {
-        let district = try scope.requireDistrict()
+    public func replace(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int, _ input: StrategicPlanInput) async throws -> JSONDocument {
+        let district = tenant.districtID
         try Self.validate(input)
-        return try await db.transaction(scope) { tx in
-            let row = try tx.lockVersioned(Self.lock, district: district, id: id, expectedVersion: expectedVersion, entity: .strategicPlan)
-            try tx.query(Self.update, [district, id, input.titleTH, input.titleEN, input.firstYearBE, input.lastYearBE, input.visionTH, input.missionTH])
+        return try await db.transaction(tenant) { tx in
+            let lock: SQL = "SELECT school_id, version FROM strategic_plan WHERE district_id = \(district) AND id = \(id) FOR UPDATE"
+            let row = try tx.lockVersioned(lock, expectedVersion: expectedVersion, entity: .strategicPlan)
+            try tx.query("""
+                UPDATE strategic_plan SET title_th = \(input.titleTH), title_en = \(input.titleEN), first_year_be = \(input.firstYearBE),
+                                          last_year_be = \(input.lastYearBE), vision_th = \(input.visionTH), mission_th = \(input.missionTH)
+                WHERE district_id = \(district) AND id = \(id)
+                """)
             try Self.writeStrategies(tx, district: district, plan: id, school: row.decode("school_id"), input.strategies)
             return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
-    static let delete = "DELETE FROM strategic_plan WHERE district_id = $1 AND id = $2 AND version = $3"
-    static let version = "SELECT version FROM strategic_plan WHERE district_id = $1 AND id = $2"
-
     /// Refused (409) while projects or action plans still refer to its strategies.
-    public func delete(_ scope: TenantScope, id: Int64, expectedVersion: Int) async throws {
-        let district = try scope.requireDistrict()
-        try await db.transaction(scope) { tx in
-            if try tx.query(Self.delete, [district, id, expectedVersion]).affectedRows == 1 { return }
-            guard let row = try tx.query(Self.version, [district, id]).first else { throw DomainError.notFound(.strategicPlan) }
+    public func delete(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int) async throws {
+        let district = tenant.districtID
+        try await db.transaction(tenant) { tx in
+            let deleted: SQL = "DELETE FROM strategic_plan WHERE district_id = \(district) AND id = \(id) AND version = \(expectedVersion)"
+            if try tx.query(deleted).affectedRows == 1 { return }
+            guard let row = try tx.query("SELECT version FROM strategic_plan WHERE district_id = \(district) AND id = \(id)").first else {
+                throw DomainError.notFound(.strategicPlan)
+            }
             throw DomainError.versionMismatch(current: try row.decode("version"))
         }
     }
@@ -107,19 +107,14 @@ public struct StrategicPlanStore: Sendable {
     static let goals = ChildTable(table: "goal", parent: "strategy_id", columns: [
         ("code", "text"), ("name_th", "text"), ("name_en", "text"),
     ])
-    static let strategyIDs = "SELECT id, code FROM strategy WHERE district_id = $1 AND plan_id = $2"
-    static let policies = "SELECT id, code FROM national_policy WHERE code = ANY($1::text[]) AND retired_at IS NULL"
-    static let unlinkPolicies = "DELETE FROM strategy_policy WHERE district_id = $1 AND strategy_id = $2 AND policy_id <> ALL($3::bigint[])"
-    static let linkPolicies = """
-        INSERT INTO strategy_policy (district_id, strategy_id, school_id, policy_id)
-        SELECT $1, $2, $3, unnest($4::bigint[]) ON CONFLICT (district_id, strategy_id, policy_id) DO NOTHING
-        """
 
     struct NamedRow: Encodable { let id: Int64?, code: String, nameTh: String, nameEn: String? }
 
-    static func writeStrategies(_ tx: Connection, district: Int64, plan: Int64, school: Int64?, _ input: [StrategicPlanInput.Strategy]) throws {
+    static func writeStrategies(_ tx: Transaction, district: Int64, plan: Int64, school: Int64?, _ input: [StrategicPlanInput.Strategy]) throws {
         let allCodes = Array(Set(input.flatMap(\.policyCodes)))
-        let known = Dictionary(uniqueKeysWithValues: try tx.query(policies, [allCodes]).rows.map {
+        let known = Dictionary(uniqueKeysWithValues: try tx.query("""
+            SELECT id, code FROM national_policy WHERE code = ANY(\(allCodes)::text[]) AND retired_at IS NULL
+            """).rows.map {
             (try $0.decode("code", as: String.self), try $0.decode("id", as: Int64.self))
         })
         var unknown: [FieldError] = []
@@ -134,7 +129,7 @@ public struct StrategicPlanStore: Sendable {
         try strategies.sync(tx, district: district, parentID: plan, school: school,
                             rows: input.map { NamedRow(id: $0.id, code: $0.code, nameTh: $0.nameTH, nameEn: $0.nameEN) },
                             ids: input.map(\.id), pointer: "/strategies")
-        let ids = Dictionary(uniqueKeysWithValues: try tx.query(strategyIDs, [district, plan]).rows.map {
+        let ids = Dictionary(uniqueKeysWithValues: try tx.query("SELECT id, code FROM strategy WHERE district_id = \(district) AND plan_id = \(plan)").rows.map {
             (try $0.decode("code", as: String.self), try $0.decode("id", as: Int64.self))
         })
         for (s, strategy) in input.enumerated() {
@@ -143,8 +138,17 @@ public struct StrategicPlanStore: Sendable {
                            rows: strategy.goals.map { NamedRow(id: $0.id, code: $0.code, nameTh: $0.nameTH, nameEn: $0.nameEN) },
                            ids: strategy.goals.map(\.id), pointer: "/strategies/\(s)/goals")
             let policyIDs = strategy.policyCodes.compactMap { known[$0] }
-            try tx.query(unlinkPolicies, [district, strategyID, policyIDs])
-            if !policyIDs.isEmpty { try tx.query(linkPolicies, [district, strategyID, school, policyIDs]) }
+            try tx.query("""
+                DELETE FROM strategy_policy
+                WHERE district_id = \(district) AND strategy_id = \(strategyID) AND policy_id <> ALL(\(policyIDs)::bigint[])
+                """)
+            if !policyIDs.isEmpty {
+                try tx.query("""
+                    INSERT INTO strategy_policy (district_id, strategy_id, school_id, policy_id)
+                    SELECT \(district), \(strategyID), \(school), unnest(\(policyIDs)::bigint[])
+                    ON CONFLICT (district_id, strategy_id, policy_id) DO NOTHING
+                    """)
+            }
         }
     }
 }

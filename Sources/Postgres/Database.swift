@@ -63,7 +63,7 @@ public final class Database: Service, Sendable {
 
 /// A transaction in progress, bound to its tenant. Statements are `SQL` values, whose
 /// interpolations are parameters; there is no way to send text with values written into it.
-public struct Transaction: @unchecked Sendable {
+public struct Transaction: Sendable {
     let connection: Connection
 
     @discardableResult

@@ -32,8 +32,7 @@ public struct AuditStore: Sendable {
         """
     }
 
-    public func list(_ reader: some TenantReading, filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEntry> {
-        let tenant = reader.tenant
+    public func list(_ tenant: some TenantReading, filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEntry> {
         let before = try Cursor.decodeID(page.cursor)
         let sql = Self.list(district: tenant.district?.districtID, filter, before: before, limit: page.limit + 1)
         let rows = try await db.read(tenant, sql).rows

@@ -24,13 +24,11 @@ public struct DistrictStore: Sendable {
     let db: Database
     public init(_ db: Database) { self.db = db }
 
-    public func get(_ reader: some TenantReading, id: Int64) async throws -> District? {
-        let tenant = reader.tenant
-        return try await db.read(tenant, "SELECT \(District.columns) FROM district WHERE id = \(id)").first.map(District.init(row:))
+    public func get(_ tenant: some TenantReading, id: Int64) async throws -> District? {
+        try await db.read(tenant, "SELECT \(District.columns) FROM district WHERE id = \(id)").first.map(District.init(row:))
     }
 
-    public func list(_ reader: some TenantReading, kind: District.Kind?, page: PageRequest) async throws -> Page<District> {
-        let tenant = reader.tenant
+    public func list(_ tenant: some TenantReading, kind: District.Kind?, page: PageRequest) async throws -> Page<District> {
         let after = try page.cursor.map { try Cursor.decode($0, count: 1)[0] }
         let kind = kind?.rawValue
         let rows = try await db.read(tenant, """

@@ -57,7 +57,7 @@ public struct ImportRunStore: Sendable {
 
     /// Appends `run` for `tenant` (its district, its school for school staff, its user and request).
     public static func record(_ tx: Transaction, _ tenant: DistrictTenant, _ run: ImportRunRecord) throws -> Int64 {
-        let role = tenant.actor == .background ? nil : tenant.role.rawValue
+        let role = tenant.recordedRole?.rawValue
         return try tx.query("""
             INSERT INTO import_run (district_id, school_id, kind, outcome, dry_run, file_name, file_sha256, file_bytes, row_count,
                                     inserted, error_count, first_errors, actor_id, actor_role, request_id, started_at)
@@ -94,8 +94,7 @@ public struct ImportRunStore: Sendable {
     // Rows never change: every version is 1.
     static let byID = DocumentQuery("import_run", "r", document: document, version: "1")
 
-    public func list(_ reader: some TenantReading, filter: ImportRunFilter, page: PageRequest) async throws -> JSONPage {
-        let tenant = reader.tenant
+    public func list(_ tenant: some TenantReading, filter: ImportRunFilter, page: PageRequest) async throws -> JSONPage {
         let before = try Cursor.decodeID(page.cursor)
         let district = tenant.district?.districtID ?? filter.districtID, outcome = filter.outcome?.rawValue
         let result = try await db.read(tenant, """
@@ -110,8 +109,7 @@ public struct ImportRunStore: Sendable {
         return try JSONPage(rows: result.rows, limit: page.limit) { [String(try $0.decode("id", as: Int64.self))] }
     }
 
-    public func get(_ reader: some TenantReading, id: Int64) async throws -> JSONDocument? {
-        let tenant = reader.tenant
-        return try await db.document(tenant, Self.byID, id: id)
+    public func get(_ tenant: some TenantReading, id: Int64) async throws -> JSONDocument? {
+        try await db.document(tenant, Self.byID, id: id)
     }
 }

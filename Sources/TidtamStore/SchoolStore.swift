@@ -66,14 +66,12 @@ public struct SchoolStore: Sendable {
                           'created_at', \(SQLJSON.time("s.created_at")), 'updated_at', \(SQLJSON.time("s.updated_at")))
         """)
 
-    public func document(_ reader: some TenantReading, id: Int64) async throws -> JSONDocument? {
-        let tenant = reader.tenant
-        return try await db.document(tenant, Self.document, id: id)
+    public func document(_ tenant: some TenantReading, id: Int64) async throws -> JSONDocument? {
+        try await db.document(tenant, Self.document, id: id)
     }
 
     /// One school, in one round trip. Another district's school is simply not found.
-    public func get(_ reader: some TenantReading, id: Int64) async throws -> School? {
-        let tenant = reader.tenant
+    public func get(_ tenant: some TenantReading, id: Int64) async throws -> School? {
         let sql: SQL = if let district = tenant.district?.districtID {
             "SELECT \(School.columns) FROM school WHERE district_id = \(district) AND id = \(id)"
         } else {
@@ -98,8 +96,7 @@ public struct SchoolStore: Sendable {
             """
     }
 
-    public func list(_ reader: some TenantReading, filter: SchoolFilter, page: PageRequest) async throws -> Page<School> {
-        let tenant = reader.tenant
+    public func list(_ tenant: some TenantReading, filter: SchoolFilter, page: PageRequest) async throws -> Page<School> {
         var after: (String, Int64)?
         if let cursor = page.cursor {
             let parts = try Cursor.decode(cursor, count: 2)

@@ -22,45 +22,31 @@ public enum Tenant: TransactionTenant, Equatable {
 
     /// The tenant of a request by `principal`: the one place a token's holder becomes a tenant.
     public init(_ principal: Principal, requestID: String?) throws {
-        if principal.role == .national {
-            self = .national(userID: principal.userID, requestID: requestID)
-            return
-        }
-        guard let district = principal.districtID else {
-            throw DomainError.forbidden(Explanation("This account belongs to no district.", th: "บัญชีนี้ไม่ได้สังกัดเขตพื้นที่การศึกษาใด"))
-        }
+        let user = principal.userID
         let actor: DistrictTenant.Actor
         switch principal.role {
-        case .districtAdmin: actor = .admin(userID: principal.userID)
-        case .districtStaff: actor = .staff(userID: principal.userID)
-        case .committee: actor = .committee(userID: principal.userID)
+        case .national:
+            self = .national(userID: user, requestID: requestID)
+            return
+        case .districtAdmin: actor = .admin(userID: user)
+        case .districtStaff: actor = .staff(userID: user)
+        case .committee: actor = .committee(userID: user)
         case .schoolStaff:
             guard let school = principal.schoolID else {
                 throw DomainError.forbidden(Explanation("This school account names no school.", th: "บัญชีของสถานศึกษานี้ไม่ได้ระบุสถานศึกษา"))
             }
-            actor = .school(userID: principal.userID, schoolID: school)
-        case .national: fatalError("handled above")
+            actor = .school(userID: user, schoolID: school)
         }
-        self = .district(DistrictTenant(districtID: principal.districtID!, actor: actor, requestID: requestID))
+        guard let district = principal.districtID else {
+            throw DomainError.forbidden(Explanation("This account belongs to no district.", th: "บัญชีนี้ไม่ได้สังกัดเขตพื้นที่การศึกษาใด"))
+        }
+        self = .district(DistrictTenant(districtID: district, actor: actor, requestID: requestID))
     }
 
     /// The district this tenant is bound to, if it is bound to one.
     public var district: DistrictTenant? {
         if case .district(let tenant) = self { return tenant }
         return nil
-    }
-
-    /// The district a list reads: the caller's own, or for a national reader the one it names
-    /// (`parameter` is the name of the filter that names it). A district's user who names
-    /// another district simply finds nothing (row-level security has the last word).
-    public func districtToList(named requested: Int64?, parameter: String = "district_id") throws -> Int64 {
-        if let requested { return requested }
-        guard let own = district?.districtID else {
-            throw DomainError.invalid([FieldError("?\(parameter)", code: "required",
-                                                  detail: "Name the district to list (national users read one district at a time).",
-                                                  th: "ต้องระบุเขตพื้นที่ที่ต้องการดู")])
-        }
-        return own
     }
 
     public func transactionSettings(forWrite: Bool) throws -> [TransactionSetting] {
@@ -144,17 +130,23 @@ public struct DistrictTenant: TransactionTenant, Equatable {
 
     public var tenant: Tenant { .district(self) }
 
+    /// The role written as `tidtam.role` and into histories: a user's; none for the district's
+    /// own work, which is recorded as done by no one.
+    public var recordedRole: Role? {
+        switch actor {
+        case .background, .unauditedBulkLoad: return nil
+        default: return role
+        }
+    }
+
     /// A read needs the district and school that the policies check; the actor and request id
     /// matter only to writes (the audit log).
     public func transactionSettings(forWrite: Bool) throws -> [TransactionSetting] {
         var settings = [Setting.district(districtID)]
         if let schoolID { settings.append(.school(schoolID)) }
         if forWrite {
-            switch actor {
-            case .background: break
-            case .unauditedBulkLoad: settings.append(.auditOff)
-            default: settings.append(.role(role.rawValue))
-            }
+            if actor == .unauditedBulkLoad { settings.append(.auditOff) }
+            if let role = recordedRole { settings.append(.role(role.rawValue)) }
             if let userID { settings.append(.user(userID)) }
             settings += Setting.request(requestID)
         }
@@ -185,8 +177,26 @@ private enum Setting {
 
 /// Whoever may read: a tenant, or a district's tenant as it is. Reads take this, so a caller
 /// that holds a `DistrictTenant` need not wrap it.
-public protocol TenantReading: Sendable {
+public protocol TenantReading: TransactionTenant {
     var tenant: Tenant { get }
+}
+
+extension TenantReading {
+    /// The district this reader is bound to, if it is bound to one.
+    public var district: DistrictTenant? { tenant.district }
+
+    /// The district a list reads: the caller's own, or for a national reader the one it names
+    /// (`parameter` is the name of the filter that names it). A district's user who names
+    /// another district simply finds nothing (row-level security has the last word).
+    public func districtToList(named requested: Int64?, parameter: String = "district_id") throws -> Int64 {
+        if let requested { return requested }
+        guard let own = district?.districtID else {
+            throw DomainError.invalid([FieldError("?\(parameter)", code: "required",
+                                                  detail: "Name the district to list (national users read one district at a time).",
+                                                  th: "ต้องระบุเขตพื้นที่ที่ต้องการดู")])
+        }
+        return own
+    }
 }
 
 extension Tenant: TenantReading {

@@ -49,7 +49,7 @@ public struct DemoData: Sendable {
             }
             let tenant = DistrictTenant.background(districtID)
             var firstSchool: Int64?
-            let existingSchools = try await schoolStore.list(tenant.tenant, filter: SchoolFilter(), page: PageRequest(limit: 200)).items
+            let existingSchools = try await schoolStore.list(tenant, filter: SchoolFilter(), page: PageRequest(limit: 200)).items
             if existingSchools.isEmpty {
                 for (n, village) in villages.enumerated() {
                     let secondary = input.kind == .secondary
@@ -65,7 +65,7 @@ public struct DemoData: Sendable {
             } else {
                 firstSchool = existingSchools.first?.id
             }
-            let schools = try await schoolStore.list(tenant.tenant, filter: SchoolFilter(), page: PageRequest(limit: 200)).items.map(\.id)
+            let schools = try await schoolStore.list(tenant, filter: SchoolFilter(), page: PageRequest(limit: 200)).items.map(\.id)
             try await DemoPlans(db: db).load(tenant, schools: schools)
             for person in Self.people {
                 let email = "\(person.local)@\(input.code.lowercased()).demo.tidtam.th"

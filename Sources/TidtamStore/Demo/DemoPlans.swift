@@ -28,7 +28,7 @@ struct DemoPlans {
 
     func load(_ tenant: DistrictTenant, schools: [Int64]) async throws {
         let strategicPlans = StrategicPlanStore(db)
-        let existing = try await strategicPlans.list(tenant.tenant, districtID: nil, schoolID: nil, districtOnly: true, year: nil, page: PageRequest(limit: 1))
+        let existing = try await strategicPlans.list(tenant, districtID: nil, schoolID: nil, districtOnly: true, year: nil, page: PageRequest(limit: 1))
         guard existing.items.isEmpty else { return }
 
         let plan = try await strategicPlans.create(tenant, StrategicPlanInput(

@@ -113,8 +113,8 @@ public struct NationalDemo: Sendable {
                 """)
             var rows = 1
             let firstOBECCode = Int64(6_000_000_000) + Int64(district.index) * 1_000
+            let values: [any PostgresEncodable] = [id, district.schools, firstOBECCode, fiscalYear]
             for statement in statements {
-                let values: [any PostgresEncodable] = [id, district.schools, firstOBECCode, fiscalYear]
                 rows += try tx.query(SQL(file: statement, binding: values)).affectedRows
             }
             return rows

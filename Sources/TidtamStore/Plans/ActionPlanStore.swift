@@ -39,14 +39,12 @@ public struct ActionPlanStore: Sendable {
         """
     static let byID = DocumentQuery("action_plan", "p", document: document)
 
-    public func get(_ reader: some TenantReading, id: Int64) async throws -> JSONDocument? {
-        let tenant = reader.tenant
-        return try await db.document(tenant, Self.byID, id: id)
+    public func get(_ tenant: some TenantReading, id: Int64) async throws -> JSONDocument? {
+        try await db.document(tenant, Self.byID, id: id)
     }
 
-    public func list(_ reader: some TenantReading, filter: PlanFilter, page: PageRequest) async throws -> JSONPage {
-        let tenant = reader.tenant
-        return try await LifecycleTable.actionPlan.list(db, "p", document: Self.document, tenant: tenant, filter: filter, page: page)
+    public func list(_ tenant: some TenantReading, filter: PlanFilter, page: PageRequest) async throws -> JSONPage {
+        try await LifecycleTable.actionPlan.list(db, "p", document: Self.document, tenant: tenant, filter: filter, page: page)
     }
 
     public func create(_ tenant: DistrictTenant, _ input: ActionPlanInput) async throws -> JSONDocument {

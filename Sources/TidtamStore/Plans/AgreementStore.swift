@@ -25,14 +25,12 @@ public struct AgreementStore: Sendable {
         """
     static let byID = DocumentQuery("performance_agreement", "a", document: document)
 
-    public func get(_ reader: some TenantReading, id: Int64) async throws -> JSONDocument? {
-        let tenant = reader.tenant
-        return try await db.document(tenant, Self.byID, id: id)
+    public func get(_ tenant: some TenantReading, id: Int64) async throws -> JSONDocument? {
+        try await db.document(tenant, Self.byID, id: id)
     }
 
-    public func list(_ reader: some TenantReading, filter: PlanFilter, page: PageRequest) async throws -> JSONPage {
-        let tenant = reader.tenant
-        return try await LifecycleTable.agreement.list(db, "a", document: Self.document, tenant: tenant, filter: filter, page: page)
+    public func list(_ tenant: some TenantReading, filter: PlanFilter, page: PageRequest) async throws -> JSONPage {
+        try await LifecycleTable.agreement.list(db, "a", document: Self.document, tenant: tenant, filter: filter, page: page)
     }
 
     public func create(_ tenant: DistrictTenant, _ input: AgreementInput) async throws -> JSONDocument {

@@ -47,13 +47,11 @@ public struct IndicatorStore: Sendable {
         """
     static let byID = DocumentQuery("indicator", "i", document: document)
 
-    public func get(_ reader: some TenantReading, id: Int64) async throws -> JSONDocument? {
-        let tenant = reader.tenant
-        return try await db.document(tenant, Self.byID, id: id)
+    public func get(_ tenant: some TenantReading, id: Int64) async throws -> JSONDocument? {
+        try await db.document(tenant, Self.byID, id: id)
     }
 
-    public func list(_ reader: some TenantReading, filter f: IndicatorFilter, page: PageRequest) async throws -> JSONPage {
-        let tenant = reader.tenant
+    public func list(_ tenant: some TenantReading, filter f: IndicatorFilter, page: PageRequest) async throws -> JSONPage {
         let district = try tenant.districtToList(named: f.districtID)
         let after = try Cursor.decodeID(page.cursor)
         let result = try await db.read(tenant, """

@@ -57,7 +57,7 @@ struct DocumentQuery: Sendable {
 }
 
 extension Database {
-    func document(_ tenant: Tenant, _ query: DocumentQuery, id: Int64) async throws -> JSONDocument? {
+    func document(_ tenant: some TenantReading, _ query: DocumentQuery, id: Int64) async throws -> JSONDocument? {
         let sql = if let district = tenant.district?.districtID { query.inDistrict(district, id: id) } else { query.anyDistrict(id: id) }
         return try await read(tenant, sql).first.map(JSONDocument.init(row:))
     }

@@ -90,7 +90,7 @@ enum LifecycleTable {
             """
     }
 
-    func list(_ db: Database, _ a: SQL, document: SQL, tenant: Tenant, filter: PlanFilter, page: PageRequest) async throws -> JSONPage {
+    func list(_ db: Database, _ a: SQL, document: SQL, tenant: some TenantReading, filter: PlanFilter, page: PageRequest) async throws -> JSONPage {
         let district = try tenant.districtToList(named: filter.districtID)
         let sql = listQuery(a, document: document, district: district, filter, before: try Cursor.decodeID(page.cursor), limit: page.limit + 1)
         let result = try await db.read(tenant, sql)

@@ -16,8 +16,7 @@ public struct NationalPolicyStore: Sendable {
                           'retired_at', \(SQLJSON.time("n.retired_at")), 'version', n.version)
         """
 
-    public func list(_ reader: some TenantReading, kind: NationalPolicyKind?, includeRetired: Bool, page: PageRequest) async throws -> JSONPage {
-        let tenant = reader.tenant
+    public func list(_ tenant: some TenantReading, kind: NationalPolicyKind?, includeRetired: Bool, page: PageRequest) async throws -> JSONPage {
         let after = try page.cursor.map { try Cursor.decode($0, count: 1)[0] }
         let kind = kind?.rawValue
         let result = try await db.read(tenant, """

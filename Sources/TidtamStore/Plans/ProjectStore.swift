@@ -46,9 +46,8 @@ public struct ProjectStore: Sendable {
         """
     static let byID = DocumentQuery("project", "p", document: document)
 
-    public func get(_ reader: some TenantReading, id: Int64) async throws -> JSONDocument? {
-        let tenant = reader.tenant
-        return try await db.document(tenant, Self.byID, id: id)
+    public func get(_ tenant: some TenantReading, id: Int64) async throws -> JSONDocument? {
+        try await db.document(tenant, Self.byID, id: id)
     }
 
     /// A unit's projects with their plan's year and status, budget totals by source and
@@ -85,8 +84,7 @@ public struct ProjectStore: Sendable {
             """
     }
 
-    public func list(_ reader: some TenantReading, filter: ProjectFilter, page: PageRequest) async throws -> JSONPage {
-        let tenant = reader.tenant
+    public func list(_ tenant: some TenantReading, filter: ProjectFilter, page: PageRequest) async throws -> JSONPage {
         let district = try tenant.districtToList(named: filter.districtID)
         var after: (String, Int64)?
         if let cursor = page.cursor {

@@ -28,15 +28,13 @@ public struct StrategicPlanStore: Sendable {
         """
     static let byID = DocumentQuery("strategic_plan", "sp", document: document)
 
-    public func get(_ reader: some TenantReading, id: Int64) async throws -> JSONDocument? {
-        let tenant = reader.tenant
-        return try await db.document(tenant, Self.byID, id: id)
+    public func get(_ tenant: some TenantReading, id: Int64) async throws -> JSONDocument? {
+        try await db.document(tenant, Self.byID, id: id)
     }
 
     /// `year`: plans whose span covers that Buddhist Era year.
-    public func list(_ reader: some TenantReading, districtID: Int64?, schoolID: Int64?, districtOnly: Bool, year: Int?,
+    public func list(_ tenant: some TenantReading, districtID: Int64?, schoolID: Int64?, districtOnly: Bool, year: Int?,
                      page: PageRequest) async throws -> JSONPage {
-        let tenant = reader.tenant
         let district = try tenant.districtToList(named: districtID)
         let before = try Cursor.decodeID(page.cursor)
         let result = try await db.read(tenant, """

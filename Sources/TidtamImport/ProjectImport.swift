@@ -71,7 +71,8 @@ enum ProjectImport: ImportKind {
         """
         SELECT line, \(ImportSQL.error("code", "duplicate_in_file", "'The same unit and year have this project code on line ' || first_line || '.'",
                                       "'รหัสโครงการซ้ำกับบรรทัดที่ ' || first_line"))
-        FROM (SELECT line, min(line) OVER (PARTITION BY school_code, fiscal_year, code) AS first_line FROM import_project) s
+        FROM (SELECT line, min(line) OVER (PARTITION BY school_code, fiscal_year, code) AS first_line FROM import_project
+              WHERE code IS NOT NULL AND fiscal_year IS NOT NULL) s
         WHERE line <> first_line
         """,
         """

@@ -20,9 +20,10 @@ enum SchoolImport: ImportKind {
     ]
 
     static func stage(_ r: inout RowReader) -> [String?] {
-        let code = r.text("obec_code", max: 10, required: true)
-        if let code, !((8...10).contains(code.count) && code.allSatisfy({ $0.isASCII && $0.isNumber })) {
+        var code = r.text("obec_code", max: 10, required: true)
+        if let given = code, !((8...10).contains(given.count) && given.allSatisfy({ $0.isASCII && $0.isNumber })) {
             r.fail("obec_code", "format", "An OBEC school code has 8 to 10 digits.", "รหัสโรงเรียนต้องเป็นตัวเลข 8–10 หลัก")
+            code = nil // a bad cell is staged as NULL, like every other (and so takes part in no later check)
         }
         let name = r.text("name_th", max: 200, required: true)
         let nameEN = r.text("name_en", max: 200)
@@ -44,7 +45,8 @@ enum SchoolImport: ImportKind {
         """
         SELECT line, \(ImportSQL.error("obec_code", "duplicate_in_file", "'The code is also on line ' || first_line || '.'",
                                       "'รหัสซ้ำกับบรรทัดที่ ' || first_line"))
-        FROM (SELECT line, min(line) OVER (PARTITION BY obec_code) AS first_line FROM import_school) s
+        FROM (SELECT line, min(line) OVER (PARTITION BY obec_code) AS first_line FROM import_school
+              WHERE obec_code IS NOT NULL) s
         WHERE line <> first_line
         """,
         """

@@ -1,5 +1,6 @@
 import HTTPTypes
 @testable import Postgres
+import TestSupport
 import TidtamDomain
 import XCTest
 
@@ -21,6 +22,47 @@ final class TenantIsolationAPITests: APITestCase {
         // B's school is untouched.
         let school = try await SchoolStoreProbe.name(db, district: b, id: schoolB)
         XCTAssertEqual(school, "โรงเรียนบ้านกลางใต้")
+    }
+
+    /// Every collection under a parent record (a path `…/{xId}/things`) in the OpenAPI document (`/action-plans/{planId}/projects`)
+    /// answers 404 for another district's parent, and for none, as the parent itself does: never
+    /// 200 with an empty list. A new nested collection fails here until it is given a parent of B's.
+    func testEveryNestedCollectionOfAnotherDistrictsParentIsNotFound() async throws {
+        let planB = try await ActionPlanStore(db).create(DistrictTenant.background(b),
+                                                        ActionPlanInput(schoolID: nil, fiscalYear: FiscalYear(2569), titleTH: "แผนของเขต B"))
+        let parentsOfB: [String: Int64] = ["planId": planB.id]
+        let document = try String(contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+        var nested: [String] = [], path: String?
+        for line in document.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.hasPrefix("  /"), line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()) }
+            if line == "    get:", let path, path.range(of: #"^/.+/\{[A-Za-z]+Id\}/[a-z-]+$"#, options: .regularExpression) != nil {
+                nested.append(path)
+            }
+        }
+        XCTAssertFalse(nested.isEmpty)
+        let (tokenA, collections) = (token(a), nested)
+        try await withAPI { api in
+            for template in collections {
+                let parameter = String(template.split(separator: "{")[1].split(separator: "}")[0])
+                guard let idOfB = parentsOfB[parameter] else {
+                    XCTFail("\(template): give the test a parent of district B for {\(parameter)}")
+                    continue
+                }
+                for id in [idOfB, 999_999_999] {
+                    let path = "/api/v1" + template.replacingOccurrences(of: "{\(parameter)}", with: String(id))
+                    let reply = try await api.send(.get, path, token: tokenA)
+                    XCTAssertEqual(reply.status, 404, "GET \(path): \(reply.text)")
+                }
+            }
+        }
+        // A's own empty plan is an empty list, not 404.
+        let planA = try await ActionPlanStore(db).create(DistrictTenant.background(a),
+                                                        ActionPlanInput(schoolID: nil, fiscalYear: FiscalYear(2569), titleTH: "แผนของเขต A"))
+        try await withAPI { api in
+            let reply = try await api.send(.get, "/api/v1/action-plans/\(planA.id)/projects", token: tokenA)
+            XCTAssertEqual(reply.status, 200, reply.text)
+            XCTAssertEqual(reply.items.count, 0)
+        }
     }
 
     func testListsShowOnlyTheCallersDistrict() async throws {

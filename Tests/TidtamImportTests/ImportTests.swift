@@ -147,6 +147,18 @@ final class ImportTests: ImportTestCase {
         XCTAssertEqual(other.inserted, ["schools": 1])
     }
 
+    /// A code that is already wrong (empty, too long, not digits) is reported for what it is and
+    /// takes no part in the duplicate check: two wrong codes are not "the same code".
+    func testInvalidCodesAreNotReportedAsDuplicatesOfEachOther() async throws {
+        let header = "รหัสโรงเรียน,ชื่อโรงเรียน"
+        let report = try await Importer(db).run(.schools, data: csv([
+            header, ",โรงเรียนไม่มีรหัส", "52000000011234,โรงเรียนรหัสยาว", "52ABC,โรงเรียนรหัสผิด", "5200007777,โรงเรียนหนึ่ง",
+            "5200007777,โรงเรียนสอง",
+        ], bom: false), tenant: scopeA)
+        XCTAssertEqual(report.errors.map { "\($0.line):\($0.column ?? ""):\($0.code)" },
+                       ["2:obec_code:required", "3:obec_code:too_long", "4:obec_code:format", "6:obec_code:duplicate_in_file"])
+    }
+
     func testAHeaderThatDoesNotMatchIsRefusedBeforeAnyRow() async throws {
         do {
             _ = try await Importer(db).run(.schools, data: csv(["รหัสโรงเรียน,ชื่อโรงเรียน,สีประจำโรงเรียน", "5200009999,โรงเรียน,แดง"]), tenant: scopeA)

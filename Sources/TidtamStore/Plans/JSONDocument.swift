@@ -63,6 +63,19 @@ extension Database {
     }
 }
 
+extension Database {
+    /// A collection under a parent (`/action-plans/{id}/projects`) answers for its parent: an
+    /// empty page is "not found" when the parent itself is not there for the caller (another
+    /// district's, or none), as the parent would be, never an empty list. Asked only for an empty
+    /// page, so a page with items costs no second round trip.
+    func requireParent(_ tenant: some TenantReading, of page: JSONPage, _ table: SQL, district: Int64, id: Int64,
+                       _ kind: RecordKind) async throws {
+        guard page.items.isEmpty else { return }
+        let found = try await read(tenant, "SELECT 1 FROM \(table) WHERE district_id = \(district) AND id = \(id)")
+        if found.rowCount == 0 { throw DomainError.notFound(kind) }
+    }
+}
+
 extension Transaction {
     /// Locks a row (`sql` selects it by district and id, FOR UPDATE) and checks that it is still
     /// at `expectedVersion`, the version its ETag named.

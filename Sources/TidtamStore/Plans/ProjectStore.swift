@@ -93,7 +93,13 @@ public struct ProjectStore: Sendable {
             after = (parts[0], id)
         }
         let result = try await db.read(tenant, Self.list(district: district, filter, after: after, limit: page.limit + 1))
-        return try JSONPage(rows: result.rows, limit: page.limit) { [try $0.decode("code"), String(try $0.decode("id", as: Int64.self))] }
+        let projects = try JSONPage(rows: result.rows, limit: page.limit) {
+            [try $0.decode("code"), String(try $0.decode("id", as: Int64.self))]
+        }
+        if let plan = filter.planID {
+            try await db.requireParent(tenant, of: projects, LifecycleTable.actionPlan.table, district: district, id: plan, .actionPlan)
+        }
+        return projects
     }
 
     public func create(_ tenant: DistrictTenant, planID: Int64, _ input: ProjectInput) async throws -> JSONDocument {

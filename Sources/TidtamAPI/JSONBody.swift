@@ -9,7 +9,7 @@ import TidtamDomain
 struct JSONBody {
     private let object: [String: JSONValue]
     /// The JSON Pointer of this object inside the body ("" for the body itself).
-    let pointer: String
+    let path: FieldPath
     private var seen: Set<String> = []
     var errors: [FieldError] = []
 
@@ -28,29 +28,29 @@ struct JSONBody {
             // Valid JSON that still fails holds a number no exact decimal can keep (such as
             // 1e-300): that is a value out of range, not a syntax error.
             if (try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])) != nil {
-                throw DomainError.invalid([FieldError("", code: "number_out_of_range",
+                throw DomainError.invalid([FieldError(.input, code: "number_out_of_range",
                                                       detail: "A number in the body is beyond what an exact decimal holds (38 digits, exponent ±127).",
                                                       th: "มีตัวเลขที่ใหญ่หรือเล็กเกินกว่าจะเก็บได้อย่างแม่นยำ")])
             }
             throw DomainError.malformedBody(Explanation("The body is not valid JSON.", th: "ข้อมูลที่ส่งมาไม่ใช่ JSON ที่ถูกต้อง"))
         }
         guard case .object(let object) = value else {
-            throw DomainError.invalid([FieldError("", code: "type", detail: "The body must be a JSON object, not \(value.typeName).",
+            throw DomainError.invalid([FieldError(.input, code: "type", detail: "The body must be a JSON object, not \(value.typeName).",
                                                   th: "ข้อมูลต้องเป็นออบเจกต์ JSON")])
         }
         return JSONBody(object: object)
     }
 
-    init(object: [String: JSONValue], pointer: String = "") {
+    init(object: [String: JSONValue], path: FieldPath = .input) {
         self.object = object
-        self.pointer = pointer
+        self.path = path
     }
 
     /// A rule across fields, reported against one of them.
     mutating func reject(_ key: String, _ code: String, _ detail: String, _ th: String) { fail(key, code, detail, th) }
 
     mutating func fail(_ key: String, _ code: String, _ detail: String, _ th: String) {
-        errors.append(FieldError(key.isEmpty ? pointer : "\(pointer)/\(key)", code: code, detail: detail, th: th))
+        errors.append(FieldError(key.isEmpty ? path : path[key], code: code, detail: detail, th: th))
     }
 
     mutating func value(_ key: String) -> JSONValue? {
@@ -171,7 +171,7 @@ struct QueryParameters {
     mutating func integer(_ name: String, in range: ClosedRange<Int64>) -> Int64? {
         guard let text = text(name) else { return nil }
         guard let n = Int64(text), range.contains(n) else {
-            errors.append(FieldError("?\(name)", code: "invalid_value", detail: "Must be an integer from \(range.lowerBound) to \(range.upperBound).",
+            errors.append(FieldError(.parameter(name), code: "invalid_value", detail: "Must be an integer from \(range.lowerBound) to \(range.upperBound).",
                                      th: "ต้องเป็นจำนวนเต็มระหว่าง \(range.lowerBound) ถึง \(range.upperBound)"))
             return nil
         }
@@ -182,7 +182,7 @@ struct QueryParameters {
         guard let text = text(name) else { return nil }
         guard let e = E(rawValue: text) else {
             let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
-            errors.append(FieldError("?\(name)", code: "invalid_value", detail: "Must be one of: \(allowed).", th: "ต้องเป็นค่าใดค่าหนึ่งใน: \(allowed)"))
+            errors.append(FieldError(.parameter(name), code: "invalid_value", detail: "Must be one of: \(allowed).", th: "ต้องเป็นค่าใดค่าหนึ่งใน: \(allowed)"))
             return nil
         }
         return e
@@ -191,7 +191,7 @@ struct QueryParameters {
     mutating func boolean(_ name: String) -> Bool? {
         guard let text = text(name) else { return nil }
         guard let value = Bool(text) else {
-            errors.append(FieldError("?\(name)", code: "invalid_value", detail: "Must be true or false.", th: "ต้องเป็น true หรือ false"))
+            errors.append(FieldError(.parameter(name), code: "invalid_value", detail: "Must be true or false.", th: "ต้องเป็น true หรือ false"))
             return nil
         }
         return value
@@ -200,7 +200,7 @@ struct QueryParameters {
     mutating func timestamp(_ name: String) -> Date? {
         guard let text = text(name) else { return nil }
         guard let date = try? Date(text, strategy: .iso8601) else {
-            errors.append(FieldError("?\(name)", code: "invalid_value", detail: "Must be an ISO 8601 timestamp.", th: "ต้องเป็นวันเวลาแบบ ISO 8601"))
+            errors.append(FieldError(.parameter(name), code: "invalid_value", detail: "Must be an ISO 8601 timestamp.", th: "ต้องเป็นวันเวลาแบบ ISO 8601"))
             return nil
         }
         return date
@@ -210,14 +210,14 @@ struct QueryParameters {
         let limit = Int(integer("limit", in: 1...200) ?? 50)
         let cursor = text("cursor")
         if let cursor, cursor.count > 512 || !cursor.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "-" || $0 == "_") }) {
-            errors.append(FieldError("?cursor", code: "invalid_cursor", detail: "The cursor is not one this API gave out.", th: "ค่า cursor ไม่ถูกต้อง"))
+            errors.append(FieldError(.parameter("cursor"), code: "invalid_cursor", detail: "The cursor is not one this API gave out.", th: "ค่า cursor ไม่ถูกต้อง"))
         }
         return PageRequestParameters(limit: limit, cursor: cursor)
     }
 
     mutating func finish() throws {
         for name in Set(request.uri.queryParameters.map { String($0.key) }).sorted() where !read.contains(name) {
-            errors.append(FieldError("?\(name)", code: "unknown_parameter", detail: "This operation has no such query parameter.",
+            errors.append(FieldError(.parameter(name), code: "unknown_parameter", detail: "This operation has no such query parameter.",
                                      th: "คำขอนี้ไม่มีพารามิเตอร์ชื่อนี้"))
         }
         if !errors.isEmpty { throw DomainError.invalid(errors) }

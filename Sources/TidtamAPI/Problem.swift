@@ -4,9 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
-import Postgres
 import TidtamDomain
-import TidtamImport
 import TidtamStore
 
 /// An RFC 9457 problem document (`application/problem+json`), with Thai beside English and
@@ -21,7 +19,7 @@ struct Problem: Encodable, Sendable {
     var detailTH: String?
     var instance: String?
     var requestID: String?
-    var errors: [FieldError]?
+    var errors: [InvalidField]?
     var currentETag: String?
     /// A refused import: every bad row with its line (RFC 9457 extension member), the refusal in
     /// the import history, and the earlier import that loaded the very same file, if one did.
@@ -84,35 +82,29 @@ struct ProblemMiddleware: RouterMiddleware {
         case APIError.unsupportedMediaType(let why):
             return Problem(title: "Unsupported media type", titleTH: "ชนิดข้อมูลที่ส่งมาไม่รองรับ", status: 415,
                            detail: why.english, detailTH: why.thai)
-        case let error as PostgresError:
-            return problem(for: error, logger: logger)
+        case let reporting as any ProblemReporting:
+            return reporting.problem
         case let error as BodyTooLarge:
             return tooLarge(limit: error.limit)
         case is NIOTooManyBytesError:
             return tooLarge(limit: nil)
         case let error as HTTPError:
             return problem(for: error)
-        case let rejected as ImportRejected:
-            let report = rejected.report
-            let lines = Set(report.errors.map(\.line)).count
-            let earlier = report.loadedBefore.map { " This very file was loaded by import \($0.importID) at \($0.finishedAt)." } ?? ""
-            let earlierTH = report.loadedBefore.map { " ไฟล์นี้ทั้งไฟล์เคยนำเข้าแล้วในรายการนำเข้าที่ \($0.importID)" } ?? ""
-            return Problem(type: "urn:tidtam:problem:import-rejected", title: "Import rejected", titleTH: importRejectedTH,
-                           status: 422, detail: "Nothing was imported: \(report.errors.count) problem(s) in \(lines) row(s); see `row_errors`.\(earlier)",
-                           detailTH: "ไม่มีข้อมูลใดถูกบันทึก: พบปัญหา \(report.errors.count) รายการใน \(lines) แถว ดูรายละเอียดใน `row_errors`\(earlierTH)",
-                           rowErrors: report.errors, importID: report.importID, loadedBefore: report.loadedBefore)
-        case ImportFailure.file(let why):
-            return Problem(type: "urn:tidtam:problem:import-rejected", title: "Import rejected", titleTH: importRejectedTH, status: 422,
-                           detail: "Nothing was imported: \(why.english)", detailTH: "ไม่มีข้อมูลใดถูกบันทึก: \(why.thai)")
         case let error as any HTTPResponseError:
             return Problem(title: error.status.reasonPhrase, titleTH: "คำขอไม่ถูกต้อง", status: error.status.code)
         default:
+            if let (domain, note) = DatabaseFailure.domainError(for: error) {
+                let metadata: Logger.Metadata = ["error": "\(note.message)"]
+                switch note.level {
+                case .info: logger.info("\(note.summary)", metadata: metadata)
+                case .warning: logger.warning("\(note.summary)", metadata: metadata)
+                }
+                return problem(for: domain)
+            }
             logger.error("unexpected error", metadata: ["error": "\(error)"])
             return internalError
         }
     }
-
-    static let importRejectedTH = "นำเข้าข้อมูลไม่สำเร็จ ไม่มีข้อมูลใดถูกบันทึก"
 
     static let internalError = Problem(title: "Internal error", titleTH: "เกิดข้อผิดพลาดภายในระบบ", status: 500,
                                        detail: "The error was logged with this request's id.",
@@ -123,7 +115,7 @@ struct ProblemMiddleware: RouterMiddleware {
         case .invalid(let errors):
             return Problem(type: "urn:tidtam:problem:invalid-fields", title: "Invalid fields", titleTH: "ข้อมูลไม่ถูกต้อง",
                            status: 422, detail: "\(errors.count) field(s) are invalid; see `errors`.",
-                           detailTH: "ข้อมูลไม่ถูกต้อง \(errors.count) รายการ ดูรายละเอียดใน `errors`", errors: errors)
+                           detailTH: "ข้อมูลไม่ถูกต้อง \(errors.count) รายการ ดูรายละเอียดใน `errors`", errors: errors.map(InvalidField.init))
         case .malformedBody(let why):
             return Problem(type: "urn:tidtam:problem:malformed-body", title: "Malformed body", titleTH: "รูปแบบข้อมูลไม่ถูกต้อง",
                            status: 400, detail: why.english, detailTH: why.thai)
@@ -132,6 +124,16 @@ struct ProblemMiddleware: RouterMiddleware {
                            detailTH: "ไม่พบ\(what.thai)นี้")
         case .conflict(let why):
             return Problem(title: "Conflict", titleTH: "ข้อมูลซ้ำหรือขัดแย้งกัน", status: 409, detail: why.english, detailTH: why.thai)
+        case .duplicate(let field):
+            let key = field?.name
+            return Problem(title: "Conflict", titleTH: "ข้อมูลซ้ำกับที่มีอยู่แล้ว", status: 409,
+                           detail: "A record with the same \(key ?? "key") already exists.",
+                           detailTH: key.map { "มีข้อมูลที่ใช้ค่า \($0) นี้อยู่แล้ว" } ?? "มีข้อมูลเดียวกันนี้อยู่แล้ว",
+                           errors: field.map { [InvalidField(FieldError($0, code: "duplicate", detail: "Already used.", th: "มีอยู่แล้ว"))] })
+        case .stillReferenced:
+            return Problem(title: "Conflict", titleTH: "ข้อมูลนี้ยังถูกใช้งานอยู่", status: 409,
+                           detail: "Other records still refer to this one (for example users of a school); change or remove them first.",
+                           detailTH: "ยังมีข้อมูลอื่นอ้างถึงรายการนี้ (เช่น ผู้ใช้ของสถานศึกษา) โปรดแก้ไขหรือลบข้อมูลเหล่านั้นก่อน")
         case .forbidden(let why):
             return Problem(title: "Forbidden", titleTH: "ไม่มีสิทธิ์ทำรายการนี้", status: 403, detail: why.english, detailTH: why.thai)
         case .versionMismatch(let current):
@@ -147,74 +149,6 @@ struct ProblemMiddleware: RouterMiddleware {
             return Problem(title: "Service unavailable", titleTH: "ระบบไม่พร้อมให้บริการชั่วคราว", status: 503,
                            detail: why.english, detailTH: why.thai)
         }
-    }
-
-    /// Known constraints, named for the field a client can fix.
-    static let constraintFields: [String: String] = [
-        "school_district_id_obec_code_key": "/obec_code",
-        "app_user_email": "/email",
-        "membership_district_id_school_id_fkey": "/school_id",
-        "membership_school_matches_role": "/school_id",
-        "district_code_key": "/code",
-        "action_plan_revision_unique": "/fiscal_year",
-        "action_plan_one_open_revision": "/fiscal_year",
-        "performance_agreement_revision_unique": "/fiscal_year",
-        "performance_agreement_one_open_revision": "/fiscal_year",
-        "project_district_id_plan_id_code_key": "/code",
-        "project_district_id_strategy_id_fkey": "/strategy_id",
-        "action_plan_district_id_strategic_plan_id_fkey": "/strategic_plan_id",
-        "action_plan_district_id_school_id_fkey": "/school_id",
-        "strategic_plan_district_id_school_id_fkey": "/school_id",
-        "performance_agreement_district_id_school_id_fkey": "/school_id",
-        "indicator_adoption_district_id_school_id_fkey": "/school_id",
-        "national_policy_code_key": "/code",
-        "strategy_district_id_plan_id_code_key": "/strategies",
-        "goal_district_id_strategy_id_code_key": "/strategies",
-    ]
-
-    static func problem(for error: PostgresError, logger: Logger) -> Problem {
-        if error.kind == .connection || error.kind == .poolTimeout || error.isConnectionLoss {
-            logger.warning("database unavailable", metadata: ["error": "\(error)"])
-            return problem(for: DomainError.unavailable(Explanation("The database is not reachable just now; retry shortly.",
-                                                                th: "ขณะนี้ติดต่อฐานข้อมูลไม่ได้ โปรดลองใหม่อีกครั้งในอีกสักครู่")))
-        }
-        let field = error.constraint.flatMap { constraintFields[$0] }
-        if error.isUniqueViolation {
-            let key = field.map { String($0.dropFirst()) }
-            return Problem(title: "Conflict", titleTH: "ข้อมูลซ้ำกับที่มีอยู่แล้ว", status: 409,
-                           detail: "A record with the same \(key ?? "key") already exists.",
-                           detailTH: key.map { "มีข้อมูลที่ใช้ค่า \($0) นี้อยู่แล้ว" } ?? "มีข้อมูลเดียวกันนี้อยู่แล้ว",
-                           errors: field.map { [FieldError($0, code: "duplicate", detail: "Already used.", th: "มีอยู่แล้ว")] })
-        }
-        if error.isForeignKeyViolation, error.detail?.contains("still referenced") == true {
-            return Problem(title: "Conflict", titleTH: "ข้อมูลนี้ยังถูกใช้งานอยู่", status: 409,
-                           detail: "Other records still refer to this one (for example users of a school); change or remove them first.",
-                           detailTH: "ยังมีข้อมูลอื่นอ้างถึงรายการนี้ (เช่น ผู้ใช้ของสถานศึกษา) โปรดแก้ไขหรือลบข้อมูลเหล่านั้นก่อน")
-        }
-        if error.isForeignKeyViolation {
-            // The row referred to is not there for this caller (another district's ids look the same).
-            logger.info("a reference was refused", metadata: ["error": "\(error)"])
-            return problem(for: DomainError.invalid([FieldError(field ?? "/", code: "not_found",
-                                                                 detail: "No such record in your district.",
-                                                                 th: "ไม่พบข้อมูลที่อ้างถึงในเขตพื้นที่ของท่าน")]))
-        }
-        if error.isCheckViolation || (error.sqlState?.hasPrefix("22") ?? false) {
-            logger.info("constraint refused a write", metadata: ["error": "\(error)"])
-            return problem(for: DomainError.invalid([FieldError(field ?? "/", code: "constraint",
-                                                                 detail: "The value breaks a rule of this record.",
-                                                                 th: "ค่าที่ส่งมาขัดกับเงื่อนไขของข้อมูล")]))
-        }
-        if error.isRetryable {
-            return problem(for: DomainError.unavailable(Explanation("The change collided with another; retry.",
-                                                                th: "การแก้ไขนี้ชนกับการแก้ไขอื่นที่เกิดพร้อมกัน โปรดลองใหม่")))
-        }
-        if error.sqlState == "42501" {
-            logger.warning("the database refused an action", metadata: ["error": "\(error)"])
-            return problem(for: DomainError.forbidden(Explanation("The database refused this action for your role.",
-                                                              th: "ฐานข้อมูลไม่อนุญาตให้บทบาทของท่านทำรายการนี้")))
-        }
-        logger.error("database error", metadata: ["error": "\(error)"])
-        return internalError
     }
 
     /// A body past the route's limit (JSON bodies 1 MiB, CSV files 64 MiB), named when known.
@@ -243,6 +177,47 @@ struct ProblemMiddleware: RouterMiddleware {
             return Problem(title: error.status.reasonPhrase, titleTH: "คำขอไม่ถูกต้อง", status: error.status.code, detail: error.body,
                            detailTH: error.body.map { _ in "คำขอนี้ไม่ถูกต้อง รายละเอียดเป็นภาษาอังกฤษอยู่ใน detail" })
         }
+    }
+}
+
+/// An error that knows its own problem document (a refused import, defined where imports are
+/// routed), so this file needs no module but the domain's and the stores'.
+protocol ProblemReporting: Error {
+    var problem: Problem { get }
+}
+
+/// One invalid field as RFC 9457 documents list it: the field's JSON Pointer (RFC 6901) into the
+/// body, or `?name` for a query parameter, or `/` for the record as a whole.
+struct InvalidField: Encodable, Sendable {
+    let pointer: String
+    let code: String
+    let detail: String
+    let detailTH: String
+
+    init(_ error: FieldError) {
+        pointer = Self.pointer(error.field)
+        code = error.code
+        detail = error.detail
+        detailTH = error.detailTH
+    }
+
+    static func pointer(_ field: FieldPath) -> String {
+        let steps = field.steps.map { step -> String in
+            switch step {
+            case .key(let key): return key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+            case .index(let index): return String(index)
+            }
+        }
+        switch field.place {
+        case .input: return steps.map { "/" + $0 }.joined()
+        case .parameter: return "?" + steps.joined(separator: ".")
+        case .record: return "/"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case pointer, code, detail
+        case detailTH = "detail_th"
     }
 }
 

@@ -1,21 +1,16 @@
-/// One invalid field of a request, named by its JSON Pointer (RFC 6901), with a reason in
+/// One invalid field of an input, named by its path in the domain's terms, with a reason in
 /// Thai and English. Validation collects all of them before answering, never just the first.
-public struct FieldError: Sendable, Equatable, Codable {
-    public let pointer: String
+public struct FieldError: Sendable, Equatable {
+    public let field: FieldPath
     public let code: String
     public let detail: String
     public let detailTH: String
 
-    public init(_ pointer: String, code: String, detail: String, th: String) {
-        self.pointer = pointer
+    public init(_ field: FieldPath, code: String, detail: String, th: String) {
+        self.field = field
         self.code = code
         self.detail = detail
         self.detailTH = th
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case pointer, code, detail
-        case detailTH = "detail_th"
     }
 }
 
@@ -26,6 +21,10 @@ public enum DomainError: Error, Sendable, Equatable {
     case malformedBody(Explanation)
     case notFound(RecordKind)
     case conflict(Explanation)
+    /// A record with the same key (the field, when known) already exists.
+    case duplicate(FieldPath?)
+    /// Other records still refer to this one, so it cannot go.
+    case stillReferenced
     case forbidden(Explanation)
     case versionMismatch(current: Int)
     case preconditionRequired

@@ -51,8 +51,8 @@ enum IndicatorImport: ImportKind {
             let definition = IndicatorDefinition(
                 nameTH: name ?? "-", unit: unit ?? "-", kind: .init(rawValue: kind) ?? .output, direction: .init(rawValue: direction) ?? .higherIsBetter,
                 scoring: .fiveLevels(complete), weight: weight ?? 0)
-            for error in definition.validate() where !error.pointer.hasSuffix("name_th") && !error.pointer.hasSuffix("unit") {
-                r.fail(error.pointer.hasSuffix("weight") ? "weight" : "level_1", error.code, error.detail, error.detailTH)
+            for error in definition.validate() where error.field.name != "name_th" && error.field.name != "unit" {
+                r.fail(error.field.name == "weight" ? "weight" : "level_1", error.code, error.detail, error.detailTH)
             }
         } else {
             for (index, level) in levels.enumerated() where level == nil && r.errors.allSatisfy({ $0.column != "level_\(index + 1)" }) {

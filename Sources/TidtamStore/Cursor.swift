@@ -22,7 +22,7 @@ public enum Cursor {
         return parts
     }
 
-    static let invalid = FieldError("?cursor", code: "invalid_cursor", detail: "The cursor is not one this API gave out.",
+    static let invalid = FieldError(.parameter("cursor"), code: "invalid_cursor", detail: "The cursor is not one this API gave out.",
                                     th: "ค่า cursor ไม่ถูกต้อง")
 }
 

@@ -191,7 +191,7 @@ extension TenantReading {
     public func districtToList(named requested: Int64?, parameter: String = "district_id") throws -> Int64 {
         if let requested { return requested }
         guard let own = district?.districtID else {
-            throw DomainError.invalid([FieldError("?\(parameter)", code: "required",
+            throw DomainError.invalid([FieldError(.parameter(parameter), code: "required",
                                                   detail: "Name the district to list (national users read one district at a time).",
                                                   th: "ต้องระบุเขตพื้นที่ที่ต้องการดู")])
         }

@@ -23,7 +23,7 @@ public struct TokenStore: Sendable {
         let prefix = String(token.prefix(token.count - 36))
         let created = try await db.transaction(tenant) { tx in
             guard try tx.query("SELECT 1 FROM app_user WHERE district_id = \(district) AND id = \(userID)").first != nil else {
-                throw DomainError.invalid([FieldError("/user_id", code: "not_found", detail: "No such user in this district.",
+                throw DomainError.invalid([FieldError(.input["user_id"], code: "not_found", detail: "No such user in this district.",
                                                       th: "ไม่พบผู้ใช้นี้ในเขตพื้นที่")])
             }
             return try APIToken(row: tx.query("""

@@ -63,7 +63,7 @@ public struct UserStore: Sendable {
     public func create(_ tenant: DistrictTenant, _ input: UserInput) async throws -> User {
         let district = tenant.districtID
         guard input.role != .national else {
-            throw DomainError.invalid([FieldError("/role", code: "invalid_value", detail: "National users are not members of a district.",
+            throw DomainError.invalid([FieldError(.input["role"], code: "invalid_value", detail: "National users are not members of a district.",
                                                   th: "ผู้ใช้ระดับ สพฐ. ไม่สังกัดเขตพื้นที่")])
         }
         return try await db.transaction(tenant) { tx in

@@ -16,7 +16,7 @@ final class IndicatorDefinitionTests: XCTestCase {
     func testEveryBrokenRuleIsReported() {
         let broken = IndicatorDefinition(nameTH: " ", unit: "", kind: .output, direction: .higherIsBetter,
                                          scoring: .fiveLevels([60, 50, 80, 90, 95]), weight: 120)
-        XCTAssertEqual(Set(broken.validate(pointer: "/indicators/0").map(\.pointer)),
+        XCTAssertEqual(Set(broken.validate(path: .input["indicators"][0]).map(\.pointer)),
                        ["/indicators/0/name_th", "/indicators/0/unit", "/indicators/0/weight", "/indicators/0/scoring/levels"])
         let linear = IndicatorDefinition(nameTH: "ค่าใช้จ่ายต่อหัว", unit: "บาท", kind: .output, direction: .lowerIsBetter,
                                          scoring: .linear(scoreOne: 1000, scoreFive: 2000), weight: 5)

@@ -6,8 +6,33 @@ import TidtamImport
 import TidtamStore
 
 /// A refused import, answered as problem+json with every bad row.
-struct ImportRejected: Error {
+struct ImportRejected: ProblemReporting {
     let report: ImportReport
+
+    /// Every bad row with its line (an RFC 9457 extension member), the refusal in the import
+    /// history, and the earlier import that loaded the very same file, if one did.
+    var problem: Problem {
+        let lines = Set(report.errors.map(\.line)).count
+        let earlier = report.loadedBefore.map { " This very file was loaded by import \($0.importID) at \($0.finishedAt)." } ?? ""
+        let earlierTH = report.loadedBefore.map { " ไฟล์นี้ทั้งไฟล์เคยนำเข้าแล้วในรายการนำเข้าที่ \($0.importID)" } ?? ""
+        return Problem(type: "urn:tidtam:problem:import-rejected", title: "Import rejected", titleTH: Self.titleTH, status: 422,
+                       detail: "Nothing was imported: \(report.errors.count) problem(s) in \(lines) row(s); see `row_errors`.\(earlier)",
+                       detailTH: "ไม่มีข้อมูลใดถูกบันทึก: พบปัญหา \(report.errors.count) รายการใน \(lines) แถว ดูรายละเอียดใน `row_errors`\(earlierTH)",
+                       rowErrors: report.errors, importID: report.importID, loadedBefore: report.loadedBefore)
+    }
+
+    static let titleTH = "นำเข้าข้อมูลไม่สำเร็จ ไม่มีข้อมูลใดถูกบันทึก"
+}
+
+/// A file that cannot be read at all is refused as a whole.
+extension ImportFailure: ProblemReporting {
+    var problem: Problem {
+        switch self {
+        case .file(let why):
+            return Problem(type: "urn:tidtam:problem:import-rejected", title: "Import rejected", titleTH: ImportRejected.titleTH,
+                           status: 422, detail: "Nothing was imported: \(why.english)", detailTH: "ไม่มีข้อมูลใดถูกบันทึก: \(why.thai)")
+        }
+    }
 }
 
 /// `POST /imports/{kind}`: a CSV file as the body (`text/csv`), imported all or nothing into

@@ -38,7 +38,7 @@ extension JSONBody {
         return .none
     }
 
-    /// An array of objects, each read by `read` with its own pointer (`/activities/2/name_th`);
+    /// An array of objects, each read by `read` with its own path (`/activities/2/name_th`);
     /// every element's errors are kept, and unknown fields inside elements are refused too.
     mutating func objects<T>(_ key: String, max: Int, _ read: (inout JSONBody) -> T?) -> [T]?? {
         guard let raw = value(key) else { return .none }
@@ -57,7 +57,7 @@ extension JSONBody {
                     complete = false
                     continue
                 }
-                var child = JSONBody(object: object, pointer: "\(pointer)/\(key)/\(index)")
+                var child = JSONBody(object: object, path: path[key][index])
                 let value = read(&child)
                 child.failUnknownFields()
                 errors += child.errors
@@ -70,13 +70,13 @@ extension JSONBody {
         return .none
     }
 
-    /// A nested object read by `read`, with its own pointer.
+    /// A nested object read by `read`, with its own path.
     mutating func object<T>(_ key: String, _ read: (inout JSONBody) -> T?) -> T?? {
         guard let raw = value(key) else { return .none }
         switch raw {
         case .null: return .some(nil)
         case .object(let object):
-            var child = JSONBody(object: object, pointer: "\(pointer)/\(key)")
+            var child = JSONBody(object: object, path: path[key])
             let value = read(&child)
             child.failUnknownFields()
             errors += child.errors
@@ -90,8 +90,8 @@ extension JSONBody {
     /// Adds the domain's rule errors, except for fields already reported (a missing name is
     /// "required", not also "empty").
     mutating func add(_ domainErrors: [FieldError]) {
-        let reported = Set(errors.map(\.pointer))
-        errors += domainErrors.filter { !reported.contains($0.pointer) }
+        let reported = Set(errors.map(\.field))
+        errors += domainErrors.filter { !reported.contains($0.field) }
     }
 
     /// An array of short strings (codes).

@@ -94,36 +94,36 @@ public struct ProjectInput: Sendable, Equatable {
     public func validate() -> [FieldError] {
         var errors: [FieldError] = []
         if let start = startDate, let end = endDate, end < start {
-            errors.append(FieldError("/end_date", code: "before_start", detail: "The end date is before the start date.",
+            errors.append(FieldError(.input["end_date"], code: "before_start", detail: "The end date is before the start date.",
                                      th: "วันสิ้นสุดอยู่ก่อนวันเริ่มต้น"))
         }
         for (index, activity) in activities.enumerated() {
-            let pointer = "/activities/\(index)"
+            let path = FieldPath.input["activities"][index]
             if let start = activity.startDate, let end = activity.endDate, end < start {
-                errors.append(FieldError("\(pointer)/end_date", code: "before_start", detail: "The end date is before the start date.",
+                errors.append(FieldError(path["end_date"], code: "before_start", detail: "The end date is before the start date.",
                                          th: "วันสิ้นสุดอยู่ก่อนวันเริ่มต้น"))
             }
             if let start = activity.startDate, let projectStart = startDate, start < projectStart {
-                errors.append(FieldError("\(pointer)/start_date", code: "outside_project", detail: "The activity starts before its project.",
+                errors.append(FieldError(path["start_date"], code: "outside_project", detail: "The activity starts before its project.",
                                          th: "กิจกรรมเริ่มก่อนวันเริ่มโครงการ"))
             }
             if let end = activity.endDate, let projectEnd = endDate, end > projectEnd {
-                errors.append(FieldError("\(pointer)/end_date", code: "outside_project", detail: "The activity ends after its project.",
+                errors.append(FieldError(path["end_date"], code: "outside_project", detail: "The activity ends after its project.",
                                          th: "กิจกรรมสิ้นสุดหลังวันสิ้นสุดโครงการ"))
             }
         }
-        errors += Self.duplicateIDs(activities.map(\.id), pointer: "/activities")
-        errors += Self.duplicateIDs(budgetLines.map(\.id), pointer: "/budget_lines")
+        errors += Self.duplicateIDs(activities.map(\.id), path: .input["activities"])
+        errors += Self.duplicateIDs(budgetLines.map(\.id), path: .input["budget_lines"])
         return errors
     }
 
-    static func duplicateIDs(_ ids: [Int64?], pointer: String) -> [FieldError] {
+    static func duplicateIDs(_ ids: [Int64?], path: FieldPath) -> [FieldError] {
         var seen: Set<Int64> = []
         var errors: [FieldError] = []
         for (index, id) in ids.enumerated() {
             guard let id else { continue }
             if !seen.insert(id).inserted {
-                errors.append(FieldError("\(pointer)/\(index)/id", code: "duplicate", detail: "The same item is listed twice.",
+                errors.append(FieldError(path[index]["id"], code: "duplicate", detail: "The same item is listed twice.",
                                          th: "รายการนี้ซ้ำ"))
             }
         }

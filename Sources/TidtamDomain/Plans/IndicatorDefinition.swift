@@ -37,34 +37,35 @@ public struct IndicatorDefinition: Sendable, Equatable {
     }
 
     /// Every rule the definition breaks, as field errors (all of them, not the first).
-    public func validate(pointer: String = "") -> [FieldError] {
+    public func validate(path: FieldPath = .input) -> [FieldError] {
         var errors: [FieldError] = []
-        func fail(_ field: String, _ code: String, _ detail: String, _ th: String) {
-            errors.append(FieldError("\(pointer)/\(field)", code: code, detail: detail, th: th))
+        /// `field` is a name, or names through nested objects ("scoring", "levels").
+        func fail(_ field: String..., code: String, _ detail: String, _ th: String) {
+            errors.append(FieldError(field.reduce(path) { $0[$1] }, code: code, detail: detail, th: th))
         }
-        if nameTH.trimmingCharacters(in: " ").isEmpty { fail("name_th", "required", "An indicator needs a Thai name.", "ต้องระบุชื่อตัวชี้วัด") }
-        if unit.trimmingCharacters(in: " ").isEmpty { fail("unit", "required", "An indicator needs a unit.", "ต้องระบุหน่วยนับ") }
-        if weight < 0 || weight > 100 { fail("weight", "out_of_range", "A weight is from 0 to 100.", "น้ำหนักต้องอยู่ระหว่าง 0 ถึง 100") }
+        if nameTH.trimmingCharacters(in: " ").isEmpty { fail("name_th", code: "required", "An indicator needs a Thai name.", "ต้องระบุชื่อตัวชี้วัด") }
+        if unit.trimmingCharacters(in: " ").isEmpty { fail("unit", code: "required", "An indicator needs a unit.", "ต้องระบุหน่วยนับ") }
+        if weight < 0 || weight > 100 { fail("weight", code: "out_of_range", "A weight is from 0 to 100.", "น้ำหนักต้องอยู่ระหว่าง 0 ถึง 100") }
         switch scoring {
         case .fiveLevels(let levels):
             let ascending = zip(levels, levels.dropFirst()).allSatisfy { $0 < $1 }
             let descending = zip(levels, levels.dropFirst()).allSatisfy { $0 > $1 }
             if levels.count != 5 {
-                fail("scoring/levels", "count", "A five-level table has five values.", "เกณฑ์ 5 ระดับต้องมี 5 ค่า")
+                fail("scoring", "levels", code: "count", "A five-level table has five values.", "เกณฑ์ 5 ระดับต้องมี 5 ค่า")
             } else if direction == .higherIsBetter && !ascending {
-                fail("scoring/levels", "order", "When higher is better, each level needs a higher value than the one before.",
+                fail("scoring", "levels", code: "order", "When higher is better, each level needs a higher value than the one before.",
                      "เมื่อค่ามากดีกว่า ค่าของแต่ละระดับต้องเพิ่มขึ้น")
             } else if direction == .lowerIsBetter && !descending {
-                fail("scoring/levels", "order", "When lower is better, each level needs a lower value than the one before.",
+                fail("scoring", "levels", code: "order", "When lower is better, each level needs a lower value than the one before.",
                      "เมื่อค่าน้อยดีกว่า ค่าของแต่ละระดับต้องลดลง")
             }
         case .linear(let one, let five):
             if (direction == .higherIsBetter && one >= five) || (direction == .lowerIsBetter && one <= five) {
-                fail("scoring", "order", "The value scoring 5 must be better than the value scoring 1.", "ค่าที่ได้ 5 คะแนนต้องดีกว่าค่าที่ได้ 1 คะแนน")
+                fail("scoring", code: "order", "The value scoring 5 must be better than the value scoring 1.", "ค่าที่ได้ 5 คะแนนต้องดีกว่าค่าที่ได้ 1 คะแนน")
             }
         }
         if direction == .withinBand, band == nil {
-            fail("band", "required", "An indicator scored within a band needs the band.", "ต้องระบุช่วงค่าเป้าหมาย")
+            fail("band", code: "required", "An indicator scored within a band needs the band.", "ต้องระบุช่วงค่าเป้าหมาย")
         }
         return errors
     }

@@ -41,22 +41,22 @@ public struct StrategicPlanInput: Sendable, Equatable {
     public func validate() -> [FieldError] {
         var errors: [FieldError] = []
         if lastYearBE < firstYearBE || lastYearBE > firstYearBE + 9 {
-            errors.append(FieldError("/last_year_be", code: "span", detail: "A strategic plan spans 1 to 10 Buddhist Era years, ending no earlier than it starts.",
+            errors.append(FieldError(.input["last_year_be"], code: "span", detail: "A strategic plan spans 1 to 10 Buddhist Era years, ending no earlier than it starts.",
                                      th: "แผนกลยุทธ์ครอบคลุม 1 ถึง 10 ปี และปีสิ้นสุดต้องไม่ก่อนปีเริ่มต้น"))
         }
         var strategyCodes: Set<String> = []
         for (s, strategy) in strategies.enumerated() {
             if !strategyCodes.insert(strategy.code).inserted {
-                errors.append(FieldError("/strategies/\(s)/code", code: "duplicate", detail: "Another strategy has this code.", th: "รหัสกลยุทธ์ซ้ำ"))
+                errors.append(FieldError(.input["strategies"][s]["code"], code: "duplicate", detail: "Another strategy has this code.", th: "รหัสกลยุทธ์ซ้ำ"))
             }
             var goalCodes: Set<String> = []
             for (g, goal) in strategy.goals.enumerated() where !goalCodes.insert(goal.code).inserted {
-                errors.append(FieldError("/strategies/\(s)/goals/\(g)/code", code: "duplicate", detail: "Another goal of this strategy has this code.",
+                errors.append(FieldError(.input["strategies"][s]["goals"][g]["code"], code: "duplicate", detail: "Another goal of this strategy has this code.",
                                          th: "รหัสเป้าประสงค์ซ้ำ"))
             }
-            errors += ProjectInput.duplicateIDs(strategy.goals.map(\.id), pointer: "/strategies/\(s)/goals")
+            errors += ProjectInput.duplicateIDs(strategy.goals.map(\.id), path: .input["strategies"][s]["goals"])
         }
-        errors += ProjectInput.duplicateIDs(strategies.map(\.id), pointer: "/strategies")
+        errors += ProjectInput.duplicateIDs(strategies.map(\.id), path: .input["strategies"])
         return errors
     }
 }

@@ -95,7 +95,7 @@ public struct ActionPlanStore: Sendable {
                 beforeSubmit: { tx in
                     let count: Int = try tx.query("SELECT count(*) AS n FROM project WHERE district_id = \(district) AND plan_id = \(id)")
                         .first!.decode("n")
-                    return count > 0 ? [] : [FieldError("/projects", code: "required", detail: "A plan needs at least one project or work item before it is submitted.",
+                    return count > 0 ? [] : [FieldError(.input["projects"], code: "required", detail: "A plan needs at least one project or work item before it is submitted.",
                                                         th: "แผนต้องมีโครงการหรืองานอย่างน้อยหนึ่งรายการก่อนเสนออนุมัติ")]
                 },
                 copyChildren: { tx, from, to in

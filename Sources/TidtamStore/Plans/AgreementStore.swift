@@ -109,13 +109,13 @@ public struct AgreementStore: Sendable {
         let found = Set(try tx.query("SELECT id FROM indicator WHERE district_id = \(district) AND id = ANY(\(named)::bigint[])")
             .rows.map { try $0.decode("id", as: Int64.self) })
         let missing = input.enumerated().filter { !found.contains($0.element.indicatorID) }.map { index, _ in
-            FieldError("/items/\(index)/indicator_id", code: "not_found", detail: "No such indicator in this district.", th: "ไม่พบตัวชี้วัดนี้")
+            FieldError(.input["items"][index]["indicator_id"], code: "not_found", detail: "No such indicator in this district.", th: "ไม่พบตัวชี้วัดนี้")
         }
         if !missing.isEmpty { throw DomainError.invalid(missing) }
         try items.sync(tx, district: district, parentID: agreement, school: school,
                        rows: input.enumerated().map { index, item in
                            ItemRow(id: item.id, position: index, indicatorId: item.indicatorID, weight: "\(item.weight)", target: "\(item.target)")
                        },
-                       ids: input.map(\.id), pointer: "/items")
+                       ids: input.map(\.id), path: .input["items"])
     }
 }

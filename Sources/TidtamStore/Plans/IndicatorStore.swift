@@ -116,7 +116,7 @@ public struct IndicatorStore: Sendable {
     public func adopt(_ tenant: DistrictTenant, indicatorID: Int64, schoolID: Int64?, targets: [TargetInput]) async throws -> JSONDocument {
         let district = tenant.districtID
         guard let school = try tenant.unit(schoolID) else {
-            throw DomainError.invalid([FieldError("/school_id", code: "required", detail: "Name the school that adopts the indicator.",
+            throw DomainError.invalid([FieldError(.input["school_id"], code: "required", detail: "Name the school that adopts the indicator.",
                                                   th: "ต้องระบุสถานศึกษาที่นำตัวชี้วัดไปใช้")])
         }
         return try await db.transaction(tenant) { tx in
@@ -166,7 +166,7 @@ public struct IndicatorStore: Sendable {
         let district = tenant.districtID
         if let goal = input.goalID {
             let unit: SQL = "SELECT school_id FROM goal WHERE district_id = \(district) AND id = \(goal)"
-            guard let row = try tx.query(unit).first else { throw missing("/goal_id", "goal") }
+            guard let row = try tx.query(unit).first else { throw missing(.input["goal_id"], "goal") }
             return try row.decode("school_id")
         }
         if let project = input.projectID {
@@ -179,13 +179,13 @@ public struct IndicatorStore: Sendable {
     @discardableResult
     static func requireProjectEditable(_ tx: Transaction, district: Int64, project: Int64) throws -> Int64? {
         let unit: SQL = "SELECT plan_id, school_id FROM project WHERE district_id = \(district) AND id = \(project) FOR SHARE"
-        guard let row = try tx.query(unit).first else { throw missing("/project_id", "project") }
+        guard let row = try tx.query(unit).first else { throw missing(.input["project_id"], "project") }
         try LifecycleTable.actionPlan.requireEditable(tx, district: district, id: row.decode("plan_id"))
         return try row.decode("school_id")
     }
 
-    static func missing(_ pointer: String, _ what: String) -> DomainError {
-        .invalid([FieldError(pointer, code: "not_found", detail: "No such \(what) in this district.", th: "ไม่พบข้อมูลที่อ้างถึงในเขตพื้นที่นี้")])
+    static func missing(_ path: FieldPath, _ what: String) -> DomainError {
+        .invalid([FieldError(path, code: "not_found", detail: "No such \(what) in this district.", th: "ไม่พบข้อมูลที่อ้างถึงในเขตพื้นที่นี้")])
     }
 
     static func lockIndicator(_ tx: Transaction, district: Int64, id: Int64, expectedVersion: Int) throws -> Row {

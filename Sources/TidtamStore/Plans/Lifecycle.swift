@@ -152,7 +152,7 @@ enum LifecycleTable {
             throw DomainError.forbidden(Explanation("Your role (\(role.rawValue)) may not do this to \(entity.withArticle).",
                                                     th: "บทบาท\(role.thaiName)ไม่มีสิทธิ์ทำรายการนี้กับ\(entity.thai)"))
         } catch PlanTransitionError.reasonRequired {
-            throw DomainError.invalid([FieldError("/reason", code: "required", detail: "Say why it is returned.", th: "ต้องระบุเหตุผลที่ส่งกลับ")])
+            throw DomainError.invalid([FieldError(.input["reason"], code: "required", detail: "Say why it is returned.", th: "ต้องระบุเหตุผลที่ส่งกลับ")])
         }
         switch transition {
         case .submit:

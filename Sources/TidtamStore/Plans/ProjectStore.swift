@@ -189,11 +189,11 @@ public struct ProjectStore: Sendable {
             ActivityRow(id: a.id, position: index, nameTh: a.nameTH, startDate: a.startDate.sql, endDate: a.endDate.sql, isMilestone: a.isMilestone)
         }
         try activities.sync(tx, district: district, parentID: projectID, school: school, rows: activityRows,
-                            ids: input.activities.map(\.id), pointer: "/activities")
+                            ids: input.activities.map(\.id), path: .input["activities"])
         let budgetRows = input.budgetLines.enumerated().map { index, b in
             BudgetLineRow(id: b.id, position: index, source: b.source.rawValue, descriptionTh: b.descriptionTH, amount: "\(b.amount)")
         }
         try budgetLines.sync(tx, district: district, parentID: projectID, school: school, rows: budgetRows,
-                             ids: input.budgetLines.map(\.id), pointer: "/budget_lines")
+                             ids: input.budgetLines.map(\.id), path: .input["budget_lines"])
     }
 }

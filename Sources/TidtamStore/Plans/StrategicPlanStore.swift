@@ -118,7 +118,7 @@ public struct StrategicPlanStore: Sendable {
         var unknown: [FieldError] = []
         for (s, strategy) in input.enumerated() {
             for (p, code) in strategy.policyCodes.enumerated() where known[code] == nil {
-                unknown.append(FieldError("/strategies/\(s)/policy_codes/\(p)", code: "not_found", detail: "No national policy has this code.",
+                unknown.append(FieldError(.input["strategies"][s]["policy_codes"][p], code: "not_found", detail: "No national policy has this code.",
                                           th: "ไม่พบรหัสนโยบายนี้"))
             }
         }
@@ -126,7 +126,7 @@ public struct StrategicPlanStore: Sendable {
 
         try strategies.sync(tx, district: district, parentID: plan, school: school,
                             rows: input.map { NamedRow(id: $0.id, code: $0.code, nameTh: $0.nameTH, nameEn: $0.nameEN) },
-                            ids: input.map(\.id), pointer: "/strategies")
+                            ids: input.map(\.id), path: .input["strategies"])
         let ids = Dictionary(uniqueKeysWithValues: try tx.query("SELECT id, code FROM strategy WHERE district_id = \(district) AND plan_id = \(plan)").rows.map {
             (try $0.decode("code", as: String.self), try $0.decode("id", as: Int64.self))
         })
@@ -134,7 +134,7 @@ public struct StrategicPlanStore: Sendable {
             let strategyID = ids[strategy.code]!
             try goals.sync(tx, district: district, parentID: strategyID, school: school,
                            rows: strategy.goals.map { NamedRow(id: $0.id, code: $0.code, nameTh: $0.nameTH, nameEn: $0.nameEN) },
-                           ids: strategy.goals.map(\.id), pointer: "/strategies/\(s)/goals")
+                           ids: strategy.goals.map(\.id), path: .input["strategies"][s]["goals"])
             let policyIDs = strategy.policyCodes.compactMap { known[$0] }
             try tx.query("""
                 DELETE FROM strategy_policy

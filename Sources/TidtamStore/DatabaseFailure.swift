@@ -1,0 +1,136 @@
+import Postgres
+import TidtamDomain
+
+/// What a refusal by PostgreSQL means to the user, decided here, beside the SQL, so that the API
+/// never sees a constraint name or an SQLSTATE: a unique key is a duplicate of the field it
+/// guards, a missing reference is that field not found, a broken rule is an invalid value, a
+/// collision or an unreachable server is "retry".
+public enum DatabaseFailure {
+    /// The field each constraint of the migrations guards, as a client can fix it. A constraint
+    /// left out is one whose refusal has no single field to name (`unnamedConstraints` says why
+    /// for each); `ConstraintMapTests` reads every constraint from the catalog and checks that it
+    /// is in one of the two lists, so a new or renamed constraint cannot silently drop its field.
+    public static let constraintFields: [String: FieldPath] = [
+        "school_district_id_obec_code_key": .input["obec_code"],
+        "app_user_email": .input["email"],
+        "membership_district_id_school_id_fkey": .input["school_id"],
+        "membership_school_matches_role": .input["school_id"],
+        "district_code_key": .input["code"],
+        "action_plan_revision_unique": .input["fiscal_year"],
+        "action_plan_one_open_revision": .input["fiscal_year"],
+        "performance_agreement_revision_unique": .input["fiscal_year"],
+        "performance_agreement_one_open_revision": .input["fiscal_year"],
+        "project_district_id_plan_id_code_key": .input["code"],
+        "project_district_id_strategy_id_fkey": .input["strategy_id"],
+        "action_plan_district_id_strategic_plan_id_fkey": .input["strategic_plan_id"],
+        "action_plan_district_id_school_id_fkey": .input["school_id"],
+        "strategic_plan_district_id_school_id_fkey": .input["school_id"],
+        "performance_agreement_district_id_school_id_fkey": .input["school_id"],
+        "indicator_adoption_district_id_school_id_fkey": .input["school_id"],
+        "national_policy_code_key": .input["code"],
+        "strategy_district_id_plan_id_code_key": .input["strategies"],
+        "goal_district_id_strategy_id_code_key": .input["strategies"],
+        "agreement_item_district_id_agreement_id_indicator_id_key": .input["items"],
+        "agreement_item_district_id_indicator_id_fkey": .input["items"],
+        "api_token_district_id_user_id_fkey": .input["user_id"],
+        "indicator_district_id_goal_id_fkey": .input["goal_id"],
+        "indicator_district_id_project_id_fkey": .input["project_id"],
+        "indicator_target_district_id_school_id_fkey": .input["school_id"],
+        "indicator_band": .input["band"],
+        "indicator_one_owner": .input["project_id"],
+        "indicator_scoring": .input["scoring"],
+        "activity_dates": .input["activities"],
+        "project_dates": .input["end_date"],
+        "strategic_plan_years": .input["last_year_be"],
+    ]
+
+    /// Constraints that name no field a client could fix, and why (beside `isUnnamedByRule`).
+    public static let unnamedConstraints: [String: String] = {
+        let parent = "the parent in the request's path, which the store finds (or answers 404) before it writes"
+        let storeWritten = "written by the store itself, never from a client's value"
+        let history = "the import history, written by the importer"
+        let operators = "national users and tokens, made by the operators' command"
+        let upsert = "written with ON CONFLICT, so never refused"
+        return [
+            "action_plan_district_id_previous_id_fkey": storeWritten, "action_plan_reason": storeWritten,
+            "performance_agreement_district_id_previous_id_fkey": storeWritten, "performance_agreement_reason": storeWritten,
+            "api_token_district_id_token_hash_key": "a generated secret's hash",
+            "membership_district_id_user_id_fkey": storeWritten, "membership_district_id_user_id_key": storeWritten,
+            "activity_district_id_project_id_fkey": parent, "budget_line_district_id_project_id_fkey": parent,
+            "agreement_item_district_id_agreement_id_fkey": parent, "goal_district_id_strategy_id_fkey": parent,
+            "strategy_district_id_plan_id_fkey": parent, "project_district_id_plan_id_fkey": parent,
+            "indicator_adoption_district_id_indicator_id_fkey": parent, "indicator_target_district_id_indicator_id_fkey": parent,
+            "indicator_actual_district_id_indicator_id_fkey": "indicator actuals: written by the demo only so far",
+            "indicator_actual_unique": "indicator actuals: written by the demo only so far",
+            "indicator_adoption_district_id_indicator_id_school_id_key": upsert, "indicator_target_unique": upsert,
+            "strategy_policy_district_id_strategy_id_policy_id_key": upsert,
+            "strategy_policy_district_id_strategy_id_fkey": parent,
+            "strategy_policy_policy_id_fkey": "the store resolves policy codes to ids and names unknown codes itself",
+            "import_run_district_id_school_id_fkey": history, "import_run_dry_run": history,
+            "import_run_refused_has_errors": history,
+            "national_token_token_hash_key": operators, "national_token_user_id_fkey": operators, "national_user_email_key": operators,
+        ]
+    }()
+
+    /// Constraints left out by a rule of the schema rather than one by one: primary keys (ids
+    /// are generated); a column's own CHECK (`<table>_<column>_check`, whose field the API and the
+    /// domain check before any write, so a refusal there is a bug caught, reported against the
+    /// record); a row's key to its own district, which is the tenant of the transaction.
+    public static func isUnnamedByRule(_ name: String) -> Bool {
+        name.hasSuffix("_pkey") || name.hasSuffix("_check") || name.hasSuffix("_district_id_fkey")
+    }
+
+    /// A PostgreSQL error as a domain error, with what to log beside it; nil for an error that is
+    /// not PostgreSQL's or means nothing to the user (a bug: the API answers 500 and logs it).
+    public static func domainError(for error: any Error) -> (error: DomainError, log: Note)? {
+        guard let error = error as? PostgresError else { return nil }
+        let note = Note(message: "\(error)")
+        if error.kind == .connection || error.kind == .poolTimeout || error.isConnectionLoss {
+            return (.unavailable(Explanation("The database is not reachable just now; retry shortly.",
+                                             th: "ขณะนี้ติดต่อฐานข้อมูลไม่ได้ โปรดลองใหม่อีกครั้งในอีกสักครู่")),
+                    note.at(.warning, "database unavailable"))
+        }
+        let field = error.constraint.flatMap { constraintFields[$0] }
+        if error.isUniqueViolation { return (.duplicate(field), note.at(.info, "a duplicate was refused")) }
+        if error.isForeignKeyViolation, error.detail?.contains("still referenced") == true {
+            return (.stillReferenced, note.at(.info, "a record still referred to was kept"))
+        }
+        if error.isForeignKeyViolation {
+            // The row referred to is not there for this caller (another district's ids look the same).
+            return (.invalid([FieldError(field ?? .record, code: "not_found", detail: "No such record in your district.",
+                                         th: "ไม่พบข้อมูลที่อ้างถึงในเขตพื้นที่ของท่าน")]),
+                    note.at(.info, "a reference was refused"))
+        }
+        if error.isCheckViolation || (error.sqlState?.hasPrefix("22") ?? false) {
+            return (.invalid([FieldError(field ?? .record, code: "constraint", detail: "The value breaks a rule of this record.",
+                                         th: "ค่าที่ส่งมาขัดกับเงื่อนไขของข้อมูล")]),
+                    note.at(.info, "constraint refused a write"))
+        }
+        if error.isRetryable {
+            return (.unavailable(Explanation("The change collided with another; retry.",
+                                             th: "การแก้ไขนี้ชนกับการแก้ไขอื่นที่เกิดพร้อมกัน โปรดลองใหม่")),
+                    note.at(.info, "a transaction collided"))
+        }
+        if error.sqlState == "42501" {
+            return (.forbidden(Explanation("The database refused this action for your role.",
+                                           th: "ฐานข้อมูลไม่อนุญาตให้บทบาทของท่านทำรายการนี้")),
+                    note.at(.warning, "the database refused an action"))
+        }
+        return nil
+    }
+
+    /// What the API logs about a refusal: the server's own message, never sent to the client.
+    public struct Note: Sendable {
+        public enum Level: Sendable { case info, warning }
+        public var level: Level = .info
+        public var summary = ""
+        public let message: String
+
+        func at(_ level: Level, _ summary: String) -> Note {
+            var note = self
+            note.level = level
+            note.summary = summary
+            return note
+        }
+    }
+}

@@ -14,7 +14,7 @@ struct DistrictRoutes {
             let kind = query.choice("kind", District.Kind.self)
             let page = query.page()
             try query.finish()
-            return try JSONResponse.make(await districts.list(tenant, kind: kind, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try JSONResponse.make(await districts.list(tenant, kind: kind, page: page))
         }
         routes.add(.get, "/districts/{districtId}") { _, context in
             let tenant = try context.tenant(for: .readDistrict)

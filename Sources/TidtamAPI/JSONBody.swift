@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import TidtamDomain
+import TidtamStore
 
 /// Reads a JSON object body field by field, collecting every problem (wrong type, missing,
 /// too long, unknown field) so the client gets all of them in one answer.
@@ -39,6 +40,22 @@ struct JSONBody {
                                                   th: "ข้อมูลต้องเป็นออบเจกต์ JSON")])
         }
         return JSONBody(object: object)
+    }
+
+    /// Reads the body with `read` and refuses unknown fields: the value, or every invalid field
+    /// thrown at once. `read` gives nil only after recording why, so no caller unwraps a value
+    /// it cannot be sure of.
+    static func decode<T>(_ request: Request, context: TidtamRequestContext,
+                          _ read: (inout JSONBody) throws -> T?) async throws -> T {
+        var body = try await Self.read(request, context: context)
+        let value = try read(&body)
+        try body.finish()
+        guard let value else {
+            throw DomainError.invalid(body.errors.isEmpty
+                ? [FieldError(.input, code: "required", detail: "The body lacks what this operation needs.", th: "ข้อมูลที่ส่งมาไม่ครบ")]
+                : body.errors)
+        }
+        return value
     }
 
     init(object: [String: JSONValue], path: FieldPath = .input) {
@@ -206,13 +223,14 @@ struct QueryParameters {
         return date
     }
 
-    mutating func page() -> PageRequestParameters {
+    /// The page a list asks for, as the stores take it.
+    mutating func page() -> PageRequest {
         let limit = Int(integer("limit", in: 1...200) ?? 50)
         let cursor = text("cursor")
         if let cursor, cursor.count > 512 || !cursor.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "-" || $0 == "_") }) {
             errors.append(FieldError(.parameter("cursor"), code: "invalid_cursor", detail: "The cursor is not one this API gave out.", th: "ค่า cursor ไม่ถูกต้อง"))
         }
-        return PageRequestParameters(limit: limit, cursor: cursor)
+        return PageRequest(limit: limit, cursor: cursor)
     }
 
     mutating func finish() throws {
@@ -222,11 +240,6 @@ struct QueryParameters {
         }
         if !errors.isEmpty { throw DomainError.invalid(errors) }
     }
-}
-
-struct PageRequestParameters {
-    let limit: Int
-    let cursor: String?
 }
 
 /// A request body past its route's limit; the problem names the limit.

@@ -16,14 +16,12 @@ struct SchoolRoutes {
                                       size: query.choice("size", School.Size.self), provinceTH: query.text("province_th"))
             let page = query.page()
             try query.finish()
-            return try JSONResponse.make(await schools.list(tenant, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try JSONResponse.make(await schools.list(tenant, filter: filter, page: page))
         }
         routes.add(.post, "/schools") { request, context in
             let tenant = try context.districtTenant(for: .manageSchools)
-            var body = try await JSONBody.read(request, context: context)
-            let input = Self.input(&body)
-            try body.finish()
-            let school = try await schools.create(tenant, input!)
+            let input = try await JSONBody.decode(request, context: context) { body in Self.input(&body) }
+            let school = try await schools.create(tenant, input)
             return try JSONResponse.make(school, status: .created, version: school.version, location: "/api/v1/schools/\(school.id)")
         }
         routes.add(.get, "/schools/{schoolId}") { _, context in
@@ -35,9 +33,7 @@ struct SchoolRoutes {
             let tenant = try context.districtTenant(for: .updateOwnSchool)
             let id = try context.id("schoolId", .school)
             let version = try ETag.expectedVersion(request)
-            var body = try await JSONBody.read(request, context: context)
-            let patch = Self.patch(&body)
-            try body.finish()
+            let patch = try await JSONBody.decode(request, context: context) { body in Self.patch(&body) }
             let school = try await schools.update(tenant, id: id, expectedVersion: version, patch)
             return try JSONResponse.make(school, version: school.version)
         }

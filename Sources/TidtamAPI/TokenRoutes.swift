@@ -16,17 +16,19 @@ struct TokenRoutes {
             let user = query.integer("user_id", in: 1...Int64.max)
             let page = query.page()
             try query.finish()
-            return try JSONResponse.make(await tokens.list(tenant, userID: user, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try JSONResponse.make(await tokens.list(tenant, userID: user, page: page))
         }
         routes.add(.post, "/tokens") { request, context in
             let tenant = try context.districtTenant(for: .manageTokens)
-            var body = try await JSONBody.read(request, context: context)
-            let user = body.required("user_id") { $0.integer("user_id", in: 1...Int64.max) }
-            let name = body.required("name") { $0.text("name", max: 100, min: 1) }
-            let days = body.integer("expires_in_days", in: 1...3650) ?? nil
-            try body.finish()
+            let (user, name, days) = try await JSONBody.decode(request, context: context) { body -> (Int64, String, Int64?)? in
+                let user = body.required("user_id") { $0.integer("user_id", in: 1...Int64.max) }
+                let name = body.required("name") { $0.text("name", max: 100, min: 1) }
+                let days = body.integer("expires_in_days", in: 1...3650) ?? nil
+                guard let user, let name else { return nil }
+                return (user, name, days)
+            }
             let expires = days.map { Date().addingTimeInterval(Double($0) * 86400) }
-            let (token, secret) = try await tokens.create(tenant, userID: user!, name: name!, expiresAt: expires)
+            let (token, secret) = try await tokens.create(tenant, userID: user, name: name, expiresAt: expires)
             struct Created: Encodable { let token: APIToken; let secret: String; let noteTH: String; let note: String }
             return try JSONResponse.make(Created(token: token, secret: secret,
                                                  noteTH: "โทเคนนี้จะแสดงเพียงครั้งเดียว โปรดเก็บไว้ในที่ปลอดภัย",
@@ -56,7 +58,7 @@ struct AuditRoutes {
                                      since: query.timestamp("since"), until: query.timestamp("until"))
             let page = query.page()
             try query.finish()
-            return try JSONResponse.make(await audit.list(tenant, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try JSONResponse.make(await audit.list(tenant, filter: filter, page: page))
         }
     }
 }

@@ -17,20 +17,21 @@ struct UserRoutes {
                                     email: query.text("email"))
             let page = query.page()
             try query.finish()
-            return try JSONResponse.make(await users.list(tenant, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try JSONResponse.make(await users.list(tenant, filter: filter, page: page))
         }
         routes.add(.post, "/users") { request, context in
             let tenant = try context.districtTenant(for: .manageUsers)
-            var body = try await JSONBody.read(request, context: context)
-            let email = body.required("email") { $0.text("email", max: 254, valid: Self.isEmail, format: "an e-mail address") }
-            let name = body.required("display_name") { $0.text("display_name", max: 200, min: 1) }
-            let locale = body.notNull("locale") { $0.text("locale", max: 2, valid: { ["th", "en"].contains($0) }, format: "th or en") }
-            let role = body.required("role") { $0.choice("role", Role.self) }
-            let school = body.integer("school_id", in: 1...Int64.max) ?? nil
-            Self.checkRoleAndSchool(&body, role: role, school: school, schoolGiven: school != nil)
-            try body.finish()
-            let user = try await users.create(tenant, UserInput(email: email!, displayName: name!, locale: locale ?? "th",
-                                                                role: role!, schoolID: school))
+            let input = try await JSONBody.decode(request, context: context) { body -> UserInput? in
+                let email = body.required("email") { $0.text("email", max: 254, valid: Self.isEmail, format: "an e-mail address") }
+                let name = body.required("display_name") { $0.text("display_name", max: 200, min: 1) }
+                let locale = body.notNull("locale") { $0.text("locale", max: 2, valid: { ["th", "en"].contains($0) }, format: "th or en") }
+                let role = body.required("role") { $0.choice("role", Role.self) }
+                let school = body.integer("school_id", in: 1...Int64.max) ?? nil
+                Self.checkRoleAndSchool(&body, role: role, school: school, schoolGiven: school != nil)
+                guard let email, let name, let role else { return nil }
+                return UserInput(email: email, displayName: name, locale: locale ?? "th", role: role, schoolID: school)
+            }
+            let user = try await users.create(tenant, input)
             return try JSONResponse.make(user, status: .created, version: user.version, location: "/api/v1/users/\(user.id)")
         }
         routes.add(.get, "/users/{userId}") { _, context in

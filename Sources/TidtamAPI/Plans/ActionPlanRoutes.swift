@@ -17,19 +17,20 @@ struct ActionPlanRoutes {
             let filter = query.planFilter()
             let page = query.page()
             try query.finish()
-            return try await JSONResponse.page(plans.list(tenant, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try await JSONResponse.page(plans.list(tenant, filter: filter, page: page))
         }
         routes.add(.post, "/action-plans") { request, context in
             let tenant = try context.districtTenant(for: .managePlans)
-            var body = try await JSONBody.read(request, context: context)
-            let school = body.integer("school_id", in: 1...Int64.max) ?? nil
-            let year = body.required("fiscal_year") { $0.fiscalYear("fiscal_year") }
-            let title = body.required("title_th") { $0.text("title_th", max: 300, min: 1) }
-            let titleEN = body.text("title_en", max: 300) ?? nil
-            let strategic = body.integer("strategic_plan_id", in: 1...Int64.max) ?? nil
-            try body.finish()
-            let plan = try await plans.create(tenant, ActionPlanInput(schoolID: school, fiscalYear: year!, titleTH: title!, titleEN: titleEN,
-                                                                      strategicPlanID: strategic))
+            let input = try await JSONBody.decode(request, context: context) { body -> ActionPlanInput? in
+                let school = body.integer("school_id", in: 1...Int64.max) ?? nil
+                let year = body.required("fiscal_year") { $0.fiscalYear("fiscal_year") }
+                let title = body.required("title_th") { $0.text("title_th", max: 300, min: 1) }
+                let titleEN = body.text("title_en", max: 300) ?? nil
+                let strategic = body.integer("strategic_plan_id", in: 1...Int64.max) ?? nil
+                guard let year, let title else { return nil }
+                return ActionPlanInput(schoolID: school, fiscalYear: year, titleTH: title, titleEN: titleEN, strategicPlanID: strategic)
+            }
+            let plan = try await plans.create(tenant, input)
             return JSONResponse.document(plan, status: .created, location: "/api/v1/action-plans/\(plan.id)")
         }
         routes.add(.get, "/action-plans/{planId}") { _, context in
@@ -64,15 +65,13 @@ struct ActionPlanRoutes {
             filter.kind = query.choice("kind", ProjectKind.self)
             let page = query.page()
             try query.finish()
-            return try await JSONResponse.page(projects.list(tenant, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try await JSONResponse.page(projects.list(tenant, filter: filter, page: page))
         }
         routes.add(.post, "/action-plans/{planId}/projects") { request, context in
             let tenant = try context.districtTenant(for: .managePlans)
             let planID = try context.id("planId", .actionPlan)
-            var body = try await JSONBody.read(request, context: context)
-            let input = ProjectRoutes.input(&body)
-            try body.finish()
-            let project = try await projects.create(tenant, planID: planID, input!)
+            let input = try await JSONBody.decode(request, context: context) { body in ProjectRoutes.input(&body) }
+            let project = try await projects.create(tenant, planID: planID, input)
             return JSONResponse.document(project, status: .created, location: "/api/v1/projects/\(project.id)")
         }
     }
@@ -94,10 +93,10 @@ func registerLifecycle(_ routes: APIRoutes, base: String, parameter: String, ent
         let tenant = try context.districtTenant(for: .managePlans)
         let id = try context.id(parameter, entity)
         let version = try ETag.expectedVersion(request)
-        var body = try await JSONBody.read(request, context: context)
-        let reason = body.required("reason") { $0.text("reason", max: 2000, min: 1) }
-        try body.finish()
-        return try await JSONResponse.document(apply(.returnForChanges(reason: reason!), tenant, id, version))
+        let reason = try await JSONBody.decode(request, context: context) { body in
+            body.required("reason") { $0.text("reason", max: 2000, min: 1) }
+        }
+        return try await JSONResponse.document(apply(.returnForChanges(reason: reason), tenant, id, version))
     }
     routes.add(.post, "\(base)/revisions") { request, context in
         let tenant = try context.districtTenant(for: .managePlans)

@@ -15,14 +15,12 @@ struct AgreementRoutes {
             let filter = query.planFilter()
             let page = query.page()
             try query.finish()
-            return try await JSONResponse.page(agreements.list(tenant, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try await JSONResponse.page(agreements.list(tenant, filter: filter, page: page))
         }
         routes.add(.post, "/agreements") { request, context in
             let tenant = try context.districtTenant(for: .managePlans)
-            var body = try await JSONBody.read(request, context: context)
-            let input = Self.input(&body)
-            try body.finish()
-            let agreement = try await agreements.create(tenant, input!)
+            let input = try await JSONBody.decode(request, context: context) { body in Self.input(&body) }
+            let agreement = try await agreements.create(tenant, input)
             return JSONResponse.document(agreement, status: .created, location: "/api/v1/agreements/\(agreement.id)")
         }
         routes.add(.get, "/agreements/{agreementId}") { _, context in
@@ -36,10 +34,8 @@ struct AgreementRoutes {
             let tenant = try context.districtTenant(for: .managePlans)
             let id = try context.id("agreementId", .agreement)
             let version = try ETag.expectedVersion(request)
-            var body = try await JSONBody.read(request, context: context)
-            let input = Self.input(&body, replacing: true)
-            try body.finish()
-            return try await JSONResponse.document(agreements.replace(tenant, id: id, expectedVersion: version, input!))
+            let input = try await JSONBody.decode(request, context: context) { body in Self.input(&body, replacing: true) }
+            return try await JSONResponse.document(agreements.replace(tenant, id: id, expectedVersion: version, input))
         }
         routes.add(.delete, "/agreements/{agreementId}") { request, context in
             let tenant = try context.districtTenant(for: .managePlans)

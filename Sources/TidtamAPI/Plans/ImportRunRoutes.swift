@@ -17,7 +17,7 @@ struct ImportRunRoutes {
                                          schoolID: query.integer("school_id", in: 1...Int64.max))
             let page = query.page()
             try query.finish()
-            return try await JSONResponse.page(runs.list(tenant, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try await JSONResponse.page(runs.list(tenant, filter: filter, page: page))
         }
         routes.add(.get, "/import-runs/{runId}") { _, context in
             let tenant = try context.tenant(for: .readPlans)

@@ -19,14 +19,12 @@ struct IndicatorRoutes {
                                          csfOnly: query.choice("csf", YesFilter.self) == .true)
             let page = query.page()
             try query.finish()
-            return try await JSONResponse.page(indicators.list(tenant, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try await JSONResponse.page(indicators.list(tenant, filter: filter, page: page))
         }
         routes.add(.post, "/indicators") { request, context in
             let tenant = try context.districtTenant(for: .managePlans)
-            var body = try await JSONBody.read(request, context: context)
-            let input = Self.input(&body, attachable: true)
-            try body.finish()
-            let indicator = try await indicators.create(tenant, input!)
+            let input = try await JSONBody.decode(request, context: context) { body in Self.input(&body, attachable: true) }
+            let indicator = try await indicators.create(tenant, input)
             return JSONResponse.document(indicator, status: .created, location: "/api/v1/indicators/\(indicator.id)")
         }
         routes.add(.get, "/indicators/{indicatorId}") { _, context in
@@ -38,10 +36,8 @@ struct IndicatorRoutes {
             let tenant = try context.districtTenant(for: .managePlans)
             let id = try context.id("indicatorId", .indicator)
             let version = try ETag.expectedVersion(request)
-            var body = try await JSONBody.read(request, context: context)
-            let input = Self.input(&body, attachable: false)
-            try body.finish()
-            return try await JSONResponse.document(indicators.replace(tenant, id: id, expectedVersion: version, input!))
+            let input = try await JSONBody.decode(request, context: context) { body in Self.input(&body, attachable: false) }
+            return try await JSONResponse.document(indicators.replace(tenant, id: id, expectedVersion: version, input))
         }
         routes.add(.delete, "/indicators/{indicatorId}") { request, context in
             let tenant = try context.districtTenant(for: .managePlans)

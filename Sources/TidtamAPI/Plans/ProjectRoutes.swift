@@ -18,7 +18,7 @@ struct ProjectRoutes {
                                        strategyID: query.integer("strategy_id", in: 1...Int64.max), kind: query.choice("kind", ProjectKind.self))
             let page = query.page()
             try query.finish()
-            return try await JSONResponse.page(projects.list(tenant, filter: filter, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try await JSONResponse.page(projects.list(tenant, filter: filter, page: page))
         }
         routes.add(.get, "/projects/{projectId}") { _, context in
             let tenant = try context.tenant(for: .readPlans)
@@ -29,10 +29,8 @@ struct ProjectRoutes {
             let tenant = try context.districtTenant(for: .managePlans)
             let id = try context.id("projectId", .project)
             let version = try ETag.expectedVersion(request)
-            var body = try await JSONBody.read(request, context: context)
-            let input = Self.input(&body)
-            try body.finish()
-            return try await JSONResponse.document(projects.replace(tenant, id: id, expectedVersion: version, input!))
+            let input = try await JSONBody.decode(request, context: context) { body in Self.input(&body) }
+            return try await JSONResponse.document(projects.replace(tenant, id: id, expectedVersion: version, input))
         }
         routes.add(.delete, "/projects/{projectId}") { request, context in
             let tenant = try context.districtTenant(for: .managePlans)

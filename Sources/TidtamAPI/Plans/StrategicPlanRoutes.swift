@@ -21,14 +21,12 @@ struct StrategicPlanRoutes {
             let page = query.page()
             try query.finish()
             return try await JSONResponse.page(plans.list(tenant, districtID: district, schoolID: school, districtOnly: districtOnly, year: year,
-                                                          page: PageRequest(limit: page.limit, cursor: page.cursor)))
+                                                          page: page))
         }
         routes.add(.post, "/strategic-plans") { request, context in
             let tenant = try context.districtTenant(for: .managePlans)
-            var body = try await JSONBody.read(request, context: context)
-            let input = Self.input(&body)
-            try body.finish()
-            let plan = try await plans.create(tenant, input!)
+            let input = try await JSONBody.decode(request, context: context) { body in Self.input(&body) }
+            let plan = try await plans.create(tenant, input)
             return JSONResponse.document(plan, status: .created, location: "/api/v1/strategic-plans/\(plan.id)")
         }
         routes.add(.get, "/strategic-plans/{planId}") { _, context in
@@ -40,10 +38,8 @@ struct StrategicPlanRoutes {
             let tenant = try context.districtTenant(for: .managePlans)
             let id = try context.id("planId", .strategicPlan)
             let version = try ETag.expectedVersion(request)
-            var body = try await JSONBody.read(request, context: context)
-            let input = Self.input(&body)
-            try body.finish()
-            return try await JSONResponse.document(plans.replace(tenant, id: id, expectedVersion: version, input!))
+            let input = try await JSONBody.decode(request, context: context) { body in Self.input(&body) }
+            return try await JSONResponse.document(plans.replace(tenant, id: id, expectedVersion: version, input))
         }
         routes.add(.delete, "/strategic-plans/{planId}") { request, context in
             let tenant = try context.districtTenant(for: .managePlans)
@@ -57,17 +53,20 @@ struct StrategicPlanRoutes {
             let retired = query.choice("retired", YesFilter.self) == .true
             let page = query.page()
             try query.finish()
-            return try await JSONResponse.page(policies.list(tenant, kind: kind, includeRetired: retired, page: PageRequest(limit: page.limit, cursor: page.cursor)))
+            return try await JSONResponse.page(policies.list(tenant, kind: kind, includeRetired: retired, page: page))
         }
         routes.add(.post, "/national-policies") { request, context in
             let tenant = try context.tenant(for: .readPlans)
-            var body = try await JSONBody.read(request, context: context)
-            let code = body.required("code") { $0.text("code", max: 30, min: 1, valid: Self.isPolicyCode, format: "letters, digits, dots, dashes") }
-            let kind = body.required("kind") { $0.choice("kind", NationalPolicyKind.self) }
-            let name = body.required("name_th") { $0.text("name_th", max: 500, min: 1) }
-            let nameEN = body.text("name_en", max: 500) ?? nil
-            try body.finish()
-            let policy = try await policies.create(tenant, code: code!, kind: kind!, nameTH: name!, nameEN: nameEN)
+            let (code, kind, name, nameEN) = try await JSONBody.decode(request, context: context) {
+                body -> (String, NationalPolicyKind, String, String?)? in
+                let code = body.required("code") { $0.text("code", max: 30, min: 1, valid: Self.isPolicyCode, format: "letters, digits, dots, dashes") }
+                let kind = body.required("kind") { $0.choice("kind", NationalPolicyKind.self) }
+                let name = body.required("name_th") { $0.text("name_th", max: 500, min: 1) }
+                let nameEN = body.text("name_en", max: 500) ?? nil
+                guard let code, let kind, let name else { return nil }
+                return (code, kind, name, nameEN)
+            }
+            let policy = try await policies.create(tenant, code: code, kind: kind, nameTH: name, nameEN: nameEN)
             return JSONResponse.document(policy, status: .created)
         }
     }

@@ -11,14 +11,14 @@ protocol ImportKind: SendableMetatype {
     static var name: String { get }
     static var columns: [ImportColumn] { get }
     /// The staging table (temporary, dropped at commit); its first column is `line`.
-    static var createStaging: String { get }
-    static var copyStaging: String { get }
+    static var createStaging: SQL { get }
+    static var copyStaging: SQL { get }
     /// Statements run after COPY and before the checks (resolving codes to ids).
-    static var prepares: [String] { get }
+    static func prepares(district: Int64) -> [SQL]
     /// Each returns rows of (line, column, code, detail, detail_th) for rows the database refuses.
-    static var checks: [String] { get }
+    static func checks(district: Int64) -> [SQL]
     /// Loads the staged rows; each statement's row count is reported under its name ("" for none).
-    static var loads: [(name: String, sql: String)] { get }
+    static func loads(district: Int64) -> [(name: String, sql: SQL)]
     /// One row's staged values (after `line`); a bad cell is nil, with its error in `reader`.
     static func stage(_ reader: inout RowReader) -> [String?]
 }
@@ -59,12 +59,6 @@ public struct Importer: Sendable {
     struct RolledBack: Error { let errors: [RowError] }
     struct DryRunDone: Error { let inserted: [String: Int] }
 
-    /// An import kind's statement, kept in its source file with `$1` for the district (its only
-    /// value); statements that need none get none. (A school staff member's own school is the
-    /// transaction's `tidtam.school_id`, which SQL reads.)
-    static func statement(_ sql: String, _ district: Int64) -> SQL {
-        SQL(file: sql, binding: sql.contains("$1") ? [district] : [])
-    }
 
     func run<K: ImportKind>(_ kind: K.Type, data: Data, fileName: String?, tenant: DistrictTenant, dryRun: Bool,
                             progress: Progress?) async throws -> ImportReport {
@@ -104,9 +98,9 @@ public struct Importer: Sendable {
                 // what the one before it committed (two uploads of the same file: the second gets
                 // every row reported as already there, not a key violation halfway through).
                 try tx.query(Self.districtLock(district))
-                try tx.query(Self.statement(K.createStaging, district))
+                try tx.query(K.createStaging)
                 var done = 0
-                try tx.copyIn(Self.statement(K.copyStaging, district)) { writer in
+                try tx.copyIn(K.copyStaging) { writer in
                     for row in file.staged {
                         try writer.writeRow(row)
                         done += 1
@@ -114,11 +108,12 @@ public struct Importer: Sendable {
                     }
                 }
                 progress?("copying", total, total)
-                for statement in K.prepares { try tx.query(Self.statement(statement, district)) }
+                for statement in K.prepares(district: district) { try tx.query(statement) }
                 var errors = file.errors
-                for (index, check) in K.checks.enumerated() {
-                    progress?("checking", index, K.checks.count)
-                    errors += try tx.query(Self.statement(check, district)).rows.map { row in
+                let checks = K.checks(district: district)
+                for (index, check) in checks.enumerated() {
+                    progress?("checking", index, checks.count)
+                    errors += try tx.query(check).rows.map { row in
                         RowError(line: try row.decode("line"), column: try row.decode("column"), code: try row.decode("code"),
                                  detail: try row.decode("detail"), th: try row.decode("detail_th"))
                     }
@@ -130,9 +125,10 @@ public struct Importer: Sendable {
                 // 50,000-row file then takes minutes); index lookups are right for every such check.
                 try tx.query("SET LOCAL enable_seqscan = off")
                 var inserted: [String: Int] = [:]
-                for (index, load) in K.loads.enumerated() {
-                    progress?(load.name.isEmpty ? "loading" : "loading \(load.name)", index, K.loads.count)
-                    let count = try tx.query(Self.statement(load.sql, district)).affectedRows
+                let loads = K.loads(district: district)
+                for (index, load) in loads.enumerated() {
+                    progress?(load.name.isEmpty ? "loading" : "loading \(load.name)", index, loads.count)
+                    let count = try tx.query(load.sql).affectedRows
                     if !load.name.isEmpty { inserted[load.name, default: 0] += count }
                 }
                 if dryRun { throw DryRunDone(inserted: inserted) }
@@ -211,19 +207,19 @@ extension Importer {
     }
 }
 
-/// SQL pieces the checks share.
+/// SQL pieces the checks share. Table names are constants of the import kinds, never input.
 enum ImportSQL {
     /// Resolving each staged row's school code, for imports whose rows name a school (blank: the
     /// district office; for school staff, their own school).
-    static func resolveSchools(_ table: String) -> [String] {
+    static func resolveSchools(_ table: SQL, district: Int64) -> [SQL] {
         [
-            "UPDATE \(table) i SET school_id = s.id FROM school s WHERE s.district_id = $1 AND s.obec_code = i.school_code",
+            "UPDATE \(table) i SET school_id = s.id FROM school s WHERE s.district_id = \(district) AND s.obec_code = i.school_code",
             "UPDATE \(table) SET school_id = \(ownSchool) WHERE school_code IS NULL",
         ]
     }
 
     /// Rows naming a school the caller may not import for, or that the district does not have.
-    static func schoolChecks(_ table: String) -> [String] {
+    static func schoolChecks(_ table: SQL) -> [SQL] {
         [
             """
             SELECT line, \(error("school_code", "not_own_school", "'School staff import their own school''s rows only.'",
@@ -239,10 +235,11 @@ enum ImportSQL {
     }
 
     /// The caller's own school when the caller is school staff (NULL for district roles).
-    static let ownSchool = "nullif(current_setting('tidtam.school_id', true), '')::bigint"
+    static let ownSchool: SQL = "nullif(current_setting('tidtam.school_id', true), '')::bigint"
 
-    /// A row error as the checks return it.
-    static func error(_ column: String, _ code: String, _ detail: String, _ th: String) -> String {
-        "'\(column)' AS column, '\(code)' AS code, \(detail) AS detail, \(th) AS detail_th"
+    /// A row error as the checks return it: the column and code are constants of the code, the
+    /// detail and its Thai are SQL expressions over the staged row.
+    static func error(_ column: String, _ code: String, _ detail: SQL, _ th: SQL) -> SQL {
+        "\(SQL.constant(column)) AS column, \(SQL.constant(code)) AS code, \(detail) AS detail, \(th) AS detail_th"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import TidtamDomain
 
 /// Indicators with a yearly target, one per row: the unit's own (blank project) or a project's
@@ -64,26 +65,29 @@ enum IndicatorImport: ImportKind {
                 weight.map { "\($0)" } ?? "0", csf ?? "false", target.map { "\($0)" }]
     }
 
-    static let createStaging = """
+    static let createStaging: SQL = """
         CREATE TEMP TABLE import_indicator (line int, school_code text, fiscal_year int, project_code text, code text, name_th text,
             unit_th text, kind text, direction text, baseline numeric, levels numeric[], weight numeric, is_csf boolean, target numeric,
             school_id bigint, project_id bigint, plan_status text, indicator_id bigint) ON COMMIT DROP
         """
-    static let copyStaging = """
+    static let copyStaging: SQL = """
         COPY import_indicator (line, school_code, fiscal_year, project_code, code, name_th, unit_th, kind, direction, baseline, levels,
             weight, is_csf, target) FROM STDIN
         """
-    static let prepares = ImportSQL.resolveSchools("import_indicator") + [
+    static func prepares(district: Int64) -> [SQL] {
+        ImportSQL.resolveSchools("import_indicator", district: district) + [
         """
         UPDATE import_indicator i SET project_id = x.id, plan_status = p.status
         FROM action_plan p JOIN project x ON x.district_id = p.district_id AND x.plan_id = p.id
-        WHERE p.district_id = $1 AND coalesce(p.school_id, 0) = coalesce(i.school_id, 0) AND p.fiscal_year = i.fiscal_year
+        WHERE p.district_id = \(district) AND coalesce(p.school_id, 0) = coalesce(i.school_id, 0) AND p.fiscal_year = i.fiscal_year
           AND x.code = i.project_code
           AND NOT EXISTS (SELECT 1 FROM action_plan n WHERE n.district_id = p.district_id AND n.previous_id = p.id)
         """,
     ]
+    }
 
-    static let checks = ImportSQL.schoolChecks("import_indicator") + [
+    static func checks(district: Int64) -> [SQL] {
+        ImportSQL.schoolChecks("import_indicator") + [
         """
         SELECT line, \(ImportSQL.error("project_code", "unknown_project", "'The unit''s plan for this year has no project ' || project_code || '.'",
                                       "'ไม่พบโครงการรหัส ' || project_code || ' ในแผนของปีนี้'"))
@@ -95,19 +99,22 @@ enum IndicatorImport: ImportKind {
         FROM import_indicator WHERE project_id IS NOT NULL AND plan_status NOT IN ('draft', 'returned')
         """,
     ]
+    }
 
-    static let loads: [(name: String, sql: String)] = [
+    static func loads(district: Int64) -> [(name: String, sql: SQL)] {
+        [
         ("", "UPDATE import_indicator SET indicator_id = nextval(pg_get_serial_sequence('indicator', 'id'))"),
         ("indicators", """
             INSERT INTO indicator (district_id, id, school_id, project_id, code, name_th, unit_th, kind, direction, period, baseline,
                                    scoring, levels, weight, is_csf)
-            SELECT $1, indicator_id, school_id, project_id, code, name_th, unit_th, kind, direction, 'year', baseline,
+            SELECT \(district), indicator_id, school_id, project_id, code, name_th, unit_th, kind, direction, 'year', baseline,
                    'five_levels', levels, weight, is_csf
             FROM import_indicator ORDER BY line
             """),
         ("targets", """
             INSERT INTO indicator_target (district_id, indicator_id, school_id, fiscal_year, period, target)
-            SELECT $1, indicator_id, school_id, fiscal_year, 0, target FROM import_indicator
+            SELECT \(district), indicator_id, school_id, fiscal_year, 0, target FROM import_indicator
             """),
     ]
+    }
 }

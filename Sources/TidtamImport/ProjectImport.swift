@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import TidtamDomain
 
 /// Projects with their budget by source, one per row, as schools keep their action plans in a
@@ -47,27 +48,32 @@ enum ProjectImport: ImportKind {
                 objectives, outputs, outcomes] + budgets
     }
 
-    static let createStaging = """
+    static let createStaging: SQL = """
         CREATE TEMP TABLE import_project (line int, school_code text, fiscal_year int, code text, kind text, name_th text,
             responsible_th text, start_date date, end_date date, objectives_th text, expected_outputs_th text,
             expected_outcomes_th text, budget_obec numeric, budget_school_revenue numeric, budget_local_government numeric,
             budget_donation numeric, budget_other numeric, school_id bigint, plan_id bigint) ON COMMIT DROP
         """
-    static let copyStaging = """
+    static let copyStaging: SQL = """
         COPY import_project (line, school_code, fiscal_year, code, kind, name_th, responsible_th, start_date, end_date, objectives_th,
             expected_outputs_th, expected_outcomes_th, budget_obec, budget_school_revenue, budget_local_government, budget_donation,
             budget_other) FROM STDIN
         """
-    static let prepares = ImportSQL.resolveSchools("import_project")
+    static func prepares(district: Int64) -> [SQL] {
+        ImportSQL.resolveSchools("import_project", district: district)
+    }
 
     /// Each unit's latest plan revision per year, keyed so that a hash join can match staged
     /// rows to it (a NULL school is the district office, unit 0).
-    static let latestPlans = """
-        (SELECT DISTINCT ON (coalesce(school_id, 0), fiscal_year) id, status, coalesce(school_id, 0) AS unit, fiscal_year
-         FROM action_plan WHERE district_id = $1 ORDER BY coalesce(school_id, 0), fiscal_year, revision DESC)
+    static func latestPlans(_ district: Int64) -> SQL {
         """
+        (SELECT DISTINCT ON (coalesce(school_id, 0), fiscal_year) id, status, coalesce(school_id, 0) AS unit, fiscal_year
+         FROM action_plan WHERE district_id = \(district) ORDER BY coalesce(school_id, 0), fiscal_year, revision DESC)
+        """
+    }
 
-    static let checks = ImportSQL.schoolChecks("import_project") + [
+    static func checks(district: Int64) -> [SQL] {
+        ImportSQL.schoolChecks("import_project") + [
         """
         SELECT line, \(ImportSQL.error("code", "duplicate_in_file", "'The same unit and year have this project code on line ' || first_line || '.'",
                                       "'รหัสโครงการซ้ำกับบรรทัดที่ ' || first_line"))
@@ -78,45 +84,48 @@ enum ProjectImport: ImportKind {
         """
         SELECT i.line, \(ImportSQL.error("fiscal_year", "plan_frozen", "'The unit''s plan for this year is ' || lp.status || '; start a new revision (or have it returned) before adding projects.'",
                                         "'แผนของปีนี้อยู่ในสถานะที่แก้ไขไม่ได้ ให้สร้างฉบับปรับปรุงก่อน'"))
-        FROM import_project i JOIN \(latestPlans) lp ON lp.unit = coalesce(i.school_id, 0) AND lp.fiscal_year = i.fiscal_year
+        FROM import_project i JOIN \(latestPlans(district)) lp ON lp.unit = coalesce(i.school_id, 0) AND lp.fiscal_year = i.fiscal_year
         WHERE lp.status NOT IN ('draft', 'returned') AND (i.school_code IS NULL OR i.school_id IS NOT NULL)
         """,
         """
         SELECT i.line, \(ImportSQL.error("code", "exists", "'The plan already has a project with this code.'", "'แผนนี้มีโครงการรหัสนี้แล้ว'"))
-        FROM import_project i JOIN \(latestPlans) lp ON lp.unit = coalesce(i.school_id, 0) AND lp.fiscal_year = i.fiscal_year
-        JOIN project x ON x.district_id = $1 AND x.plan_id = lp.id AND x.code = i.code
+        FROM import_project i JOIN \(latestPlans(district)) lp ON lp.unit = coalesce(i.school_id, 0) AND lp.fiscal_year = i.fiscal_year
+        JOIN project x ON x.district_id = \(district) AND x.plan_id = lp.id AND x.code = i.code
         """,
     ]
+    }
 
-    static let loads: [(name: String, sql: String)] = [
+    static func loads(district: Int64) -> [(name: String, sql: SQL)] {
+        [
         ("action_plans", """
             INSERT INTO action_plan (district_id, school_id, fiscal_year, title_th)
-            SELECT DISTINCT $1::bigint, i.school_id, i.fiscal_year, 'แผนปฏิบัติการประจำปีงบประมาณ ' || i.fiscal_year
+            SELECT DISTINCT \(district)::bigint, i.school_id, i.fiscal_year, 'แผนปฏิบัติการประจำปีงบประมาณ ' || i.fiscal_year
             FROM import_project i
-            WHERE NOT EXISTS (SELECT 1 FROM action_plan p WHERE p.district_id = $1
+            WHERE NOT EXISTS (SELECT 1 FROM action_plan p WHERE p.district_id = \(district)
                                 AND coalesce(p.school_id, 0) = coalesce(i.school_id, 0) AND p.fiscal_year = i.fiscal_year)
             """),
         ("", """
             UPDATE import_project i SET plan_id = p.id FROM action_plan p
-            WHERE p.district_id = $1 AND coalesce(p.school_id, 0) = coalesce(i.school_id, 0) AND p.fiscal_year = i.fiscal_year
+            WHERE p.district_id = \(district) AND coalesce(p.school_id, 0) = coalesce(i.school_id, 0) AND p.fiscal_year = i.fiscal_year
               AND p.status IN ('draft', 'returned')
             """),
         ("projects", """
             INSERT INTO project (district_id, plan_id, school_id, code, kind, name_th, responsible_th, start_date, end_date,
                                  objectives_th, expected_outputs_th, expected_outcomes_th)
-            SELECT $1, plan_id, school_id, code, kind, name_th, responsible_th, start_date, end_date,
+            SELECT \(district), plan_id, school_id, code, kind, name_th, responsible_th, start_date, end_date,
                    objectives_th, expected_outputs_th, expected_outcomes_th
             FROM import_project ORDER BY line
             """),
         ("budget_lines", """
             INSERT INTO budget_line (district_id, project_id, school_id, position, source, amount)
-            SELECT $1, x.id, x.school_id, v.position, v.source, v.amount
+            SELECT \(district), x.id, x.school_id, v.position, v.source, v.amount
             FROM import_project i
-            JOIN project x ON x.district_id = $1 AND x.plan_id = i.plan_id AND x.code = i.code
+            JOIN project x ON x.district_id = \(district) AND x.plan_id = i.plan_id AND x.code = i.code
             CROSS JOIN LATERAL (VALUES (0, 'obec', i.budget_obec), (1, 'school_revenue', i.budget_school_revenue),
                                        (2, 'local_government', i.budget_local_government), (3, 'donation', i.budget_donation),
                                        (4, 'other', i.budget_other)) AS v(position, source, amount)
             WHERE v.amount > 0
             """),
     ]
+    }
 }

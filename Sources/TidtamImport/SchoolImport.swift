@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import TidtamDomain
 
 /// Schools of the district, one per row, as the district office keeps its school list.
@@ -34,14 +35,17 @@ enum SchoolImport: ImportKind {
         return [code, name, nameEN, province, address, size, students.map(String.init)]
     }
 
-    static let createStaging = """
+    static let createStaging: SQL = """
         CREATE TEMP TABLE import_school (line int, obec_code text, name_th text, name_en text, province_th text,
                                          address_th text, size text, student_count int) ON COMMIT DROP
         """
-    static let copyStaging = "COPY import_school FROM STDIN"
-    static let prepares: [String] = []
+    static let copyStaging: SQL = "COPY import_school FROM STDIN"
+    static func prepares(district: Int64) -> [SQL] {
+        []
+    }
 
-    static let checks = [
+    static func checks(district: Int64) -> [SQL] {
+        [
         """
         SELECT line, \(ImportSQL.error("obec_code", "duplicate_in_file", "'The code is also on line ' || first_line || '.'",
                                       "'รหัสซ้ำกับบรรทัดที่ ' || first_line"))
@@ -52,14 +56,17 @@ enum SchoolImport: ImportKind {
         """
         SELECT i.line, \(ImportSQL.error("obec_code", "exists", "'The district already has a school with this code.'",
                                         "'มีโรงเรียนรหัสนี้ในเขตพื้นที่แล้ว'"))
-        FROM import_school i JOIN school s ON s.district_id = $1 AND s.obec_code = i.obec_code
+        FROM import_school i JOIN school s ON s.district_id = \(district) AND s.obec_code = i.obec_code
         """,
     ]
+    }
 
-    static let loads: [(name: String, sql: String)] = [
+    static func loads(district: Int64) -> [(name: String, sql: SQL)] {
+        [
         ("schools", """
             INSERT INTO school (district_id, obec_code, name_th, name_en, province_th, address_th, size, student_count)
-            SELECT $1, obec_code, name_th, name_en, province_th, address_th, size, student_count FROM import_school ORDER BY line
+            SELECT \(district), obec_code, name_th, name_en, province_th, address_th, size, student_count FROM import_school ORDER BY line
             """),
     ]
+    }
 }

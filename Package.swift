@@ -8,7 +8,7 @@ import PackageDescription
 let package = Package(
     name: "tidtam",
     products: [
-        .executable(name: "tidtam", targets: ["tidtam"]),
+        .executable(name: "tidtam", targets: ["tidtam"])
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),

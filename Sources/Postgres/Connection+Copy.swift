@@ -9,7 +9,9 @@ extension Connection {
         // COPY takes no parameters: a statement that carries values cannot be one.
         guard binds.isEmpty else { throw PostgresError(.usage, "a COPY statement takes no parameters") }
         let started = PQexec(handle, text)
-        guard PQresultStatus(started) == PGRES_COPY_IN else { _ = try check(started); throw PostgresError(.usage, "not a COPY FROM STDIN statement") }
+        guard PQresultStatus(started) == PGRES_COPY_IN else {
+            _ = try check(started); throw PostgresError(.usage, "not a COPY FROM STDIN statement")
+        }
         PQclear(started)
         let writer = CopyWriter(connection: self)
         do {

@@ -14,8 +14,10 @@ public final class Connection: @unchecked Sendable {
     deinit { PQfinish(handle) }
 
     /// Connects with a URL (`postgresql://…`) or a conninfo string (`host=… dbname=…`).
-    public static func connect(_ conninfo: String, applicationName: String = "tidtam",
-                               connectTimeoutSeconds: Int = 3) throws -> Connection {
+    public static func connect(
+        _ conninfo: String, applicationName: String = "tidtam",
+        connectTimeoutSeconds: Int = 3
+    ) throws -> Connection {
         let keywords = ["dbname", "application_name", "connect_timeout"]
         let values = [conninfo, applicationName, String(connectTimeoutSeconds)]
         let handle = withCStringArray(keywords) { keys in
@@ -60,7 +62,6 @@ public final class Connection: @unchecked Sendable {
     public func execute(script sql: String) throws {
         _ = try check(PQexec(handle, sql))
     }
-
 
     private func preparedName(for sql: String, parameterCount: Int) throws -> String {
         if let name = preparedNames[sql] { return name }
@@ -131,15 +132,19 @@ public final class Connection: @unchecked Sendable {
 
     /// One statement in its own transaction, sent with `BEGIN`, the settings and `COMMIT` in a
     /// single flush (libpq pipeline mode): one round trip instead of four. For tenant-scoped reads.
-    func pipelinedTransaction(settings: [TransactionSetting], _ sql: String,
-                                     _ parameters: [any PostgresEncodable] = []) throws -> QueryResult {
+    func pipelinedTransaction(
+        settings: [TransactionSetting], _ sql: String,
+        _ parameters: [any PostgresEncodable] = []
+    ) throws -> QueryResult {
         let name = try preparedName(for: sql, parameterCount: parameters.count)
         guard PQenterPipelineMode(handle) == 1 else { throw PostgresError.fromResult(nil, connection: handle) }
         defer {
             PQexitPipelineMode(handle)
             if PQtransactionStatus(handle) != PQTRANS_IDLE { rollbackQuietly() }
         }
-        guard queueTransaction(settings: settings, prepared: name, parameters) else { throw StaleConnection(underlying: PostgresError.fromResult(nil, connection: handle)) }
+        guard queueTransaction(settings: settings, prepared: name, parameters) else {
+            throw StaleConnection(underlying: PostgresError.fromResult(nil, connection: handle))
+        }
 
         let statementIndex = settings.count + 1
         var answer: QueryResult?
@@ -158,7 +163,7 @@ public final class Connection: @unchecked Sendable {
             }
             if !isHealthy { break }
         }
-        if isHealthy, let sync = PQgetResult(handle) { PQclear(sync) } // PGRES_PIPELINE_SYNC
+        if isHealthy, let sync = PQgetResult(handle) { PQclear(sync) }  // PGRES_PIPELINE_SYNC
         if let failure {
             if failure.isConnectionLoss { throw StaleConnection(underlying: failure) }
             throw failure
@@ -187,11 +192,15 @@ public struct TransactionSetting: Sendable, Equatable {
     public let value: String
 
     public init(_ name: String, _ value: String) throws {
-        let nameOK = !name.isEmpty && name.utf8.count <= 63 && name.contains(".")
+        let nameOK =
+            !name.isEmpty && name.utf8.count <= 63 && name.contains(".")
             && name.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
-        let valueOK = value.utf8.count <= 64 && value.utf8.allSatisfy {
-            ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
-        }
+        let valueOK =
+            value.utf8.count <= 64
+            && value.utf8.allSatisfy {
+                ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == UInt8(ascii: "_")
+                    || $0 == UInt8(ascii: "-")
+            }
         guard nameOK, valueOK else {
             throw PostgresError(.usage, "refused transaction setting \(name.prefix(64))")
         }
@@ -214,8 +223,10 @@ func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePoint
     return (pointers + [nil]).withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 
-func withParameters<R>(_ parameters: [any PostgresEncodable],
-                       _ body: (UnsafePointer<UnsafePointer<CChar>?>?, Int32) -> R) -> R {
+func withParameters<R>(
+    _ parameters: [any PostgresEncodable],
+    _ body: (UnsafePointer<UnsafePointer<CChar>?>?, Int32) -> R
+) -> R {
     if parameters.isEmpty { return body(nil, 0) }
     let pointers: [UnsafePointer<CChar>?] = parameters.map { $0.postgresText.map { UnsafePointer(strdup($0)) } ?? nil }
     defer { pointers.forEach { $0.map { free(UnsafeMutablePointer(mutating: $0)) } } }

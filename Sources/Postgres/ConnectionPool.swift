@@ -65,7 +65,9 @@ final class ConnectionPool: Sendable {
         self.threads = threads
         threads.start()
         let info = configuration.conninfo, name = configuration.applicationName
-        self.pipelined = configuration.pipelinedConnections == 0 ? nil
+        self.pipelined =
+            configuration.pipelinedConnections == 0
+            ? nil
             : PipelinedChannels(count: configuration.pipelinedConnections, maxInFlight: 128, reactor: reactor) {
                 try await threads.runIfActive { try Connection.connect(info, applicationName: name) }
             }
@@ -98,8 +100,10 @@ final class ConnectionPool: Sendable {
 
     /// A transaction with tenant settings; retried once on a fresh connection when the first
     /// round trip finds the connection dead (for example after PostgreSQL restarted).
-    func transaction<T: Sendable>(settings: [TransactionSetting] = [],
-                                         _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    func transaction<T: Sendable>(
+        settings: [TransactionSetting] = [],
+        _ body: @escaping @Sendable (Connection) throws -> T
+    ) async throws -> T {
         try await retryingStale {
             try await self.withConnection { try $0.transaction(settings: settings, body) }
         }
@@ -109,8 +113,10 @@ final class ConnectionPool: Sendable {
     /// It goes on the shared pipelined connection when one is open and has room, and the reactor
     /// thread collects the answer, so no thread waits on the network; otherwise on a pooled
     /// connection, on its thread.
-    func read(settings: [TransactionSetting], _ sql: String,
-                     _ parameters: [any PostgresEncodable] = []) async throws -> QueryResult {
+    func read(
+        settings: [TransactionSetting], _ sql: String,
+        _ parameters: [any PostgresEncodable] = []
+    ) async throws -> QueryResult {
         try await retryingStale {
             if let pipelined = self.pipelined {
                 if let channel = pipelined.pick() {
@@ -127,8 +133,10 @@ final class ConnectionPool: Sendable {
         }
     }
 
-    private func readOnPooledConnection(settings: [TransactionSetting], _ sql: String,
-                                        _ parameters: [any PostgresEncodable]) async throws -> QueryResult {
+    private func readOnPooledConnection(
+        settings: [TransactionSetting], _ sql: String,
+        _ parameters: [any PostgresEncodable]
+    ) async throws -> QueryResult {
         try await withConnection { try $0.pipelinedTransaction(settings: settings, sql, parameters) }
     }
 
@@ -136,7 +144,8 @@ final class ConnectionPool: Sendable {
         do {
             return try await work()
         } catch let stale as StaleConnection {
-            logger.warning("database connection lost; retrying on a fresh one", metadata: ["error": "\(stale.underlying)"])
+            logger.warning(
+                "database connection lost; retrying on a fresh one", metadata: ["error": "\(stale.underlying)"])
             dropIdle()
             do {
                 return try await work()
@@ -251,7 +260,8 @@ final class ConnectionPool: Sendable {
         }
         for waiter in overdue {
             timeoutCounter.increment()
-            waiter.continuation.resume(throwing: PostgresError(.poolTimeout, "no database connection became free in time"))
+            waiter.continuation.resume(
+                throwing: PostgresError(.poolTimeout, "no database connection became free in time"))
         }
         return anyLeft
     }
@@ -265,7 +275,7 @@ final class ConnectionPool: Sendable {
             if !state.waiters.isEmpty {
                 let waiter = state.waiters.removeFirst()
                 if healthy { return (waiter, .connection(connection)) }
-                return (waiter, .openNew) // the slot passes on; the waiter opens a fresh connection
+                return (waiter, .openNew)  // the slot passes on; the waiter opens a fresh connection
             }
             state.inUse -= 1
             if healthy { state.idle.append(connection) } else { state.open -= 1 }
@@ -312,8 +322,10 @@ public struct PoolConfiguration: Sendable {
     /// (0: every read takes a pooled connection).
     var pipelinedConnections: Int
 
-    public init(conninfo: String, maxConnections: Int = 8, checkoutTimeout: Duration = .seconds(5),
-                applicationName: String = "tidtam", pipelinedConnections: Int = 1) {
+    public init(
+        conninfo: String, maxConnections: Int = 8, checkoutTimeout: Duration = .seconds(5),
+        applicationName: String = "tidtam", pipelinedConnections: Int = 1
+    ) {
         self.conninfo = conninfo
         self.maxConnections = max(1, maxConnections)
         self.checkoutTimeout = checkoutTimeout

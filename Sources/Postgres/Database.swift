@@ -27,8 +27,10 @@ public final class Database: Service, Sendable {
     /// A transaction acting for `tenant`: it commits when `body` returns and rolls back when it
     /// throws. Serialization failures and deadlocks are retried a few times; a connection found
     /// dead on the first round trip is replaced once.
-    public func transaction<T: Sendable>(_ tenant: some TransactionTenant,
-                                         _ body: @escaping @Sendable (Transaction) throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(
+        _ tenant: some TransactionTenant,
+        _ body: @escaping @Sendable (Transaction) throws -> T
+    ) async throws -> T {
         let settings = try tenant.transactionSettings(forWrite: true)
         var attempt = 0
         while true {

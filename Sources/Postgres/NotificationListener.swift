@@ -16,7 +16,8 @@ public final class NotificationListener: @unchecked Sendable {
     public init(conninfo: String, channels: [String]) throws {
         connection = try Connection.connect(conninfo, applicationName: "tidtam-listen")
         for channel in channels {
-            guard !channel.isEmpty, channel.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || $0 == UInt8(ascii: "_") }) else {
+            guard !channel.isEmpty, channel.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || $0 == UInt8(ascii: "_") })
+            else {
                 throw PostgresError(.usage, "channel names are lower-case letters and _ only")
             }
             try connection.execute(script: "LISTEN \(channel)")
@@ -44,8 +45,10 @@ public final class NotificationListener: @unchecked Sendable {
         var out: [Notification] = []
         while let pointer = PQnotifies(connection.handle) {
             let note = pointer.pointee
-            out.append(Notification(channel: String(cString: note.relname), payload: String(cString: note.extra),
-                                    senderProcessID: note.be_pid))
+            out.append(
+                Notification(
+                    channel: String(cString: note.relname), payload: String(cString: note.extra),
+                    senderProcessID: note.be_pid))
             PQfreemem(pointer)
         }
         return out

@@ -79,15 +79,21 @@ final class PipelinedChannel: @unchecked Sendable {
     /// Whether the channel must be retired: libpq refused part of a transaction, or gave up on
     /// the connection — it closes the socket when it meets EOF, on whichever thread that happens,
     /// and a closed socket is never reported by epoll again, so whoever sees this retires it.
-    var isBroken: Bool { lock.withLock { connection.map { refusedSend || PQstatus($0.handle) != CONNECTION_OK } ?? false } }
+    var isBroken: Bool {
+        lock.withLock { connection.map { refusedSend || PQstatus($0.handle) != CONNECTION_OK } ?? false }
+    }
 
     /// Queues one transaction; `continuation` is resumed by the reactor with the statement's
     /// result. Returns whether libpq still holds unsent output (the reactor should wait for the
     /// socket to become writable), or throws if the connection is gone.
-    func send(settings: [TransactionSetting], _ sql: String, _ parameters: [any PostgresEncodable],
-              continuation: CheckedContinuation<QueryResult, any Error>) throws -> Bool {
+    func send(
+        settings: [TransactionSetting], _ sql: String, _ parameters: [any PostgresEncodable],
+        continuation: CheckedContinuation<QueryResult, any Error>
+    ) throws -> Bool {
         try lock.withLock {
-            guard let connection else { throw StaleConnection(underlying: PostgresError(.connection, "the pipelined connection is closed")) }
+            guard let connection else {
+                throw StaleConnection(underlying: PostgresError(.connection, "the pipelined connection is closed"))
+            }
             let handle = connection.handle
             var statementIndex = settings.count + 1
             var ok = true
@@ -107,7 +113,8 @@ final class PipelinedChannel: @unchecked Sendable {
                 if isNew { connection.forgetPrepared(sql) }
                 throw StaleConnection(underlying: PostgresError.fromResult(nil, connection: handle))
             }
-            inFlight.append(InFlight(statementIndex: statementIndex, continuation: continuation, preparedSQL: isNew ? sql : nil))
+            inFlight.append(
+                InFlight(statementIndex: statementIndex, continuation: continuation, preparedSQL: isNew ? sql : nil))
             return flushed == 1
         }
     }
@@ -123,7 +130,7 @@ final class PipelinedChannel: @unchecked Sendable {
             guard PQflush(handle) >= 0, PQconsumeInput(handle) == 1 else { return (closeLocked(finished), false, true) }
             while let head = inFlight.first, PQisBusy(handle) == 0 {
                 guard let result = PQgetResult(handle) else {
-                    head.seen += 1 // the end of one statement's results
+                    head.seen += 1  // the end of one statement's results
                     continue
                 }
                 let status = PQresultStatus(result)
@@ -135,7 +142,8 @@ final class PipelinedChannel: @unchecked Sendable {
                     if head.failure == nil { head.failure = PostgresError.fromResult(result, connection: handle) }
                     PQclear(result)
                 } else if head.seen == head.statementIndex, head.answer == nil,
-                          status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK {
+                    status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK
+                {
                     head.answer = QueryResult(result)
                 } else {
                     PQclear(result)
@@ -144,7 +152,8 @@ final class PipelinedChannel: @unchecked Sendable {
             guard PQstatus(handle) == CONNECTION_OK else { return (closeLocked(finished), false, true) }
             if finished.contains(where: { $0.0.failure != nil && $0.0.continuation != nil }), !recovering {
                 // The failed transaction's block stays open and failed until a ROLLBACK.
-                let ok = PQsendQueryParams(handle, "ROLLBACK", 0, nil, nil, nil, nil, 0) == 1 && PQpipelineSync(handle) == 1
+                let ok =
+                    PQsendQueryParams(handle, "ROLLBACK", 0, nil, nil, nil, nil, 0) == 1 && PQpipelineSync(handle) == 1
                 guard ok else { return (closeLocked(finished), false, true) }
                 inFlight.append(InFlight(statementIndex: 0, continuation: nil, preparedSQL: nil))
                 recovering = true
@@ -176,7 +185,8 @@ final class PipelinedChannel: @unchecked Sendable {
 
     private func closeLocked(_ finished: [Finished], _ error: PostgresError? = nil) -> [Finished] {
         var finished = finished
-        let error = error ?? connection.map { PostgresError.fromResult(nil, connection: $0.handle) }
+        let error =
+            error ?? connection.map { PostgresError.fromResult(nil, connection: $0.handle) }
             ?? PostgresError(.connection, "the pipelined connection is closed")
         while let head = inFlight.popFirst() { finished.append((head, .failure(StaleConnection(underlying: error)))) }
         // The descriptor closes with the connection; the reactor has removed it from epoll by the

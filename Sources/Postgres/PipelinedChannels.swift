@@ -15,7 +15,10 @@ final class PipelinedChannels: Sendable {
     private let reactor: PostgresReactor
     private let connect: @Sendable () async throws -> Connection
 
-    init(count: Int, maxInFlight: Int, reactor: PostgresReactor, connect: @escaping @Sendable () async throws -> Connection) {
+    init(
+        count: Int, maxInFlight: Int, reactor: PostgresReactor,
+        connect: @escaping @Sendable () async throws -> Connection
+    ) {
         slots = NIOLockedValueBox(Array(repeating: Slot(), count: count))
         self.maxInFlight = maxInFlight
         self.reactor = reactor
@@ -37,7 +40,7 @@ final class PipelinedChannels: Sendable {
                         if best.map({ load < $0.load }) ?? true { best = (channel, load) }
                         continue
                     }
-                    if channel.isOpen { continue } // busy, not closed
+                    if channel.isOpen { continue }  // busy, not closed
                     slots[index].channel = nil
                 }
                 let due = slots[index].lastAttempt.map { now - $0 >= .seconds(1) } ?? true
@@ -57,7 +60,7 @@ final class PipelinedChannels: Sendable {
         do {
             channel = try PipelinedChannel(try await connect(), maxInFlight: maxInFlight)
         } catch {
-            channel = nil // PostgreSQL is away; reads use the pool until a later attempt succeeds
+            channel = nil  // PostgreSQL is away; reads use the pool until a later attempt succeeds
         }
         if let channel { reactor.attach(channel) }
         slots.withLockedValue { slots in

@@ -24,8 +24,10 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     public var column: String?
     public var table: String?
 
-    public init(_ kind: Kind, _ message: String, sqlState: String? = nil, constraint: String? = nil,
-                detail: String? = nil, column: String? = nil, table: String? = nil) {
+    public init(
+        _ kind: Kind, _ message: String, sqlState: String? = nil, constraint: String? = nil,
+        detail: String? = nil, column: String? = nil, table: String? = nil
+    ) {
         self.kind = kind
         self.message = message
         self.sqlState = sqlState
@@ -51,7 +53,8 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     public var isRetryable: Bool { sqlState == "40001" || sqlState == "40P01" }
     /// The server is going away or the connection broke; a fresh connection may succeed.
     public var isConnectionLoss: Bool {
-        kind == .connection || (sqlState.map { $0.hasPrefix("08") || $0 == "57P01" || $0 == "57P02" || $0 == "57P03" } ?? false)
+        kind == .connection
+            || (sqlState.map { $0.hasPrefix("08") || $0 == "57P01" || $0 == "57P02" || $0 == "57P03" } ?? false)
     }
 
     static func fromResult(_ result: OpaquePointer?, connection: OpaquePointer?) -> PostgresError {

@@ -37,8 +37,10 @@ final class PostgresReactor: @unchecked Sendable {
     }
 
     /// Sends one transaction on a pipelined channel and waits for its answer.
-    func send(on channel: PipelinedChannel, settings: [TransactionSetting], _ sql: String,
-              _ parameters: [any PostgresEncodable]) async throws -> QueryResult {
+    func send(
+        on channel: PipelinedChannel, settings: [TransactionSetting], _ sql: String,
+        _ parameters: [any PostgresEncodable]
+    ) async throws -> QueryResult {
         try await withCheckedThrowingContinuation { continuation in
             do {
                 if try channel.send(settings: settings, sql, parameters, continuation: continuation) {
@@ -52,8 +54,10 @@ final class PostgresReactor: @unchecked Sendable {
     }
 
     /// Closes a channel, failing what it had in flight, and stops watching its socket.
-    private func retire(_ channel: PipelinedChannel,
-                        _ error: PostgresError = PostgresError(.connection, "the connection to the server was lost")) {
+    private func retire(
+        _ channel: PipelinedChannel,
+        _ error: PostgresError = PostgresError(.connection, "the connection to the server was lost")
+    ) {
         let finished = channel.close(error)
         detach(channel)
         resume(finished)
@@ -65,7 +69,8 @@ final class PostgresReactor: @unchecked Sendable {
     private func setInterest(_ channel: PipelinedChannel, write: Bool) {
         channels.withLockedValue { channels in
             guard channels[channel.socket] === channel else { return }
-            var event = epoll_event(events: EPOLLIN.rawValue | (write ? EPOLLOUT.rawValue : 0), data: epoll_data_t(fd: channel.socket))
+            var event = epoll_event(
+                events: EPOLLIN.rawValue | (write ? EPOLLOUT.rawValue : 0), data: epoll_data_t(fd: channel.socket))
             epoll_ctl(epoll, EPOLL_CTL_MOD, channel.socket, &event)
         }
     }

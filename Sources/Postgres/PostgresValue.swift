@@ -23,7 +23,8 @@ extension PostgresDecodable {
     }
 
     static func mismatch(_ text: String, _ column: String) -> PostgresError {
-        PostgresError(.decoding, "column \"\(column)\" holds \"\(text.prefix(40))\", which is not a \(Self.self)", column: column)
+        PostgresError(
+            .decoding, "column \"\(column)\" holds \"\(text.prefix(40))\", which is not a \(Self.self)", column: column)
     }
 }
 
@@ -162,11 +163,13 @@ public struct PostgresJSON: PostgresCodable, Hashable {
 /// One-dimensional arrays (`bigint[]`, `text[]`), in PostgreSQL's array text format.
 extension Array: PostgresEncodable where Element: PostgresEncodable {
     public var postgresText: String? {
-        "{" + map { element in
-            guard let text = element.postgresText else { return "NULL" }
-            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            return "\"" + escaped + "\""
-        }.joined(separator: ",") + "}"
+        "{"
+            + map { element in
+                guard let text = element.postgresText else { return "NULL" }
+                let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                    of: "\"", with: "\\\"")
+                return "\"" + escaped + "\""
+            }.joined(separator: ",") + "}"
     }
 }
 
@@ -197,13 +200,13 @@ enum PostgresArrayParser {
                     if chars[i] == "\\", i + 1 < chars.count { i += 1 }
                     item.append(chars[i]); i += 1
                 }
-                i += 1 // closing quote
+                i += 1  // closing quote
             } else {
                 while i < chars.count, chars[i] != "," { item.append(chars[i]); i += 1 }
             }
             let value = String(item)
             items.append(!quoted && value == "NULL" ? nil : value)
-            i += 1 // comma
+            i += 1  // comma
         }
         return items
     }
@@ -217,9 +220,10 @@ enum PostgresTimestamp {
         var t = time_t(whole)
         var parts = tm()
         gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-                      Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), micros)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), micros)
     }
 
     /// `YYYY-MM-DD HH:MM:SS[.ffffff](+|-)HH[:MM[:SS]]`
@@ -235,7 +239,8 @@ enum PostgresTimestamp {
             return n
         }
         guard s.count >= 19, let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2) else { return nil }
+            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2)
+        else { return nil }
         var i = 19
         var fraction = 0.0
         if i < s.count, s[i] == UInt8(ascii: ".") {

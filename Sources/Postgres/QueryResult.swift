@@ -51,7 +51,8 @@ public struct Row: Sendable {
         guard position < result.columnNames.count else {
             throw PostgresError(.decoding, "no column at position \(position) in the result")
         }
-        return try T.decode(postgresText: result.text(row: index, column: position), column: result.columnNames[position])
+        return try T.decode(
+            postgresText: result.text(row: index, column: position), column: result.columnNames[position])
     }
 
     /// The raw text of a column (nil for NULL), for code that streams rows onward unchanged.

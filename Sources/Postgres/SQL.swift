@@ -34,11 +34,15 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
         public mutating func appendLiteral(_ literal: String) { parts.append(.text(literal)) }
 
         /// A value: sent as a parameter.
-        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value) { parts.append(.bind(value)) }
+        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value) {
+            parts.append(.bind(value))
+        }
 
         /// An optional value, sent as NULL when nil. Its own overload, so that the compiler knows
         /// an optional is meant here (its warning about optionals in interpolations is for text).
-        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) { parts.append(.bind(value)) }
+        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
+            parts.append(.bind(value))
+        }
 
         /// A fragment of trusted SQL: spliced, its own values staying parameters.
         public mutating func appendInterpolation(_ fragment: SQL) { parts.append(contentsOf: fragment.parts) }

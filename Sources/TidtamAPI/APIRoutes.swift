@@ -38,13 +38,17 @@ enum JSONResponse {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)))
+            try container.encode(
+                date.formatted(
+                    .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)))
         }
         return encoder
     }
 
-    static func make<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, version: Int? = nil,
-                                   location: String? = nil) throws -> Response {
+    static func make<T: Encodable>(
+        _ value: T, status: HTTPResponse.Status = .ok, version: Int? = nil,
+        location: String? = nil
+    ) throws -> Response {
         let data = try encoder().encode(value)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let version { headers[.eTag] = ETag.make(version) }
@@ -55,13 +59,17 @@ enum JSONResponse {
     static func noContent() -> Response { Response(status: .noContent) }
 
     /// A document PostgreSQL already rendered as JSON, sent as it is, with its ETag.
-    static func document(_ document: JSONDocument, status: HTTPResponse.Status = .ok, location: String? = nil) -> Response {
+    static func document(_ document: JSONDocument, status: HTTPResponse.Status = .ok, location: String? = nil)
+        -> Response
+    {
         raw(document.json, status: status, version: document.version, location: location)
     }
 
     static func page(_ page: JSONPage) -> Response { raw(page.json) }
 
-    static func raw(_ json: String, status: HTTPResponse.Status = .ok, version: Int? = nil, location: String? = nil) -> Response {
+    static func raw(_ json: String, status: HTTPResponse.Status = .ok, version: Int? = nil, location: String? = nil)
+        -> Response
+    {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let version { headers[.eTag] = ETag.make(version) }
         if let location { headers[.location] = location }

@@ -17,8 +17,10 @@ public struct APIServices: Sendable {
     /// CSV imports this process runs at once; more are answered 503.
     public let maxConcurrentImports: Int
 
-    public init(db: Database, registry: PrometheusCollectorRegistry, openAPIDocument: String, latestMigration: Int,
-                tokenCache: TokenCache = TokenCache(), maxConcurrentImports: Int = 2) {
+    public init(
+        db: Database, registry: PrometheusCollectorRegistry, openAPIDocument: String, latestMigration: Int,
+        tokenCache: TokenCache = TokenCache(), maxConcurrentImports: Int = 2
+    ) {
         self.db = db
         self.registry = registry
         self.openAPIDocument = openAPIDocument
@@ -38,15 +40,17 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     let table = RouteTable()
     router.add(middleware: MethodNotAllowedMiddleware(routes: table))
 
-    let health = HealthRoutes(db: services.db, latestMigration: services.latestMigration, registry: services.registry,
-                              openAPIDocument: services.openAPIDocument)
+    let health = HealthRoutes(
+        db: services.db, latestMigration: services.latestMigration, registry: services.registry,
+        openAPIDocument: services.openAPIDocument)
     health.register(on: router)
 
     let open = APIRoutes(group: router.group("api/v1"))
     health.register(open)
 
     let tokens = TokenStore(services.db)
-    let api = APIRoutes(group: router.group("api/v1").add(middleware: AuthMiddleware(tokens: tokens, cache: services.tokenCache)))
+    let api = APIRoutes(
+        group: router.group("api/v1").add(middleware: AuthMiddleware(tokens: tokens, cache: services.tokenCache)))
     MeRoutes().register(api)
     DistrictRoutes(districts: DistrictStore(services.db)).register(api)
     SchoolRoutes(schools: SchoolStore(services.db)).register(api)
@@ -54,7 +58,8 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     TokenRoutes(tokens: tokens, cache: services.tokenCache).register(api)
     AuditRoutes(audit: AuditStore(services.db)).register(api)
     JobRoutes(queue: JobQueue(db: services.db)).register(api)
-    StrategicPlanRoutes(plans: StrategicPlanStore(services.db), policies: NationalPolicyStore(services.db)).register(api)
+    StrategicPlanRoutes(plans: StrategicPlanStore(services.db), policies: NationalPolicyStore(services.db)).register(
+        api)
     ActionPlanRoutes(plans: ActionPlanStore(services.db), projects: ProjectStore(services.db)).register(api)
     ProjectRoutes(projects: ProjectStore(services.db)).register(api)
     IndicatorRoutes(indicators: IndicatorStore(services.db)).register(api)
@@ -65,7 +70,9 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     return (router, open.entries + api.entries)
 }
 
-public func buildApplication(_ services: APIServices, host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
+public func buildApplication(_ services: APIServices, host: String, port: Int, logger: Logger)
+    -> some ApplicationProtocol
+{
     Application(
         router: buildRouter(services).router,
         configuration: .init(address: .hostname(host, port: port), serverName: "tidtam"),

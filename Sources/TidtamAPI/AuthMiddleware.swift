@@ -11,8 +11,12 @@ struct AuthMiddleware: RouterMiddleware {
     let tokens: TokenStore
     let cache: TokenCache
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw APIError.unauthenticated }
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw APIError.unauthenticated
+        }
         var bearer = header.utf8.dropFirst(7)
         while bearer.first == UInt8(ascii: " ") { bearer = bearer.dropFirst() }
         while bearer.last == UInt8(ascii: " ") { bearer = bearer.dropLast() }
@@ -63,7 +67,9 @@ public final class TokenCache: Sendable {
 
     func evict(districtID: Int64, tokenID: Int64) {
         entries.withLockedValue { entries in
-            entries = entries.filter { !($0.value.principal.districtID == districtID && $0.value.principal.tokenID == tokenID) }
+            entries = entries.filter {
+                !($0.value.principal.districtID == districtID && $0.value.principal.tokenID == tokenID)
+            }
         }
     }
 

@@ -47,8 +47,10 @@ struct MeRoutes {
             struct Me: Encodable {
                 let userID: Int64, districtID: Int64?, role: Role, roleTH: String, schoolID: Int64?, tokenID: Int64
             }
-            return try JSONResponse.make(Me(userID: principal.userID, districtID: principal.districtID, role: principal.role,
-                                            roleTH: principal.role.thaiName, schoolID: principal.schoolID, tokenID: principal.tokenID))
+            return try JSONResponse.make(
+                Me(
+                    userID: principal.userID, districtID: principal.districtID, role: principal.role,
+                    roleTH: principal.role.thaiName, schoolID: principal.schoolID, tokenID: principal.tokenID))
         }
     }
 }

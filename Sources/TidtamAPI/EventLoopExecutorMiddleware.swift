@@ -7,7 +7,9 @@ import NIOCore
 struct EventLoopExecutorMiddleware: RouterMiddleware {
     typealias Context = TidtamRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         guard let loop = context.eventLoop else { return try await next(request, context) }
         return try await withTaskExecutorPreference(EventLoopExecutor.for(loop)) {
             try await next(request, context)

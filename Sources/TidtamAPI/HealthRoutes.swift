@@ -23,11 +23,15 @@ struct HealthRoutes {
             try JSONResponse.make(["status": "ok"])
         }
         router.get("/readyz") { _, _ in
-            let applied = try await db.read(Tenant.unscoped, "SELECT coalesce(max(version), 0) AS v FROM schema_migrations")
-                .first!.decode("v", as: Int.self)
+            let applied = try await db.read(
+                Tenant.unscoped, "SELECT coalesce(max(version), 0) AS v FROM schema_migrations"
+            )
+            .first!.decode("v", as: Int.self)
             guard applied >= latestMigration else {
-                throw DomainError.unavailable(Explanation("The database is at migration \(applied); this build needs \(latestMigration).",
-                                                                th: "ฐานข้อมูลอยู่ที่ migration \(applied) แต่โปรแกรมรุ่นนี้ต้องการ \(latestMigration)"))
+                throw DomainError.unavailable(
+                    Explanation(
+                        "The database is at migration \(applied); this build needs \(latestMigration).",
+                        th: "ฐานข้อมูลอยู่ที่ migration \(applied) แต่โปรแกรมรุ่นนี้ต้องการ \(latestMigration)"))
             }
             return try JSONResponse.make(["status": "ready", "migration": "\(applied)"])
         }
@@ -47,15 +51,17 @@ struct HealthRoutes {
             }
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
         }
     }
 
     func register(_ routes: APIRoutes) {
         routes.add(.get, "/openapi.yaml") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: openAPIDocument)))
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: openAPIDocument)))
         }
     }
 }

@@ -29,15 +29,22 @@ struct JSONBody {
             // Valid JSON that still fails holds a number no exact decimal can keep (such as
             // 1e-300): that is a value out of range, not a syntax error.
             if (try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])) != nil {
-                throw DomainError.invalid([FieldError(.input, code: "number_out_of_range",
-                                                      detail: "A number in the body is beyond what an exact decimal holds (38 digits, exponent ±127).",
-                                                      th: "มีตัวเลขที่ใหญ่หรือเล็กเกินกว่าจะเก็บได้อย่างแม่นยำ")])
+                throw DomainError.invalid([
+                    FieldError(
+                        .input, code: "number_out_of_range",
+                        detail:
+                            "A number in the body is beyond what an exact decimal holds (38 digits, exponent ±127).",
+                        th: "มีตัวเลขที่ใหญ่หรือเล็กเกินกว่าจะเก็บได้อย่างแม่นยำ")
+                ])
             }
             throw DomainError.malformedBody(Explanation("The body is not valid JSON.", th: "ข้อมูลที่ส่งมาไม่ใช่ JSON ที่ถูกต้อง"))
         }
         guard case .object(let object) = value else {
-            throw DomainError.invalid([FieldError(.input, code: "type", detail: "The body must be a JSON object, not \(value.typeName).",
-                                                  th: "ข้อมูลต้องเป็นออบเจกต์ JSON")])
+            throw DomainError.invalid([
+                FieldError(
+                    .input, code: "type", detail: "The body must be a JSON object, not \(value.typeName).",
+                    th: "ข้อมูลต้องเป็นออบเจกต์ JSON")
+            ])
         }
         return JSONBody(object: object)
     }
@@ -45,15 +52,22 @@ struct JSONBody {
     /// Reads the body with `read` and refuses unknown fields: the value, or every invalid field
     /// thrown at once. `read` gives nil only after recording why, so no caller unwraps a value
     /// it cannot be sure of.
-    static func decode<T>(_ request: Request, context: TidtamRequestContext,
-                          _ read: (inout JSONBody) throws -> T?) async throws -> T {
+    static func decode<T>(
+        _ request: Request, context: TidtamRequestContext,
+        _ read: (inout JSONBody) throws -> T?
+    ) async throws -> T {
         var body = try await Self.read(request, context: context)
         let value = try read(&body)
         try body.finish()
         guard let value else {
-            throw DomainError.invalid(body.errors.isEmpty
-                ? [FieldError(.input, code: "required", detail: "The body lacks what this operation needs.", th: "ข้อมูลที่ส่งมาไม่ครบ")]
-                : body.errors)
+            throw DomainError.invalid(
+                body.errors.isEmpty
+                    ? [
+                        FieldError(
+                            .input, code: "required", detail: "The body lacks what this operation needs.",
+                            th: "ข้อมูลที่ส่งมาไม่ครบ")
+                    ]
+                    : body.errors)
         }
         return value
     }
@@ -76,13 +90,17 @@ struct JSONBody {
     }
 
     /// `.none`: absent. `.some(nil)`: explicitly null. `.some(x)`: a valid value.
-    mutating func text(_ key: String, max: Int, min: Int = 0, valid: ((String) -> Bool)? = nil, format: String? = nil) -> String?? {
+    mutating func text(_ key: String, max: Int, min: Int = 0, valid: ((String) -> Bool)? = nil, format: String? = nil)
+        -> String??
+    {
         guard let raw = value(key) else { return .none }
         switch raw {
         case .null: return .some(nil)
         case .string(let s):
             let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) {
+            if trimmed.unicodeScalars.contains(where: {
+                $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t"
+            }) {
                 fail(key, "control_characters", "Must not contain control characters.", "มีอักขระควบคุมที่ไม่อนุญาต")
             } else if trimmed.count < min {
                 fail(key, "too_short", "Must have at least \(min) character(s).", "ต้องมีอย่างน้อย \(min) ตัวอักษร")
@@ -105,8 +123,9 @@ struct JSONBody {
         case .null: return .some(nil)
         case .integer(let n) where range.contains(n): return .some(n)
         case .integer:
-            fail(key, "out_of_range", "Must be between \(range.lowerBound) and \(range.upperBound).",
-                 "ต้องอยู่ระหว่าง \(range.lowerBound) ถึง \(range.upperBound)")
+            fail(
+                key, "out_of_range", "Must be between \(range.lowerBound) and \(range.upperBound).",
+                "ต้องอยู่ระหว่าง \(range.lowerBound) ถึง \(range.upperBound)")
         default:
             fail(key, "type", "Must be an integer, not \(raw.typeName).", "ต้องเป็นจำนวนเต็ม")
         }
@@ -123,7 +142,8 @@ struct JSONBody {
         return .none
     }
 
-    mutating func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) -> E?? where E.RawValue == String {
+    mutating func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) -> E??
+    where E.RawValue == String {
         guard let raw = value(key) else { return .none }
         let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
         switch raw {
@@ -188,18 +208,25 @@ struct QueryParameters {
     mutating func integer(_ name: String, in range: ClosedRange<Int64>) -> Int64? {
         guard let text = text(name) else { return nil }
         guard let n = Int64(text), range.contains(n) else {
-            errors.append(FieldError(.parameter(name), code: "invalid_value", detail: "Must be an integer from \(range.lowerBound) to \(range.upperBound).",
-                                     th: "ต้องเป็นจำนวนเต็มระหว่าง \(range.lowerBound) ถึง \(range.upperBound)"))
+            errors.append(
+                FieldError(
+                    .parameter(name), code: "invalid_value",
+                    detail: "Must be an integer from \(range.lowerBound) to \(range.upperBound).",
+                    th: "ต้องเป็นจำนวนเต็มระหว่าง \(range.lowerBound) ถึง \(range.upperBound)"))
             return nil
         }
         return n
     }
 
-    mutating func choice<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) -> E? where E.RawValue == String {
+    mutating func choice<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) -> E?
+    where E.RawValue == String {
         guard let text = text(name) else { return nil }
         guard let e = E(rawValue: text) else {
             let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
-            errors.append(FieldError(.parameter(name), code: "invalid_value", detail: "Must be one of: \(allowed).", th: "ต้องเป็นค่าใดค่าหนึ่งใน: \(allowed)"))
+            errors.append(
+                FieldError(
+                    .parameter(name), code: "invalid_value", detail: "Must be one of: \(allowed).",
+                    th: "ต้องเป็นค่าใดค่าหนึ่งใน: \(allowed)"))
             return nil
         }
         return e
@@ -208,7 +235,10 @@ struct QueryParameters {
     mutating func boolean(_ name: String) -> Bool? {
         guard let text = text(name) else { return nil }
         guard let value = Bool(text) else {
-            errors.append(FieldError(.parameter(name), code: "invalid_value", detail: "Must be true or false.", th: "ต้องเป็น true หรือ false"))
+            errors.append(
+                FieldError(
+                    .parameter(name), code: "invalid_value", detail: "Must be true or false.",
+                    th: "ต้องเป็น true หรือ false"))
             return nil
         }
         return value
@@ -217,7 +247,10 @@ struct QueryParameters {
     mutating func timestamp(_ name: String) -> Date? {
         guard let text = text(name) else { return nil }
         guard let date = try? Date(text, strategy: .iso8601) else {
-            errors.append(FieldError(.parameter(name), code: "invalid_value", detail: "Must be an ISO 8601 timestamp.", th: "ต้องเป็นวันเวลาแบบ ISO 8601"))
+            errors.append(
+                FieldError(
+                    .parameter(name), code: "invalid_value", detail: "Must be an ISO 8601 timestamp.",
+                    th: "ต้องเป็นวันเวลาแบบ ISO 8601"))
             return nil
         }
         return date
@@ -227,16 +260,27 @@ struct QueryParameters {
     mutating func page() -> PageRequest {
         let limit = Int(integer("limit", in: 1...200) ?? 50)
         let cursor = text("cursor")
-        if let cursor, cursor.count > 512 || !cursor.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "-" || $0 == "_") }) {
-            errors.append(FieldError(.parameter("cursor"), code: "invalid_cursor", detail: "The cursor is not one this API gave out.", th: "ค่า cursor ไม่ถูกต้อง"))
+        if let cursor,
+            cursor.count > 512
+                || !cursor.unicodeScalars.allSatisfy({
+                    $0.isASCII
+                        && ($0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "-" || $0 == "_")
+                })
+        {
+            errors.append(
+                FieldError(
+                    .parameter("cursor"), code: "invalid_cursor", detail: "The cursor is not one this API gave out.",
+                    th: "ค่า cursor ไม่ถูกต้อง"))
         }
         return PageRequest(limit: limit, cursor: cursor)
     }
 
     mutating func finish() throws {
         for name in Set(request.uri.queryParameters.map { String($0.key) }).sorted() where !read.contains(name) {
-            errors.append(FieldError(.parameter(name), code: "unknown_parameter", detail: "This operation has no such query parameter.",
-                                     th: "คำขอนี้ไม่มีพารามิเตอร์ชื่อนี้"))
+            errors.append(
+                FieldError(
+                    .parameter(name), code: "unknown_parameter", detail: "This operation has no such query parameter.",
+                    th: "คำขอนี้ไม่มีพารามิเตอร์ชื่อนี้"))
         }
         if !errors.isEmpty { throw DomainError.invalid(errors) }
     }

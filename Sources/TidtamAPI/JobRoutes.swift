@@ -17,13 +17,15 @@ struct JobRoutes {
             let kind = query.text("kind")
             let page = query.page()
             try query.finish()
-            let jobs = try await queue.list(.district(tenant), state: state, kind: kind,
-                                            before: Cursor.decodeID(page.cursor), limit: page.limit + 1)
+            let jobs = try await queue.list(
+                .district(tenant), state: state, kind: kind,
+                before: Cursor.decodeID(page.cursor), limit: page.limit + 1)
             return try JSONResponse.make(Page.trimmed(jobs, limit: page.limit) { [String($0.id)] })
         }
         routes.add(.get, "/jobs/{jobId}") { _, context in
             let tenant = try context.districtTenant(for: .manageJobs)
-            guard let job = try await queue.list(.district(tenant), id: context.id("jobId", .job), limit: 1).first else {
+            guard let job = try await queue.list(.district(tenant), id: context.id("jobId", .job), limit: 1).first
+            else {
                 throw DomainError.notFound(.job)
             }
             return try JSONResponse.make(job)
@@ -32,7 +34,8 @@ struct JobRoutes {
             let tenant = try context.districtTenant(for: .manageJobs)
             let id = try context.id("jobId", .job)
             guard try await queue.retry(districtID: tenant.districtID, id: id) else {
-                throw try await Self.refusal(Explanation("dead or cancelled", th: "ล้มเหลวหรือถูกยกเลิก"), id: id, tenant: tenant, queue: queue)
+                throw try await Self.refusal(
+                    Explanation("dead or cancelled", th: "ล้มเหลวหรือถูกยกเลิก"), id: id, tenant: tenant, queue: queue)
             }
             return try JSONResponse.make(await queue.list(.district(tenant), id: id, limit: 1).first!)
         }
@@ -40,16 +43,23 @@ struct JobRoutes {
             let tenant = try context.districtTenant(for: .manageJobs)
             let id = try context.id("jobId", .job)
             guard try await queue.cancel(districtID: tenant.districtID, id: id) else {
-                throw try await Self.refusal(Explanation("waiting to run", th: "รอทำงาน"), id: id, tenant: tenant, queue: queue)
+                throw try await Self.refusal(
+                    Explanation("waiting to run", th: "รอทำงาน"), id: id, tenant: tenant, queue: queue)
             }
             return try JSONResponse.make(await queue.list(.district(tenant), id: id, limit: 1).first!)
         }
     }
 
     /// 404 when the job is not the district's, 409 when it is but in the wrong state.
-    static func refusal(_ wanted: Explanation, id: Int64, tenant: DistrictTenant, queue: JobQueue) async throws -> any Error {
-        guard let job = try await queue.list(.district(tenant), id: id, limit: 1).first else { return DomainError.notFound(.job) }
-        return DomainError.conflict(Explanation("Job \(id) is \(job.state.rawValue), not \(wanted.english).",
-                                                th: "งานเบื้องหลัง \(id) อยู่ในสถานะ “\(job.state.thaiName)” ไม่ใช่\(wanted.thai)"))
+    static func refusal(_ wanted: Explanation, id: Int64, tenant: DistrictTenant, queue: JobQueue) async throws
+        -> any Error
+    {
+        guard let job = try await queue.list(.district(tenant), id: id, limit: 1).first else {
+            return DomainError.notFound(.job)
+        }
+        return DomainError.conflict(
+            Explanation(
+                "Job \(id) is \(job.state.rawValue), not \(wanted.english).",
+                th: "งานเบื้องหลัง \(id) อยู่ในสถานะ “\(job.state.thaiName)” ไม่ใช่\(wanted.thai)"))
     }
 }

@@ -9,7 +9,9 @@ struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = TidtamRequestContext
     static let header = HTTPField.Name("X-Request-Id")!
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         var context = context
         let incoming = request.headers[Self.header].flatMap { Self.isSane($0) ? $0 : nil }
         context.requestID = incoming ?? context.id
@@ -37,8 +39,10 @@ struct RequestLogMiddleware: RouterMiddleware {
     }
 
     static func isSane(_ id: String) -> Bool {
-        id.utf8.count <= 64 && !id.isEmpty && id.utf8.allSatisfy {
-            ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
-        }
+        id.utf8.count <= 64 && !id.isEmpty
+            && id.utf8.allSatisfy {
+                ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == UInt8(ascii: "-")
+                    || $0 == UInt8(ascii: "_")
+            }
     }
 }

@@ -13,7 +13,9 @@ struct RequestMetricsMiddleware: RouterMiddleware {
     typealias Context = TidtamRequestContext
     private let metrics = RouteMetricsCache()
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let started = DispatchTime.now().uptimeNanoseconds
         do {
             let response = try await next(request, context)
@@ -45,12 +47,18 @@ final class RouteMetricsCache: Sendable {
         let errors: Counter
 
         init(_ key: Key) {
-            let dimensions = [("http.route", key.route), ("http.request.method", key.method.rawValue),
-                              ("http.response.status_code", String(key.status.code))]
+            let dimensions = [
+                ("http.route", key.route), ("http.request.method", key.method.rawValue),
+                ("http.response.status_code", String(key.status.code)),
+            ]
             counter = Counter(label: "hb.requests", dimensions: dimensions)
             timer = Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds)
-            errors = Counter(label: "hb.request.errors", dimensions: [("http.route", key.route), ("http.request.method", key.method.rawValue),
-                                                                      ("error.type", String(key.status.code))])
+            errors = Counter(
+                label: "hb.request.errors",
+                dimensions: [
+                    ("http.route", key.route), ("http.request.method", key.method.rawValue),
+                    ("error.type", String(key.status.code)),
+                ])
         }
     }
 

@@ -12,8 +12,9 @@ struct SchoolRoutes {
         routes.add(.get, "/schools") { request, context in
             let tenant = try context.tenant(for: .readSchools)
             var query = QueryParameters(request)
-            let filter = SchoolFilter(districtID: query.integer("district_id", in: 1...Int64.max), text: query.text("q"),
-                                      size: query.choice("size", School.Size.self), provinceTH: query.text("province_th"))
+            let filter = SchoolFilter(
+                districtID: query.integer("district_id", in: 1...Int64.max), text: query.text("q"),
+                size: query.choice("size", School.Size.self), provinceTH: query.text("province_th"))
             let page = query.page()
             try query.finish()
             return try JSONResponse.make(await schools.list(tenant, filter: filter, page: page))
@@ -22,11 +23,14 @@ struct SchoolRoutes {
             let tenant = try context.districtTenant(for: .manageSchools)
             let input = try await JSONBody.decode(request, context: context) { body in Self.input(&body) }
             let school = try await schools.create(tenant, input)
-            return try JSONResponse.make(school, status: .created, version: school.version, location: "/api/v1/schools/\(school.id)")
+            return try JSONResponse.make(
+                school, status: .created, version: school.version, location: "/api/v1/schools/\(school.id)")
         }
         routes.add(.get, "/schools/{schoolId}") { _, context in
             let tenant = try context.tenant(for: .readSchools)
-            guard let school = try await schools.document(tenant, id: context.id("schoolId", .school)) else { throw DomainError.notFound(.school) }
+            guard let school = try await schools.document(tenant, id: context.id("schoolId", .school)) else {
+                throw DomainError.notFound(.school)
+            }
             return JSONResponse.document(school)
         }
         routes.add(.patch, "/schools/{schoolId}") { request, context in
@@ -48,7 +52,9 @@ struct SchoolRoutes {
     static func isOBECCode(_ s: String) -> Bool { (8...10).contains(s.count) && s.allSatisfy(\.isASCIIDigit) }
 
     static func input(_ body: inout JSONBody) -> SchoolInput? {
-        let code = body.required("obec_code") { $0.text("obec_code", max: 10, valid: isOBECCode, format: "8 to 10 digits") }
+        let code = body.required("obec_code") {
+            $0.text("obec_code", max: 10, valid: isOBECCode, format: "8 to 10 digits")
+        }
         let nameTH = body.required("name_th") { $0.text("name_th", max: 200, min: 1) }
         let nameEN = body.text("name_en", max: 200) ?? nil
         let province = body.text("province_th", max: 100) ?? nil
@@ -56,13 +62,16 @@ struct SchoolRoutes {
         let size = body.choice("size", School.Size.self) ?? nil
         let students = (body.integer("student_count", in: 0...100_000) ?? nil).map(Int.init)
         guard let code, let nameTH else { return nil }
-        return SchoolInput(obecCode: code, nameTH: nameTH, nameEN: nameEN, provinceTH: province, addressTH: address,
-                           size: size, studentCount: students)
+        return SchoolInput(
+            obecCode: code, nameTH: nameTH, nameEN: nameEN, provinceTH: province, addressTH: address,
+            size: size, studentCount: students)
     }
 
     static func patch(_ body: inout JSONBody) -> SchoolPatch {
         var patch = SchoolPatch()
-        patch.obecCode = body.notNull("obec_code") { $0.text("obec_code", max: 10, valid: isOBECCode, format: "8 to 10 digits") }
+        patch.obecCode = body.notNull("obec_code") {
+            $0.text("obec_code", max: 10, valid: isOBECCode, format: "8 to 10 digits")
+        }
         patch.nameTH = body.notNull("name_th") { $0.text("name_th", max: 200, min: 1) }
         patch.nameEN = body.text("name_en", max: 200)
         patch.provinceTH = body.text("province_th", max: 100)

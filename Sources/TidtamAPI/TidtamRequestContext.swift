@@ -32,8 +32,10 @@ public struct TidtamRequestContext: RequestContext {
     func tenant(for action: Action) throws -> Tenant {
         let principal = try caller()
         guard principal.may(action) else {
-            throw DomainError.forbidden(Explanation("Your role (\(principal.role.rawValue)) may not do this.",
-                                                    th: "บทบาท\(principal.role.thaiName)ไม่มีสิทธิ์ทำรายการนี้"))
+            throw DomainError.forbidden(
+                Explanation(
+                    "Your role (\(principal.role.rawValue)) may not do this.",
+                    th: "บทบาท\(principal.role.thaiName)ไม่มีสิทธิ์ทำรายการนี้"))
         }
         return try Tenant(principal, requestID: requestID)
     }
@@ -43,7 +45,8 @@ public struct TidtamRequestContext: RequestContext {
     /// methods cannot be called without one.
     func districtTenant(for action: Action) throws -> DistrictTenant {
         guard let tenant = try tenant(for: action).district else {
-            throw DomainError.forbidden(Explanation("This action needs a district.", th: "รายการนี้ต้องทำในนามเขตพื้นที่การศึกษา"))
+            throw DomainError.forbidden(
+                Explanation("This action needs a district.", th: "รายการนี้ต้องทำในนามเขตพื้นที่การศึกษา"))
         }
         return tenant
     }

@@ -20,7 +20,8 @@ struct TokenRoutes {
         }
         routes.add(.post, "/tokens") { request, context in
             let tenant = try context.districtTenant(for: .manageTokens)
-            let (user, name, days) = try await JSONBody.decode(request, context: context) { body -> (Int64, String, Int64?)? in
+            let (user, name, days) = try await JSONBody.decode(request, context: context) {
+                body -> (Int64, String, Int64?)? in
                 let user = body.required("user_id") { $0.integer("user_id", in: 1...Int64.max) }
                 let name = body.required("name") { $0.text("name", max: 100, min: 1) }
                 let days = body.integer("expires_in_days", in: 1...3650) ?? nil
@@ -30,10 +31,12 @@ struct TokenRoutes {
             let expires = days.map { Date().addingTimeInterval(Double($0) * 86400) }
             let (token, secret) = try await tokens.create(tenant, userID: user, name: name, expiresAt: expires)
             struct Created: Encodable { let token: APIToken; let secret: String; let noteTH: String; let note: String }
-            return try JSONResponse.make(Created(token: token, secret: secret,
-                                                 noteTH: "โทเคนนี้จะแสดงเพียงครั้งเดียว โปรดเก็บไว้ในที่ปลอดภัย",
-                                                 note: "This secret is shown once; store it safely."),
-                                         status: .created, location: "/api/v1/tokens/\(token.id)")
+            return try JSONResponse.make(
+                Created(
+                    token: token, secret: secret,
+                    noteTH: "โทเคนนี้จะแสดงเพียงครั้งเดียว โปรดเก็บไว้ในที่ปลอดภัย",
+                    note: "This secret is shown once; store it safely."),
+                status: .created, location: "/api/v1/tokens/\(token.id)")
         }
         routes.add(.delete, "/tokens/{tokenId}") { _, context in
             let tenant = try context.districtTenant(for: .manageTokens)
@@ -53,9 +56,10 @@ struct AuditRoutes {
         routes.add(.get, "/audit") { request, context in
             let tenant = try context.tenant(for: .readAudit)
             var query = QueryParameters(request)
-            let filter = AuditFilter(entity: query.text("entity"), entityID: query.integer("entity_id", in: 1...Int64.max),
-                                     actorID: query.integer("actor_id", in: 1...Int64.max),
-                                     since: query.timestamp("since"), until: query.timestamp("until"))
+            let filter = AuditFilter(
+                entity: query.text("entity"), entityID: query.integer("entity_id", in: 1...Int64.max),
+                actorID: query.integer("actor_id", in: 1...Int64.max),
+                since: query.timestamp("since"), until: query.timestamp("until"))
             let page = query.page()
             try query.finish()
             return try JSONResponse.make(await audit.list(tenant, filter: filter, page: page))

@@ -10,9 +10,10 @@ public struct CronExpression: Sendable, Equatable {
     public init?(_ text: String) {
         let fields = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard fields.count == 5,
-              let minutes = Self.parse(fields[0], 0...59), let hours = Self.parse(fields[1], 0...23),
-              let days = Self.parse(fields[2], 1...31), let months = Self.parse(fields[3], 1...12),
-              let weekdays = Self.parse(fields[4], 0...7) else { return nil }
+            let minutes = Self.parse(fields[0], 0...59), let hours = Self.parse(fields[1], 0...23),
+            let days = Self.parse(fields[2], 1...31), let months = Self.parse(fields[3], 1...12),
+            let weekdays = Self.parse(fields[4], 0...7)
+        else { return nil }
         self.minutes = minutes; self.hours = hours; self.days = days; self.months = months
         self.weekdays = Set(weekdays.map { $0 % 7 })
         self.daysRestricted = fields[2] != "*"
@@ -30,7 +31,8 @@ public struct CronExpression: Sendable, Equatable {
             if pieces[0] == "*" {
                 span = range
             } else if let dash = pieces[0].firstIndex(of: "-") {
-                guard let a = Int(pieces[0][..<dash]), let b = Int(pieces[0][pieces[0].index(after: dash)...]), a <= b else { return nil }
+                guard let a = Int(pieces[0][..<dash]), let b = Int(pieces[0][pieces[0].index(after: dash)...]), a <= b
+                else { return nil }
                 span = a...b
             } else {
                 guard let a = Int(pieces[0]) else { return nil }
@@ -43,7 +45,8 @@ public struct CronExpression: Sendable, Equatable {
     }
 
     func matches(_ c: DateComponents) -> Bool {
-        guard let minute = c.minute, let hour = c.hour, let day = c.day, let month = c.month, let weekday = c.weekday else { return false }
+        guard let minute = c.minute, let hour = c.hour, let day = c.day, let month = c.month, let weekday = c.weekday
+        else { return false }
         guard minutes.contains(minute), hours.contains(hour), months.contains(month) else { return false }
         let dayOK = days.contains(day), weekdayOK = weekdays.contains(weekday - 1)
         switch (daysRestricted, weekdaysRestricted) {
@@ -62,7 +65,9 @@ public struct CronExpression: Sendable, Equatable {
         var out: [Date] = []
         while minute <= upTo.timeIntervalSince1970, out.count < limit {
             let date = Date(timeIntervalSince1970: minute)
-            if matches(calendar.dateComponents([.minute, .hour, .day, .month, .weekday], from: date)) { out.append(date) }
+            if matches(calendar.dateComponents([.minute, .hour, .day, .month, .weekday], from: date)) {
+                out.append(date)
+            }
             minute += 60
         }
         return out

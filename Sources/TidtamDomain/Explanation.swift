@@ -41,7 +41,8 @@ public struct RecordKind: Sendable, Equatable {
     public static let actionPlan = RecordKind("action plan", th: "แผนปฏิบัติการประจำปี")
     public static let project = RecordKind("project", th: "โครงการ/งาน")
     public static let indicator = RecordKind("indicator", th: "ตัวชี้วัด")
-    public static let adoption = RecordKind("adoption of the indicator by this school", th: "การรับตัวชี้วัดไปใช้ของสถานศึกษานี้")
+    public static let adoption = RecordKind(
+        "adoption of the indicator by this school", th: "การรับตัวชี้วัดไปใช้ของสถานศึกษานี้")
     public static let agreement = RecordKind("performance agreement", th: "ข้อตกลงผลการปฏิบัติงาน")
     public static let importRun = RecordKind("import", th: "รายการนำเข้าข้อมูล")
     public static let importKind = RecordKind("import kind", th: "ชนิดข้อมูลนำเข้า")

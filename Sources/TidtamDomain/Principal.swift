@@ -8,7 +8,8 @@ public struct Principal: Sendable, Equatable {
     public let tokenID: Int64
 
     public init(userID: Int64, districtID: Int64?, role: Role, schoolID: Int64?, tokenID: Int64) {
-        self.userID = userID; self.districtID = districtID; self.role = role; self.schoolID = schoolID; self.tokenID = tokenID
+        self.userID = userID; self.districtID = districtID; self.role = role; self.schoolID = schoolID;
+        self.tokenID = tokenID
     }
 
     public func may(_ action: Action) -> Bool { action.isAllowed(for: role) }

@@ -16,8 +16,10 @@ public struct District: Sendable, Codable, Equatable {
     public var createdAt: Date
     public var updatedAt: Date
 
-    public init(id: Int64, code: String, nameTH: String, nameEN: String?, kind: Kind, provinceTH: String?,
-                version: Int, createdAt: Date, updatedAt: Date) {
+    public init(
+        id: Int64, code: String, nameTH: String, nameEN: String?, kind: Kind, provinceTH: String?,
+        version: Int, createdAt: Date, updatedAt: Date
+    ) {
         self.id = id; self.code = code; self.nameTH = nameTH; self.nameEN = nameEN; self.kind = kind
         self.provinceTH = provinceTH; self.version = version; self.createdAt = createdAt; self.updatedAt = updatedAt
     }
@@ -42,8 +44,10 @@ public struct School: Sendable, Codable, Equatable {
     public var createdAt: Date
     public var updatedAt: Date
 
-    public init(id: Int64, districtID: Int64, obecCode: String, nameTH: String, nameEN: String?, provinceTH: String?,
-                addressTH: String?, size: Size?, studentCount: Int?, version: Int, createdAt: Date, updatedAt: Date) {
+    public init(
+        id: Int64, districtID: Int64, obecCode: String, nameTH: String, nameEN: String?, provinceTH: String?,
+        addressTH: String?, size: Size?, studentCount: Int?, version: Int, createdAt: Date, updatedAt: Date
+    ) {
         self.id = id; self.districtID = districtID; self.obecCode = obecCode; self.nameTH = nameTH; self.nameEN = nameEN
         self.provinceTH = provinceTH; self.addressTH = addressTH; self.size = size; self.studentCount = studentCount
         self.version = version; self.createdAt = createdAt; self.updatedAt = updatedAt
@@ -85,8 +89,10 @@ public struct User: Sendable, Codable, Equatable {
     public var createdAt: Date
     public var updatedAt: Date
 
-    public init(id: Int64, districtID: Int64, email: String, displayName: String, locale: String, disabled: Bool,
-                role: Role, schoolID: Int64?, version: Int, createdAt: Date, updatedAt: Date) {
+    public init(
+        id: Int64, districtID: Int64, email: String, displayName: String, locale: String, disabled: Bool,
+        role: Role, schoolID: Int64?, version: Int, createdAt: Date, updatedAt: Date
+    ) {
         self.id = id; self.districtID = districtID; self.email = email; self.displayName = displayName
         self.locale = locale; self.disabled = disabled; self.role = role; self.schoolID = schoolID
         self.version = version; self.createdAt = createdAt; self.updatedAt = updatedAt
@@ -104,8 +110,10 @@ public struct APIToken: Sendable, Codable, Equatable {
     public var revokedAt: Date?
     public var createdAt: Date
 
-    public init(id: Int64, districtID: Int64, userID: Int64, name: String, prefix: String, expiresAt: Date?,
-                revokedAt: Date?, createdAt: Date) {
+    public init(
+        id: Int64, districtID: Int64, userID: Int64, name: String, prefix: String, expiresAt: Date?,
+        revokedAt: Date?, createdAt: Date
+    ) {
         self.id = id; self.districtID = districtID; self.userID = userID; self.name = name; self.prefix = prefix
         self.expiresAt = expiresAt; self.revokedAt = revokedAt; self.createdAt = createdAt
     }
@@ -126,8 +134,10 @@ public struct AuditEntry: Sendable, Codable, Equatable {
     public var before: JSONValue?
     public var after: JSONValue?
 
-    public init(id: Int64, districtID: Int64, at: Date, actorID: Int64?, actorRole: String?, requestID: String?,
-                action: String, entity: String, entityID: Int64?, schoolID: Int64?, before: JSONValue?, after: JSONValue?) {
+    public init(
+        id: Int64, districtID: Int64, at: Date, actorID: Int64?, actorRole: String?, requestID: String?,
+        action: String, entity: String, entityID: Int64?, schoolID: Int64?, before: JSONValue?, after: JSONValue?
+    ) {
         self.id = id; self.districtID = districtID; self.at = at; self.actorID = actorID; self.actorRole = actorRole
         self.requestID = requestID; self.action = action; self.entity = entity; self.entityID = entityID
         self.schoolID = schoolID; self.before = before; self.after = after

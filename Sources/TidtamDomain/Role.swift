@@ -39,10 +39,13 @@ public enum Action: Sendable {
     public func isAllowed(for role: Role) -> Bool {
         switch (self, role) {
         case (.readDistrict, _), (.readSchools, _), (.readPlans, _): return true
-        case (.readAudit, .national), (.readAudit, .districtAdmin), (.readAudit, .districtStaff), (.readAudit, .committee): return true
+        case (.readAudit, .national), (.readAudit, .districtAdmin), (.readAudit, .districtStaff),
+            (.readAudit, .committee):
+            return true
         case (.readUsers, .districtAdmin), (.readUsers, .districtStaff): return true
         case (.updateDistrict, .districtAdmin), (.manageSchools, .districtAdmin), (.manageUsers, .districtAdmin),
-             (.manageTokens, .districtAdmin), (.manageJobs, .districtAdmin): return true
+            (.manageTokens, .districtAdmin), (.manageJobs, .districtAdmin):
+            return true
         case (.updateOwnSchool, .districtAdmin), (.updateOwnSchool, .schoolStaff): return true
         case (.managePlans, .districtAdmin), (.managePlans, .districtStaff), (.managePlans, .schoolStaff): return true
         default: return false

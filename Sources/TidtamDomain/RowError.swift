@@ -9,7 +9,8 @@ public struct RowError: Sendable, Equatable, Codable {
     public let detailTH: String
 
     public init(line: Int, column: String?, header: String? = nil, code: String, detail: String, th: String) {
-        self.line = line; self.column = column; self.header = header; self.code = code; self.detail = detail; self.detailTH = th
+        self.line = line; self.column = column; self.header = header; self.code = code; self.detail = detail;
+        self.detailTH = th
     }
 
     enum CodingKeys: String, CodingKey {

@@ -40,8 +40,12 @@ public struct FiscalYear: Hashable, Comparable, Sendable, CustomStringConvertibl
         self.buddhistYear = ThaiCalendar.buddhistYear(ofCommonEra: ceEnd)
     }
 
-    public var start: CalendarDate { CalendarDate(year: ThaiCalendar.commonEraYear(ofBuddhist: buddhistYear) - 1, month: 10, day: 1)! }
-    public var end: CalendarDate { CalendarDate(year: ThaiCalendar.commonEraYear(ofBuddhist: buddhistYear), month: 9, day: 30)! }
+    public var start: CalendarDate {
+        CalendarDate(year: ThaiCalendar.commonEraYear(ofBuddhist: buddhistYear) - 1, month: 10, day: 1)!
+    }
+    public var end: CalendarDate {
+        CalendarDate(year: ThaiCalendar.commonEraYear(ofBuddhist: buddhistYear), month: 9, day: 30)!
+    }
 
     public func contains(_ date: CalendarDate) -> Bool { start <= date && date <= end }
 

@@ -84,15 +84,18 @@ extension ThaiCalendar {
         var spellings: [(String, Int)] = []
         for month in 1...12 {
             let abbreviation = monthAbbreviations[month - 1]
-            spellings += [(monthNames[month - 1], month), (abbreviation, month),
-                          (abbreviation.replacingDots(), month)]
+            spellings += [
+                (monthNames[month - 1], month), (abbreviation, month),
+                (abbreviation.replacingDots(), month),
+            ]
         }
         return spellings.sorted { $0.0.count > $1.0.count }
     }()
 
     /// Thai digits (๐–๙) as ASCII digits; everything else unchanged.
     static func asciiDigit(_ scalar: Unicode.Scalar) -> Character {
-        (0x0E50...0x0E59).contains(scalar.value) ? Character(Unicode.Scalar(scalar.value - 0x0E50 + 0x30)!) : Character(scalar)
+        (0x0E50...0x0E59).contains(scalar.value)
+            ? Character(Unicode.Scalar(scalar.value - 0x0E50 + 0x30)!) : Character(scalar)
     }
 }
 

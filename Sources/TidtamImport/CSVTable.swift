@@ -24,7 +24,8 @@ struct ImportColumn: Hashable {
 
     static func normalise(_ header: String) -> String {
         header.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-            .replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "_", with: "").replacingOccurrences(of: "*", with: "")
+            .replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "_", with: "").replacingOccurrences(
+                of: "*", with: "")
     }
 }
 
@@ -49,21 +50,29 @@ struct CSVTable {
 
     init(data: Data, columns: [ImportColumn]) throws {
         if let workbook = Self.workbook(data) {
-            throw ImportFailure.file(Explanation("This is an Excel workbook (\(workbook)), not a CSV file: in Excel choose Save As, “CSV UTF-8 (Comma delimited)”.",
-                                                 th: "ไฟล์นี้เป็นไฟล์ Excel (\(workbook)) ไม่ใช่ไฟล์ CSV: ใน Excel ให้เลือกบันทึกเป็น (Save As) ชนิด “CSV UTF-8 (Comma delimited)”"))
+            throw ImportFailure.file(
+                Explanation(
+                    "This is an Excel workbook (\(workbook)), not a CSV file: in Excel choose Save As, “CSV UTF-8 (Comma delimited)”.",
+                    th:
+                        "ไฟล์นี้เป็นไฟล์ Excel (\(workbook)) ไม่ใช่ไฟล์ CSV: ใน Excel ให้เลือกบันทึกเป็น (Save As) ชนิด “CSV UTF-8 (Comma delimited)”"
+                ))
         }
         // A file that starts with UTF-8's byte-order mark says it is UTF-8: if it is not, it is damaged,
         // and reading it as Thai Windows text would only turn the mark into Thai letters.
         let saysUTF8 = data.starts(with: [0xEF, 0xBB, 0xBF])
-        guard var text = String(validating: data, as: UTF8.self) ?? (saysUTF8 ? nil : ThaiWindowsText.decode(data)) else {
-            throw ImportFailure.file(Explanation("The file is not UTF-8 text, nor Thai Windows text (save it from the spreadsheet as “CSV UTF-8”).",
-                                                 th: "ไฟล์ไม่ใช่ข้อความ UTF-8 หรือข้อความภาษาไทยของ Windows (ให้บันทึกเป็น CSV UTF-8)"))
+        guard var text = String(validating: data, as: UTF8.self) ?? (saysUTF8 ? nil : ThaiWindowsText.decode(data))
+        else {
+            throw ImportFailure.file(
+                Explanation(
+                    "The file is not UTF-8 text, nor Thai Windows text (save it from the spreadsheet as “CSV UTF-8”).",
+                    th: "ไฟล์ไม่ใช่ข้อความ UTF-8 หรือข้อความภาษาไทยของ Windows (ให้บันทึกเป็น CSV UTF-8)"))
         }
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
         do {
             reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: false)
         } catch {
-            throw ImportFailure.file(Explanation("The file is empty or has no header row.", th: "ไฟล์ว่างหรือไม่มีแถวหัวตาราง"))
+            throw ImportFailure.file(
+                Explanation("The file is empty or has no header row.", th: "ไฟล์ว่างหรือไม่มีแถวหัวตาราง"))
         }
         let header = (reader.headerRow ?? []).map { $0.replacingOccurrences(of: "\u{FEFF}", with: "") }
         var positions: [String: Int] = [:]
@@ -91,8 +100,10 @@ struct CSVTable {
                 problems.append("unknown column(s): " + unknown.joined(separator: ", "))
                 problemsTH.append("คอลัมน์ที่ไม่รู้จัก " + unknown.joined(separator: ", "))
             }
-            throw ImportFailure.file(Explanation("The header does not match: " + problems.joined(separator: "; ") + ".",
-                                                 th: "หัวตารางไม่ตรงกับแบบที่กำหนด: " + problemsTH.joined(separator: "; ")))
+            throw ImportFailure.file(
+                Explanation(
+                    "The header does not match: " + problems.joined(separator: "; ") + ".",
+                    th: "หัวตารางไม่ตรงกับแบบที่กำหนด: " + problemsTH.joined(separator: "; ")))
         }
         self.positions = positions
         self.headers = headers

@@ -61,8 +61,9 @@ struct RowReader {
     mutating func integer(_ key: String, in range: ClosedRange<Int>, required: Bool = false) -> Int? {
         guard let text = text(key, max: 20, required: required) else { return nil }
         guard let n = Int(text.replacingOccurrences(of: ",", with: "")), range.contains(n) else {
-            fail(key, "invalid_number", "Must be a whole number from \(range.lowerBound) to \(range.upperBound).",
-                 "ต้องเป็นจำนวนเต็มระหว่าง \(range.lowerBound) ถึง \(range.upperBound)")
+            fail(
+                key, "invalid_number", "Must be a whole number from \(range.lowerBound) to \(range.upperBound).",
+                "ต้องเป็นจำนวนเต็มระหว่าง \(range.lowerBound) ถึง \(range.upperBound)")
             return nil
         }
         return n
@@ -76,7 +77,9 @@ struct RowReader {
             fail(key, "invalid_number", "Must be a number.", "ต้องเป็นตัวเลข")
             return nil
         }
-        if let min, value < min { fail(key, "out_of_range", "Must be at least \(min).", "ต้องไม่น้อยกว่า \(min)"); return nil }
+        if let min, value < min {
+            fail(key, "out_of_range", "Must be at least \(min).", "ต้องไม่น้อยกว่า \(min)"); return nil
+        }
         if let scale, value.exponent < -scale {
             fail(key, "precision", "At most \(scale) decimal places.", "ทศนิยมได้ไม่เกิน \(scale) ตำแหน่ง")
             return nil
@@ -125,8 +128,12 @@ struct RowReader {
             }
         }
         if digits == 0 { fail(key, "invalid_number", "Must be a number.", "ต้องเป็นตัวเลข"); return nil }
-        if fraction > scale { fail(key, "precision", "At most \(scale) decimal places.", "ทศนิยมได้ไม่เกิน \(scale) ตำแหน่ง"); return nil }
-        if digits - fraction > 12 { fail(key, "out_of_range", "At most 999,999,999,999.99.", "ไม่เกิน 999,999,999,999.99"); return nil }
+        if fraction > scale {
+            fail(key, "precision", "At most \(scale) decimal places.", "ทศนิยมได้ไม่เกิน \(scale) ตำแหน่ง"); return nil
+        }
+        if digits - fraction > 12 {
+            fail(key, "out_of_range", "At most 999,999,999,999.99.", "ไม่เกิน 999,999,999,999.99"); return nil
+        }
         return plain
     }
 
@@ -134,8 +141,9 @@ struct RowReader {
     mutating func date(_ key: String) -> CalendarDate? {
         guard let text = text(key, max: 40) else { return nil }
         guard let date = ThaiCalendar.parseDate(text) else {
-            fail(key, "invalid_date", "Must be a date such as 1/10/2568, 1 ต.ค. 2568 or 2025-10-01.",
-                 "ต้องเป็นวันที่ เช่น 1/10/2568, 1 ต.ค. 2568 หรือ 1 ตุลาคม 2568")
+            fail(
+                key, "invalid_date", "Must be a date such as 1/10/2568, 1 ต.ค. 2568 or 2025-10-01.",
+                "ต้องเป็นวันที่ เช่น 1/10/2568, 1 ต.ค. 2568 หรือ 1 ตุลาคม 2568")
             return nil
         }
         return date
@@ -145,8 +153,9 @@ struct RowReader {
     mutating func choice(_ key: String, _ options: [String: String], required: Bool = false) -> String? {
         guard let text = text(key, max: 50, required: required) else { return nil }
         if let value = options[text.lowercased()] { return value }
-        fail(key, "invalid_value", "Must be one of: \(Set(options.values).sorted().joined(separator: ", ")).",
-             "ต้องเป็นค่าใดค่าหนึ่งใน: \(options.keys.sorted().joined(separator: ", "))")
+        fail(
+            key, "invalid_value", "Must be one of: \(Set(options.values).sorted().joined(separator: ", ")).",
+            "ต้องเป็นค่าใดค่าหนึ่งใน: \(options.keys.sorted().joined(separator: ", "))")
         return nil
     }
 }

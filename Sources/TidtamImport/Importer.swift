@@ -41,12 +41,21 @@ public struct Importer: Sendable {
     /// Imports `data`; with `dryRun` everything is checked and loaded, then rolled back, and the
     /// report says what the file would add. Every outcome is kept in the import history, under
     /// `fileName` (the name the file had on the sender's side).
-    public func run(_ kind: Kind, data: Data, fileName: String? = nil, tenant: DistrictTenant, dryRun: Bool = false,
-                    progress: Progress? = nil) async throws -> ImportReport {
+    public func run(
+        _ kind: Kind, data: Data, fileName: String? = nil, tenant: DistrictTenant, dryRun: Bool = false,
+        progress: Progress? = nil
+    ) async throws -> ImportReport {
         switch kind {
-        case .schools: return try await run(SchoolImport.self, data: data, fileName: fileName, tenant: tenant, dryRun: dryRun, progress: progress)
-        case .projects: return try await run(ProjectImport.self, data: data, fileName: fileName, tenant: tenant, dryRun: dryRun, progress: progress)
-        case .indicators: return try await run(IndicatorImport.self, data: data, fileName: fileName, tenant: tenant, dryRun: dryRun, progress: progress)
+        case .schools:
+            return try await run(
+                SchoolImport.self, data: data, fileName: fileName, tenant: tenant, dryRun: dryRun, progress: progress)
+        case .projects:
+            return try await run(
+                ProjectImport.self, data: data, fileName: fileName, tenant: tenant, dryRun: dryRun, progress: progress)
+        case .indicators:
+            return try await run(
+                IndicatorImport.self, data: data, fileName: fileName, tenant: tenant, dryRun: dryRun, progress: progress
+            )
         }
     }
 
@@ -59,28 +68,37 @@ public struct Importer: Sendable {
     struct RolledBack: Error { let errors: [RowError] }
     struct DryRunDone: Error { let inserted: [String: Int] }
 
-
-    func run<K: ImportKind>(_ kind: K.Type, data: Data, fileName: String?, tenant: DistrictTenant, dryRun: Bool,
-                            progress: Progress?) async throws -> ImportReport {
+    func run<K: ImportKind>(
+        _ kind: K.Type, data: Data, fileName: String?, tenant: DistrictTenant, dryRun: Bool,
+        progress: Progress?
+    ) async throws -> ImportReport {
         let district = tenant.districtID
         let started = Date()
         // Reading a large file takes seconds of CPU. Called from an HTTP handler this would run on
         // the connection's event loop and stall every other connection on it, so it runs on
         // NIO's thread pool for blocking work instead.
         let sent = try await NIOThreadPool.singleton.runIfActive { ImportFile(name: fileName, data: data) }
-        @Sendable func history(_ outcome: ImportRunRecord.Outcome, rows: Int, inserted: [String: Int] = [:], errors: [RowError] = []) -> ImportRunRecord {
-            ImportRunRecord(kind: K.name, outcome: outcome, dryRun: dryRun, fileName: sent.name, sha256: sent.sha256, bytes: sent.bytes, rows: rows,
-                            insertedJSON: Self.json(inserted), errorCount: errors.count,
-                            firstErrorsJSON: Self.json(Array(errors.prefix(Self.errorsKept))), startedAt: started)
+        @Sendable func history(
+            _ outcome: ImportRunRecord.Outcome, rows: Int, inserted: [String: Int] = [:], errors: [RowError] = []
+        ) -> ImportRunRecord {
+            ImportRunRecord(
+                kind: K.name, outcome: outcome, dryRun: dryRun, fileName: sent.name, sha256: sent.sha256,
+                bytes: sent.bytes, rows: rows,
+                insertedJSON: Self.json(inserted), errorCount: errors.count,
+                firstErrorsJSON: Self.json(Array(errors.prefix(Self.errorsKept))), startedAt: started)
         }
         let file: ReadFile
         do {
-            file = try await NIOThreadPool.singleton.runIfActive { try Self.read(K.self, data: data, progress: progress) }
+            file = try await NIOThreadPool.singleton.runIfActive {
+                try Self.read(K.self, data: data, progress: progress)
+            }
         } catch ImportFailure.file(let why) {
             // A file that cannot be read at all (no header, unknown columns, broken CSV) is refused
             // as a whole: the history keeps that too.
             let refusal = RowError(line: 1, column: nil, code: "unreadable_file", detail: why.english, th: why.thai)
-            _ = try await db.transaction(tenant) { tx in try ImportRunStore.record(tx, tenant, history(.refused, rows: 0, errors: [refusal])) }
+            _ = try await db.transaction(tenant) { tx in
+                try ImportRunStore.record(tx, tenant, history(.refused, rows: 0, errors: [refusal]))
+            }
             Self.count(K.name, .refused, rows: 0, since: started)
             throw ImportFailure.file(why)
         }
@@ -114,8 +132,10 @@ public struct Importer: Sendable {
                 for (index, check) in checks.enumerated() {
                     progress?("checking", index, checks.count)
                     errors += try tx.query(check).rows.map { row in
-                        RowError(line: try row.decode("line"), column: try row.decode("column"), code: try row.decode("code"),
-                                 detail: try row.decode("detail"), th: try row.decode("detail_th"))
+                        RowError(
+                            line: try row.decode("line"), column: try row.decode("column"),
+                            code: try row.decode("code"),
+                            detail: try row.decode("detail"), th: try row.decode("detail_th"))
                     }
                 }
                 if !errors.isEmpty { throw RolledBack(errors: errors) }
@@ -133,15 +153,22 @@ public struct Importer: Sendable {
                 }
                 if dryRun { throw DryRunDone(inserted: inserted) }
                 // In the same transaction: a loaded file always has its history row.
-                return (inserted: inserted, id: try ImportRunStore.record(tx, tenant, history(.loaded, rows: file.rows, inserted: inserted)))
+                return (
+                    inserted: inserted,
+                    id: try ImportRunStore.record(tx, tenant, history(.loaded, rows: file.rows, inserted: inserted))
+                )
             }
             Self.count(K.name, .loaded, rows: file.rows, since: started)
-            return ImportReport(kind: K.name, rows: file.rows, inserted: loaded.inserted, errors: [], importID: loaded.id)
+            return ImportReport(
+                kind: K.name, rows: file.rows, inserted: loaded.inserted, errors: [], importID: loaded.id)
         } catch let done as DryRunDone {
             // The import's transaction kept nothing; its history row is written on its own.
-            let id = try await db.transaction(tenant) { tx in try ImportRunStore.record(tx, tenant, history(.dryRun, rows: file.rows, inserted: done.inserted)) }
+            let id = try await db.transaction(tenant) { tx in
+                try ImportRunStore.record(tx, tenant, history(.dryRun, rows: file.rows, inserted: done.inserted))
+            }
             Self.count(K.name, .dryRun, rows: file.rows, since: started)
-            return ImportReport(kind: K.name, rows: file.rows, inserted: done.inserted, errors: [], dryRun: true, importID: id)
+            return ImportReport(
+                kind: K.name, rows: file.rows, inserted: done.inserted, errors: [], dryRun: true, importID: id)
         } catch let rolledBack as RolledBack {
             // A file in the wrong district can have an error on each of 300,000 rows: sorted off the
             // event loop too.
@@ -151,11 +178,15 @@ public struct Importer: Sendable {
                 return sorted
             }
             let (id, earlier) = try await db.transaction(tenant) { tx in
-                (try ImportRunStore.record(tx, tenant, history(.refused, rows: file.rows, errors: sorted)),
-                 try ImportRunStore.loadedBefore(tx, district: district, kind: K.name, sha256: sent.sha256))
+                (
+                    try ImportRunStore.record(tx, tenant, history(.refused, rows: file.rows, errors: sorted)),
+                    try ImportRunStore.loadedBefore(tx, district: district, kind: K.name, sha256: sent.sha256)
+                )
             }
             Self.count(K.name, .refused, rows: file.rows, since: started)
-            return ImportReport(kind: K.name, rows: file.rows, inserted: [:], errors: sorted, dryRun: dryRun, importID: id, loadedBefore: earlier)
+            return ImportReport(
+                kind: K.name, rows: file.rows, inserted: [:], errors: sorted, dryRun: dryRun, importID: id,
+                loadedBefore: earlier)
         }
     }
 
@@ -202,7 +233,9 @@ extension Importer {
             file.staged.append([String(record.line)] + K.stage(&reader))
             file.errors += reader.errors
         }
-        if file.rows == 0 { throw ImportFailure.file(Explanation("The file has a header but no rows.", th: "ไฟล์มีแต่หัวตาราง ไม่มีข้อมูล")) }
+        if file.rows == 0 {
+            throw ImportFailure.file(Explanation("The file has a header but no rows.", th: "ไฟล์มีแต่หัวตาราง ไม่มีข้อมูล"))
+        }
         return file
     }
 }

@@ -14,19 +14,20 @@ enum ProjectImport: ImportKind {
         ("budget_donation", .donation, ["เงินบริจาค"]),
         ("budget_other", .other, ["งบอื่น ๆ", "อื่น ๆ"]),
     ]
-    static let columns = [
-        ImportColumn("school_code", ["obec_code", "รหัสโรงเรียน", "รหัสสถานศึกษา"]),
-        ImportColumn("fiscal_year", ["ปีงบประมาณ"], required: true),
-        ImportColumn("code", ["project_code", "รหัสโครงการ"], required: true),
-        ImportColumn("kind", ["ประเภท"]),
-        ImportColumn("name_th", ["project_name", "ชื่อโครงการ", "ชื่อโครงการ/งาน"], required: true),
-        ImportColumn("responsible_th", ["responsible", "ผู้รับผิดชอบ"]),
-        ImportColumn("start_date", ["วันเริ่มต้น", "วันเริ่ม"]),
-        ImportColumn("end_date", ["วันสิ้นสุด"]),
-        ImportColumn("objectives_th", ["วัตถุประสงค์"]),
-        ImportColumn("expected_outputs_th", ["ผลผลิต", "เป้าหมายเชิงปริมาณ"]),
-        ImportColumn("expected_outcomes_th", ["ผลลัพธ์", "เป้าหมายเชิงคุณภาพ"]),
-    ] + budgetColumns.map { ImportColumn($0.key, $0.names) }
+    static let columns =
+        [
+            ImportColumn("school_code", ["obec_code", "รหัสโรงเรียน", "รหัสสถานศึกษา"]),
+            ImportColumn("fiscal_year", ["ปีงบประมาณ"], required: true),
+            ImportColumn("code", ["project_code", "รหัสโครงการ"], required: true),
+            ImportColumn("kind", ["ประเภท"]),
+            ImportColumn("name_th", ["project_name", "ชื่อโครงการ", "ชื่อโครงการ/งาน"], required: true),
+            ImportColumn("responsible_th", ["responsible", "ผู้รับผิดชอบ"]),
+            ImportColumn("start_date", ["วันเริ่มต้น", "วันเริ่ม"]),
+            ImportColumn("end_date", ["วันสิ้นสุด"]),
+            ImportColumn("objectives_th", ["วัตถุประสงค์"]),
+            ImportColumn("expected_outputs_th", ["ผลผลิต", "เป้าหมายเชิงปริมาณ"]),
+            ImportColumn("expected_outcomes_th", ["ผลลัพธ์", "เป้าหมายเชิงคุณภาพ"]),
+        ] + budgetColumns.map { ImportColumn($0.key, $0.names) }
 
     static let kinds = ["project": "project", "work": "work", "โครงการ": "project", "งาน": "work"]
 
@@ -34,18 +35,24 @@ enum ProjectImport: ImportKind {
         let school = r.text("school_code", max: 10)
         let year = r.integer("fiscal_year", in: 2500...2700, required: true)
         let code = r.text("code", max: 30, required: true)
-        if let code, code.contains(where: \.isWhitespace) { r.fail("code", "format", "A code has no spaces.", "รหัสต้องไม่มีช่องว่าง") }
+        if let code, code.contains(where: \.isWhitespace) {
+            r.fail("code", "format", "A code has no spaces.", "รหัสต้องไม่มีช่องว่าง")
+        }
         let kind = r.choice("kind", kinds)
         let name = r.text("name_th", max: 500, required: true)
         let responsible = r.text("responsible_th", max: 200)
         let start = r.date("start_date"), end = r.date("end_date")
-        if let start, let end, end < start { r.fail("end_date", "before_start", "The end date is before the start date.", "วันสิ้นสุดอยู่ก่อนวันเริ่มต้น") }
+        if let start, let end, end < start {
+            r.fail("end_date", "before_start", "The end date is before the start date.", "วันสิ้นสุดอยู่ก่อนวันเริ่มต้น")
+        }
         let objectives = r.text("objectives_th", max: 4000)
         let outputs = r.text("expected_outputs_th", max: 4000)
         let outcomes = r.text("expected_outcomes_th", max: 4000)
         let budgets = budgetColumns.map { r.amount($0.key, scale: 2) }
-        return [school, year.map(String.init), code, kind ?? "project", name, responsible, start?.iso, end?.iso,
-                objectives, outputs, outcomes] + budgets
+        return [
+            school, year.map(String.init), code, kind ?? "project", name, responsible, start?.iso, end?.iso,
+            objectives, outputs, outcomes,
+        ] + budgets
     }
 
     static let createStaging: SQL = """
@@ -74,58 +81,70 @@ enum ProjectImport: ImportKind {
 
     static func checks(district: Int64) -> [SQL] {
         ImportSQL.schoolChecks("import_project") + [
-        """
-        SELECT line, \(ImportSQL.error("code", "duplicate_in_file", "'The same unit and year have this project code on line ' || first_line || '.'",
+            """
+            SELECT line, \(ImportSQL.error("code", "duplicate_in_file", "'The same unit and year have this project code on line ' || first_line || '.'",
                                       "'รหัสโครงการซ้ำกับบรรทัดที่ ' || first_line"))
-        FROM (SELECT line, min(line) OVER (PARTITION BY school_code, fiscal_year, code) AS first_line FROM import_project
-              WHERE code IS NOT NULL AND fiscal_year IS NOT NULL) s
-        WHERE line <> first_line
-        """,
-        """
-        SELECT i.line, \(ImportSQL.error("fiscal_year", "plan_frozen", "'The unit''s plan for this year is ' || lp.status || '; start a new revision (or have it returned) before adding projects.'",
+            FROM (SELECT line, min(line) OVER (PARTITION BY school_code, fiscal_year, code) AS first_line FROM import_project
+                  WHERE code IS NOT NULL AND fiscal_year IS NOT NULL) s
+            WHERE line <> first_line
+            """,
+            """
+            SELECT i.line, \(ImportSQL.error("fiscal_year", "plan_frozen", "'The unit''s plan for this year is ' || lp.status || '; start a new revision (or have it returned) before adding projects.'",
                                         "'แผนของปีนี้อยู่ในสถานะที่แก้ไขไม่ได้ ให้สร้างฉบับปรับปรุงก่อน'"))
-        FROM import_project i JOIN \(latestPlans(district)) lp ON lp.unit = coalesce(i.school_id, 0) AND lp.fiscal_year = i.fiscal_year
-        WHERE lp.status NOT IN ('draft', 'returned') AND (i.school_code IS NULL OR i.school_id IS NOT NULL)
-        """,
-        """
-        SELECT i.line, \(ImportSQL.error("code", "exists", "'The plan already has a project with this code.'", "'แผนนี้มีโครงการรหัสนี้แล้ว'"))
-        FROM import_project i JOIN \(latestPlans(district)) lp ON lp.unit = coalesce(i.school_id, 0) AND lp.fiscal_year = i.fiscal_year
-        JOIN project x ON x.district_id = \(district) AND x.plan_id = lp.id AND x.code = i.code
-        """,
-    ]
+            FROM import_project i JOIN \(latestPlans(district)) lp ON lp.unit = coalesce(i.school_id, 0) AND lp.fiscal_year = i.fiscal_year
+            WHERE lp.status NOT IN ('draft', 'returned') AND (i.school_code IS NULL OR i.school_id IS NOT NULL)
+            """,
+            """
+            SELECT i.line, \(ImportSQL.error("code", "exists", "'The plan already has a project with this code.'", "'แผนนี้มีโครงการรหัสนี้แล้ว'"))
+            FROM import_project i JOIN \(latestPlans(district)) lp ON lp.unit = coalesce(i.school_id, 0) AND lp.fiscal_year = i.fiscal_year
+            JOIN project x ON x.district_id = \(district) AND x.plan_id = lp.id AND x.code = i.code
+            """,
+        ]
     }
 
     static func loads(district: Int64) -> [(name: String, sql: SQL)] {
         [
-        ("action_plans", """
-            INSERT INTO action_plan (district_id, school_id, fiscal_year, title_th)
-            SELECT DISTINCT \(district)::bigint, i.school_id, i.fiscal_year, 'แผนปฏิบัติการประจำปีงบประมาณ ' || i.fiscal_year
-            FROM import_project i
-            WHERE NOT EXISTS (SELECT 1 FROM action_plan p WHERE p.district_id = \(district)
-                                AND coalesce(p.school_id, 0) = coalesce(i.school_id, 0) AND p.fiscal_year = i.fiscal_year)
-            """),
-        ("", """
-            UPDATE import_project i SET plan_id = p.id FROM action_plan p
-            WHERE p.district_id = \(district) AND coalesce(p.school_id, 0) = coalesce(i.school_id, 0) AND p.fiscal_year = i.fiscal_year
-              AND p.status IN ('draft', 'returned')
-            """),
-        ("projects", """
-            INSERT INTO project (district_id, plan_id, school_id, code, kind, name_th, responsible_th, start_date, end_date,
-                                 objectives_th, expected_outputs_th, expected_outcomes_th)
-            SELECT \(district), plan_id, school_id, code, kind, name_th, responsible_th, start_date, end_date,
-                   objectives_th, expected_outputs_th, expected_outcomes_th
-            FROM import_project ORDER BY line
-            """),
-        ("budget_lines", """
-            INSERT INTO budget_line (district_id, project_id, school_id, position, source, amount)
-            SELECT \(district), x.id, x.school_id, v.position, v.source, v.amount
-            FROM import_project i
-            JOIN project x ON x.district_id = \(district) AND x.plan_id = i.plan_id AND x.code = i.code
-            CROSS JOIN LATERAL (VALUES (0, 'obec', i.budget_obec), (1, 'school_revenue', i.budget_school_revenue),
-                                       (2, 'local_government', i.budget_local_government), (3, 'donation', i.budget_donation),
-                                       (4, 'other', i.budget_other)) AS v(position, source, amount)
-            WHERE v.amount > 0
-            """),
-    ]
+            (
+                "action_plans",
+                """
+                INSERT INTO action_plan (district_id, school_id, fiscal_year, title_th)
+                SELECT DISTINCT \(district)::bigint, i.school_id, i.fiscal_year, 'แผนปฏิบัติการประจำปีงบประมาณ ' || i.fiscal_year
+                FROM import_project i
+                WHERE NOT EXISTS (SELECT 1 FROM action_plan p WHERE p.district_id = \(district)
+                                    AND coalesce(p.school_id, 0) = coalesce(i.school_id, 0) AND p.fiscal_year = i.fiscal_year)
+                """
+            ),
+            (
+                "",
+                """
+                UPDATE import_project i SET plan_id = p.id FROM action_plan p
+                WHERE p.district_id = \(district) AND coalesce(p.school_id, 0) = coalesce(i.school_id, 0) AND p.fiscal_year = i.fiscal_year
+                  AND p.status IN ('draft', 'returned')
+                """
+            ),
+            (
+                "projects",
+                """
+                INSERT INTO project (district_id, plan_id, school_id, code, kind, name_th, responsible_th, start_date, end_date,
+                                     objectives_th, expected_outputs_th, expected_outcomes_th)
+                SELECT \(district), plan_id, school_id, code, kind, name_th, responsible_th, start_date, end_date,
+                       objectives_th, expected_outputs_th, expected_outcomes_th
+                FROM import_project ORDER BY line
+                """
+            ),
+            (
+                "budget_lines",
+                """
+                INSERT INTO budget_line (district_id, project_id, school_id, position, source, amount)
+                SELECT \(district), x.id, x.school_id, v.position, v.source, v.amount
+                FROM import_project i
+                JOIN project x ON x.district_id = \(district) AND x.plan_id = i.plan_id AND x.code = i.code
+                CROSS JOIN LATERAL (VALUES (0, 'obec', i.budget_obec), (1, 'school_revenue', i.budget_school_revenue),
+                                           (2, 'local_government', i.budget_local_government), (3, 'donation', i.budget_donation),
+                                           (4, 'other', i.budget_other)) AS v(position, source, amount)
+                WHERE v.amount > 0
+                """
+            ),
+        ]
     }
 }

@@ -24,7 +24,7 @@ enum SchoolImport: ImportKind {
         var code = r.text("obec_code", max: 10, required: true)
         if let given = code, !((8...10).contains(given.count) && given.allSatisfy({ $0.isASCII && $0.isNumber })) {
             r.fail("obec_code", "format", "An OBEC school code has 8 to 10 digits.", "รหัสโรงเรียนต้องเป็นตัวเลข 8–10 หลัก")
-            code = nil // a bad cell is staged as NULL, like every other (and so takes part in no later check)
+            code = nil  // a bad cell is staged as NULL, like every other (and so takes part in no later check)
         }
         let name = r.text("name_th", max: 200, required: true)
         let nameEN = r.text("name_en", max: 200)
@@ -46,27 +46,30 @@ enum SchoolImport: ImportKind {
 
     static func checks(district: Int64) -> [SQL] {
         [
-        """
-        SELECT line, \(ImportSQL.error("obec_code", "duplicate_in_file", "'The code is also on line ' || first_line || '.'",
+            """
+            SELECT line, \(ImportSQL.error("obec_code", "duplicate_in_file", "'The code is also on line ' || first_line || '.'",
                                       "'รหัสซ้ำกับบรรทัดที่ ' || first_line"))
-        FROM (SELECT line, min(line) OVER (PARTITION BY obec_code) AS first_line FROM import_school
-              WHERE obec_code IS NOT NULL) s
-        WHERE line <> first_line
-        """,
-        """
-        SELECT i.line, \(ImportSQL.error("obec_code", "exists", "'The district already has a school with this code.'",
+            FROM (SELECT line, min(line) OVER (PARTITION BY obec_code) AS first_line FROM import_school
+                  WHERE obec_code IS NOT NULL) s
+            WHERE line <> first_line
+            """,
+            """
+            SELECT i.line, \(ImportSQL.error("obec_code", "exists", "'The district already has a school with this code.'",
                                         "'มีโรงเรียนรหัสนี้ในเขตพื้นที่แล้ว'"))
-        FROM import_school i JOIN school s ON s.district_id = \(district) AND s.obec_code = i.obec_code
-        """,
-    ]
+            FROM import_school i JOIN school s ON s.district_id = \(district) AND s.obec_code = i.obec_code
+            """,
+        ]
     }
 
     static func loads(district: Int64) -> [(name: String, sql: SQL)] {
         [
-        ("schools", """
-            INSERT INTO school (district_id, obec_code, name_th, name_en, province_th, address_th, size, student_count)
-            SELECT \(district), obec_code, name_th, name_en, province_th, address_th, size, student_count FROM import_school ORDER BY line
-            """),
-    ]
+            (
+                "schools",
+                """
+                INSERT INTO school (district_id, obec_code, name_th, name_en, province_th, address_th, size, student_count)
+                SELECT \(district), obec_code, name_th, name_en, province_th, address_th, size, student_count FROM import_school ORDER BY line
+                """
+            )
+        ]
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Excel on a Thai Windows saves “CSV (Comma delimited)” in the Windows Thai code page (874, a
@@ -18,7 +18,7 @@ enum ThaiWindowsText {
         var outputLeft = output.count
         let converted = data.withUnsafeBytes { raw -> Bool in
             guard let base = raw.bindMemory(to: CChar.self).baseAddress else { return true }
-            var input: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(mutating: base) // iconv only reads it
+            var input: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(mutating: base)  // iconv only reads it
             var inputLeft = raw.count
             return output.withUnsafeMutableBytes { out in
                 var cursor = out.bindMemory(to: CChar.self).baseAddress

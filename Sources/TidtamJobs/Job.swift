@@ -12,8 +12,10 @@ public struct NewJob: Sendable {
     public var maxAttempts: Int
     public var uniqueKey: String?
 
-    public init(districtID: Int64, kind: String, args: PostgresJSON = PostgresJSON("{}"), queue: String = "default",
-                priority: Int = 0, runAt: Date? = nil, maxAttempts: Int = 5, uniqueKey: String? = nil) {
+    public init(
+        districtID: Int64, kind: String, args: PostgresJSON = PostgresJSON("{}"), queue: String = "default",
+        priority: Int = 0, runAt: Date? = nil, maxAttempts: Int = 5, uniqueKey: String? = nil
+    ) {
         self.districtID = districtID; self.kind = kind; self.args = args; self.queue = queue; self.priority = priority
         self.runAt = runAt; self.maxAttempts = maxAttempts; self.uniqueKey = uniqueKey
     }

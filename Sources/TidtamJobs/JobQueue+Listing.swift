@@ -43,8 +43,10 @@ extension JobQueue {
     }
 
     /// Jobs newest first, queued and finished.
-    public func list(_ lister: Lister, state: JobState? = nil, id: Int64? = nil, kind: String? = nil,
-                     before: Int64? = nil, limit: Int = 50) async throws -> [JobSummary] {
+    public func list(
+        _ lister: Lister, state: JobState? = nil, id: Int64? = nil, kind: String? = nil,
+        before: Int64? = nil, limit: Int = 50
+    ) async throws -> [JobSummary] {
         let tenant: Tenant, district: Int64?
         switch lister {
         case .district(let own): (tenant, district) = (.district(own), own.districtID)
@@ -55,7 +57,9 @@ extension JobQueue {
             (\(district)::bigint IS NULL OR district_id = \(district)) AND (\(state)::text IS NULL OR state = \(state))
               AND (\(id)::bigint IS NULL OR id = \(id)) AND (\(kind)::text IS NULL OR kind = \(kind))
             """
-        return try await db.read(tenant, """
+        return try await db.read(
+            tenant,
+            """
             SELECT * FROM (
                 SELECT district_id, id, queue, kind, state, attempts, last_error, args, created_at, run_at AS at FROM job
                 WHERE \(matches)
@@ -65,13 +69,16 @@ extension JobQueue {
             ) jobs
             WHERE (\(before)::bigint IS NULL OR id < \(before))
             ORDER BY id DESC LIMIT \(limit)
-            """).rows.map(JobSummary.init(row:))
+            """
+        ).rows.map(JobSummary.init(row:))
     }
 
     /// Jobs by kind and state, for the queue-depth gauges.
     public func depth() async throws -> [(kind: String, state: String, count: Int)] {
-        try await db.read(Tenant.workerAcrossDistricts, "SELECT kind, state, count(*) AS n FROM job GROUP BY kind, state")
-            .rows.map { (try $0.decode("kind"), try $0.decode("state"), try $0.decode("n")) }
+        try await db.read(
+            Tenant.workerAcrossDistricts, "SELECT kind, state, count(*) AS n FROM job GROUP BY kind, state"
+        )
+        .rows.map { (try $0.decode("kind"), try $0.decode("state"), try $0.decode("n")) }
     }
 }
 

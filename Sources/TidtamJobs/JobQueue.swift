@@ -16,7 +16,8 @@ public struct JobQueue: Sendable {
     }
 
     /// The columns a job keeps when it moves to `job_archive` (done, dead or cancelled).
-    static let archiveColumns: SQL = "district_id, id, queue, kind, args, attempts, state, last_error, unique_key, created_at"
+    static let archiveColumns: SQL =
+        "district_id, id, queue, kind, args, attempts, state, last_error, unique_key, created_at"
 
     // MARK: enqueue
 
@@ -37,12 +38,14 @@ public struct JobQueue: Sendable {
         } else {
             id = "DEFAULT"
         }
-        return try tx.query("""
+        return try tx.query(
+            """
             INSERT INTO job (district_id, id, queue, kind, args, priority, run_at, max_attempts, unique_key)
             VALUES (\(job.districtID), \(id), \(job.queue), \(job.kind), \(job.args), \(job.priority),
                     coalesce(\(job.runAt)::timestamptz, now()), \(job.maxAttempts), \(job.uniqueKey))
             RETURNING id
-            """).first!.decode("id")
+            """
+        ).first!.decode("id")
     }
 
     /// Enqueues in a transaction of its own, acting for the job's district.
@@ -53,14 +56,18 @@ public struct JobQueue: Sendable {
 
     /// Many jobs of one kind in one statement (one NOTIFY), for bursts such as a report per school.
     @discardableResult
-    public func enqueueMany(kind: String, queue: String = "default", priority: Int = 0, maxAttempts: Int = 5,
-                            jobs: [(districtID: Int64, args: String)]) async throws -> Int {
+    public func enqueueMany(
+        kind: String, queue: String = "default", priority: Int = 0, maxAttempts: Int = 5,
+        jobs: [(districtID: Int64, args: String)]
+    ) async throws -> Int {
         let districts = jobs.map(\.districtID), args = jobs.map(\.args)
         return try await workerTransaction { tx in
-            try tx.query("""
+            try tx.query(
+                """
                 INSERT INTO job (district_id, queue, kind, args, priority, max_attempts)
                 SELECT d, \(queue), \(kind), a::jsonb, \(priority), \(maxAttempts) FROM unnest(\(districts)::bigint[], \(args)::text[]) AS t(d, a)
-                """).affectedRows
+                """
+            ).affectedRows
         }
     }
 
@@ -73,7 +80,9 @@ public struct JobQueue: Sendable {
     /// that have ready work), so one district's burst cannot starve another's few jobs; a lone
     /// district still fills the batch. A kind listed in `limits` runs at most that many at once
     /// per district. `FOR UPDATE SKIP LOCKED` lets any number of workers claim side by side.
-    static func claim(queue: String, limit: Int, leaseSeconds: Double, workerID: String, kinds: [String], maxRunning: [Int]) -> SQL {
+    static func claim(
+        queue: String, limit: Int, leaseSeconds: Double, workerID: String, kinds: [String], maxRunning: [Int]
+    ) -> SQL {
         """
         WITH RECURSIVE districts AS (
             (SELECT district_id FROM job
@@ -128,11 +137,14 @@ public struct JobQueue: Sendable {
         """
     }
 
-    public func claim(queue: String, limit: Int, leaseSeconds: Double, workerID: String,
-                      limits: [String: Int] = [:]) async throws -> [ClaimedJob] {
+    public func claim(
+        queue: String, limit: Int, leaseSeconds: Double, workerID: String,
+        limits: [String: Int] = [:]
+    ) async throws -> [ClaimedJob] {
         let kinds = Array(limits.keys)
-        let claim = Self.claim(queue: queue, limit: limit, leaseSeconds: leaseSeconds, workerID: workerID, kinds: kinds,
-                               maxRunning: kinds.map { limits[$0]! })
+        let claim = Self.claim(
+            queue: queue, limit: limit, leaseSeconds: leaseSeconds, workerID: workerID, kinds: kinds,
+            maxRunning: kinds.map { limits[$0]! })
         return try await workerTransaction { tx in
             try tx.query(claim).rows.map(ClaimedJob.init(row:))
         }
@@ -145,7 +157,8 @@ public struct JobQueue: Sendable {
     /// is completed: a job whose lease expired and was taken again is left to its new holder.
     public static func complete(_ jobs: [ClaimedJob], in tx: Transaction) throws -> Int {
         let districts = jobs.map(\.districtID), ids = jobs.map(\.id), attempts = jobs.map(\.attempt)
-        return try tx.query("""
+        return try tx.query(
+            """
             WITH finished AS (
                 DELETE FROM job j
                 WHERE j.id = ANY (\(ids)::bigint[]) AND j.district_id = ANY (\(districts)::bigint[]) AND j.state = 'running'
@@ -154,7 +167,8 @@ public struct JobQueue: Sendable {
             )
             INSERT INTO job_archive (\(archiveColumns))
             SELECT district_id, id, queue, kind, args, attempts, 'done', last_error, unique_key, created_at FROM finished
-            """).affectedRows
+            """
+        ).affectedRows
     }
 
     @discardableResult
@@ -163,21 +177,22 @@ public struct JobQueue: Sendable {
         return try await workerTransaction { try Self.complete(jobs, in: $0) }
     }
 
-
     /// Records a failed attempt: again after `retryIn` seconds, or dead once attempts run out
     /// (the job's own limit, or the kind's `maxAttempts` if lower). Returns true when it is dead.
     @discardableResult
     public func fail(_ job: ClaimedJob, error: String, retryIn: Double, maxAttempts: Int? = nil) async throws -> Bool {
         let message = String(error.prefix(2000))
         return try await workerTransaction { tx in
-            let retried = try tx.query("""
+            let retried = try tx.query(
+                """
                 UPDATE job SET state = 'ready', run_at = now() + make_interval(secs => \(retryIn)), last_error = \(message),
                                lease_until = NULL, worker_id = NULL
                 WHERE district_id = \(job.districtID) AND id = \(job.id) AND attempts = \(job.attempt) AND state = 'running'
                   AND attempts < least(max_attempts, coalesce(\(maxAttempts)::int, max_attempts))
                 """)
             if retried.affectedRows == 1 { return false }
-            return try tx.query("""
+            return try tx.query(
+                """
                 WITH dead AS (
                     DELETE FROM job
                     WHERE district_id = \(job.districtID) AND id = \(job.id) AND attempts = \(job.attempt) AND state = 'running'
@@ -185,7 +200,8 @@ public struct JobQueue: Sendable {
                 )
                 INSERT INTO job_archive (\(Self.archiveColumns))
                 SELECT district_id, id, queue, kind, args, attempts, 'dead', \(message), unique_key, created_at FROM dead
-                """).affectedRows == 1
+                """
+            ).affectedRows == 1
         }
     }
 
@@ -196,7 +212,8 @@ public struct JobQueue: Sendable {
         guard !jobs.isEmpty else { return }
         let districts = jobs.map(\.districtID), ids = jobs.map(\.id), attempts = jobs.map(\.attempt)
         _ = try await workerTransaction { tx in
-            try tx.query("""
+            try tx.query(
+                """
                 UPDATE job SET lease_until = now() + make_interval(secs => \(leaseSeconds))
                 WHERE id = ANY (\(ids)::bigint[]) AND district_id = ANY (\(districts)::bigint[]) AND state = 'running'
                   AND attempts = (\(attempts)::int[])[array_position(\(ids)::bigint[], id)]
@@ -230,10 +247,12 @@ public struct JobQueue: Sendable {
     /// Gives back what a stopping worker holds but did not start or finish (the attempt is not counted).
     public func release(workerID: String) async throws -> Int {
         try await workerTransaction { tx in
-            try tx.query("""
+            try tx.query(
+                """
                 UPDATE job SET state = 'ready', attempts = attempts - 1, lease_until = NULL, worker_id = NULL
                 WHERE state = 'running' AND worker_id = \(workerID)
-                """).affectedRows
+                """
+            ).affectedRows
         }
     }
 
@@ -242,27 +261,31 @@ public struct JobQueue: Sendable {
     /// Puts a dead or cancelled job back in the queue with fresh attempts.
     public func retry(districtID: Int64, id: Int64) async throws -> Bool {
         try await db.transaction(DistrictTenant.background(districtID)) { tx in
-            try tx.query("""
+            try tx.query(
+                """
                 WITH revived AS (
                     DELETE FROM job_archive
                     WHERE district_id = \(districtID) AND id = \(id) AND state IN ('dead', 'cancelled') RETURNING *
                 )
                 INSERT INTO job (district_id, id, queue, kind, args, unique_key, created_at)
                 SELECT district_id, id, queue, kind, args, unique_key, created_at FROM revived
-                """).affectedRows == 1
+                """
+            ).affectedRows == 1
         }
     }
 
     /// Cancels a job that has not started.
     public func cancel(districtID: Int64, id: Int64) async throws -> Bool {
         try await db.transaction(DistrictTenant.background(districtID)) { tx in
-            try tx.query("""
+            try tx.query(
+                """
                 WITH cancelled AS (
                     DELETE FROM job WHERE district_id = \(districtID) AND id = \(id) AND state = 'ready' RETURNING *
                 )
                 INSERT INTO job_archive (\(Self.archiveColumns))
                 SELECT district_id, id, queue, kind, args, attempts, 'cancelled', last_error, unique_key, created_at FROM cancelled
-                """).affectedRows == 1
+                """
+            ).affectedRows == 1
         }
     }
 
@@ -271,11 +294,13 @@ public struct JobQueue: Sendable {
         var total = 0
         while true {
             let removed = try await workerTransaction { tx in
-                try tx.query("""
+                try tx.query(
+                    """
                     DELETE FROM job_archive WHERE (district_id, id) IN (
                         SELECT district_id, id FROM job_archive
                         WHERE finished_at < now() - make_interval(days => \(days)) LIMIT \(batch))
-                    """).affectedRows
+                    """
+                ).affectedRows
             }
             total += removed
             if removed < batch { return total }

@@ -12,7 +12,10 @@ public struct Schedule: Sendable {
     public let args: PostgresJSON
     public let queue: String
 
-    public init(name: String, cron: CronExpression, kind: String, args: PostgresJSON = PostgresJSON("{}"), queue: String = "default") {
+    public init(
+        name: String, cron: CronExpression, kind: String, args: PostgresJSON = PostgresJSON("{}"),
+        queue: String = "default"
+    ) {
         self.name = name; self.cron = cron; self.kind = kind; self.args = args; self.queue = queue
     }
 }

@@ -27,7 +27,8 @@ public final class Worker: Service, Sendable {
         public var retentionDays = 30
         /// Where LISTEN connects (a connection of its own, never the pool's).
         public var listenConninfo: String
-        public var workerID = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
+        public var workerID =
+            "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
 
         public init(listenConninfo: String) { self.listenConninfo = listenConninfo }
     }
@@ -46,8 +47,10 @@ public final class Worker: Service, Sendable {
         var stopping = false
     }
 
-    public init(configuration: Configuration, db: Database, handlers: [any JobHandler],
-                logger: Logger = Logger(label: "tidtam.worker")) {
+    public init(
+        configuration: Configuration, db: Database, handlers: [any JobHandler],
+        logger: Logger = Logger(label: "tidtam.worker")
+    ) {
         self.configuration = configuration
         self.queue = JobQueue(db: db)
         self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { $1 })
@@ -59,7 +62,9 @@ public final class Worker: Service, Sendable {
         let listener = startListening()
         defer { listener.stop() }
         try await withThrowingDiscardingTaskGroup { background in
-            background.addTask { try await self.every(self.configuration.pollInterval) { self.wakeContinuation.yield() } }
+            background.addTask {
+                try await self.every(self.configuration.pollInterval) { self.wakeContinuation.yield() }
+            }
             background.addTask {
                 try await self.every(.milliseconds(Int(self.configuration.leaseSeconds * 1000 / 3))) {
                     let held = self.state.withLockedValue { Array($0.running.values) }
@@ -69,12 +74,15 @@ public final class Worker: Service, Sendable {
             background.addTask {
                 try await self.every(.seconds(1)) {
                     let recovered = try await self.queue.reapExpiredLeases()
-                    if recovered > 0 { self.logger.warning("recovered jobs of a stopped worker", metadata: ["jobs": "\(recovered)"]) }
+                    if recovered > 0 {
+                        self.logger.warning("recovered jobs of a stopped worker", metadata: ["jobs": "\(recovered)"])
+                    }
                 }
             }
             if !configuration.schedules.isEmpty {
                 // Slots missed while no worker ran are caught up for five minutes back.
-                let scheduler = Scheduler(queue: queue, schedules: configuration.schedules, timeZone: configuration.timeZone)
+                let scheduler = Scheduler(
+                    queue: queue, schedules: configuration.schedules, timeZone: configuration.timeZone)
                 let checked = NIOLockedValueBox(Date().addingTimeInterval(-300))
                 background.addTask {
                     try await self.every(.seconds(1)) {
@@ -114,14 +122,17 @@ public final class Worker: Service, Sendable {
             var wakes = wake.makeAsyncIterator()
             while true {
                 try await flushFinished()
-                let (stopping, free) = state.withLockedValue { ($0.stopping, configuration.concurrency - $0.running.count) }
+                let (stopping, free) = state.withLockedValue {
+                    ($0.stopping, configuration.concurrency - $0.running.count)
+                }
                 if stopping { break }
                 var claimed: [ClaimedJob] = []
                 if free > 0 {
                     do {
-                        claimed = try await queue.claim(queue: configuration.queue, limit: min(free, configuration.batchSize),
-                                                        leaseSeconds: configuration.leaseSeconds, workerID: configuration.workerID,
-                                                        limits: configuration.kindLimits)
+                        claimed = try await queue.claim(
+                            queue: configuration.queue, limit: min(free, configuration.batchSize),
+                            leaseSeconds: configuration.leaseSeconds, workerID: configuration.workerID,
+                            limits: configuration.kindLimits)
                     } catch {
                         logger.warning("claiming failed; retrying", metadata: ["error": "\(error)"])
                     }
@@ -147,22 +158,29 @@ public final class Worker: Service, Sendable {
     private func perform(_ job: ClaimedJob) async {
         let started = ContinuousClock.now
         var metadata: Logger.Metadata = [
-            "job_id": "\(job.id)", "district_id": "\(job.districtID)", "kind": "\(job.kind)", "attempt": "\(job.attempt)",
+            "job_id": "\(job.id)", "district_id": "\(job.districtID)", "kind": "\(job.kind)",
+            "attempt": "\(job.attempt)",
         ]
         do {
             guard let handler = handlers[job.kind] else {
                 throw JobError.unknownKind(job.kind)
             }
             try await handler.run(JobContext(job: job, db: queue.db))
-            state.withLockedValue { $0.finished.append(job); $0.running[job.id] = nil }
+            state.withLockedValue {
+                $0.finished.append(job); $0.running[job.id] = nil
+            }
             metadata["outcome"] = "done"
         } catch {
             state.withLockedValue { $0.running[job.id] = nil }
             let delay = configuration.backoff.delay(afterAttempt: job.attempt)
-            let dead = (try? await queue.fail(job, error: "\(error)", retryIn: delay, maxAttempts: handlers[job.kind]?.maxAttempts)) ?? false
+            let dead =
+                (try? await queue.fail(
+                    job, error: "\(error)", retryIn: delay, maxAttempts: handlers[job.kind]?.maxAttempts)) ?? false
             metadata["outcome"] = dead ? "dead" : "retry"
             metadata["error"] = "\(error)"
-            Counter(label: "tidtam_jobs_failed_total", dimensions: [("kind", job.kind), ("dead", dead ? "true" : "false")]).increment()
+            Counter(
+                label: "tidtam_jobs_failed_total", dimensions: [("kind", job.kind), ("dead", dead ? "true" : "false")]
+            ).increment()
         }
         let elapsed = ContinuousClock.now - started
         Timer(label: "tidtam_jobs_run_seconds", dimensions: [("kind", job.kind)]).recordNanoseconds(
@@ -173,7 +191,9 @@ public final class Worker: Service, Sendable {
     }
 
     private func flushFinished() async throws {
-        let batch = state.withLockedValue { state in defer { state.finished.removeAll() }; return state.finished }
+        let batch = state.withLockedValue { state in
+            defer { state.finished.removeAll() }; return state.finished
+        }
         guard !batch.isEmpty else { return }
         do {
             try await queue.complete(batch)
@@ -222,7 +242,7 @@ final class ListenerThread: @unchecked Sendable {
             while !stopped.withLockedValue({ $0 }) {
                 do {
                     let listener = try NotificationListener(conninfo: conninfo, channels: ["tidtam_jobs"])
-                    onNotify() // something may have been enqueued while we were not listening
+                    onNotify()  // something may have been enqueued while we were not listening
                     while !stopped.withLockedValue({ $0 }) {
                         if try !listener.wait(timeout: 0.5).isEmpty { onNotify() }
                     }

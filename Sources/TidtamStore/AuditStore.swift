@@ -8,7 +8,9 @@ public struct AuditFilter: Sendable {
     public var actorID: Int64?
     public var since: Date?
     public var until: Date?
-    public init(entity: String? = nil, entityID: Int64? = nil, actorID: Int64? = nil, since: Date? = nil, until: Date? = nil) {
+    public init(
+        entity: String? = nil, entityID: Int64? = nil, actorID: Int64? = nil, since: Date? = nil, until: Date? = nil
+    ) {
         self.entity = entity; self.entityID = entityID; self.actorID = actorID; self.since = since; self.until = until
     }
 }
@@ -32,7 +34,9 @@ public struct AuditStore: Sendable {
         """
     }
 
-    public func list(_ tenant: some TenantReading, filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEntry> {
+    public func list(_ tenant: some TenantReading, filter: AuditFilter, page: PageRequest) async throws -> Page<
+        AuditEntry
+    > {
         let before = try Cursor.decodeID(page.cursor)
         let sql = Self.list(district: tenant.district?.districtID, filter, before: before, limit: page.limit + 1)
         let rows = try await db.read(tenant, sql).rows

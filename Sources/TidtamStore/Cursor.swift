@@ -22,8 +22,9 @@ public enum Cursor {
         return parts
     }
 
-    static let invalid = FieldError(.parameter("cursor"), code: "invalid_cursor", detail: "The cursor is not one this API gave out.",
-                                    th: "ค่า cursor ไม่ถูกต้อง")
+    static let invalid = FieldError(
+        .parameter("cursor"), code: "invalid_cursor", detail: "The cursor is not one this API gave out.",
+        th: "ค่า cursor ไม่ถูกต้อง")
 }
 
 /// How many rows a page holds and where it starts.

@@ -53,13 +53,15 @@ public enum DatabaseFailure {
         let upsert = "written with ON CONFLICT, so never refused"
         return [
             "action_plan_district_id_previous_id_fkey": storeWritten, "action_plan_reason": storeWritten,
-            "performance_agreement_district_id_previous_id_fkey": storeWritten, "performance_agreement_reason": storeWritten,
+            "performance_agreement_district_id_previous_id_fkey": storeWritten,
+            "performance_agreement_reason": storeWritten,
             "api_token_district_id_token_hash_key": "a generated secret's hash",
             "membership_district_id_user_id_fkey": storeWritten, "membership_district_id_user_id_key": storeWritten,
             "activity_district_id_project_id_fkey": parent, "budget_line_district_id_project_id_fkey": parent,
             "agreement_item_district_id_agreement_id_fkey": parent, "goal_district_id_strategy_id_fkey": parent,
             "strategy_district_id_plan_id_fkey": parent, "project_district_id_plan_id_fkey": parent,
-            "indicator_adoption_district_id_indicator_id_fkey": parent, "indicator_target_district_id_indicator_id_fkey": parent,
+            "indicator_adoption_district_id_indicator_id_fkey": parent,
+            "indicator_target_district_id_indicator_id_fkey": parent,
             "indicator_actual_district_id_indicator_id_fkey": "indicator actuals: written by the demo only so far",
             "indicator_actual_unique": "indicator actuals: written by the demo only so far",
             "indicator_adoption_district_id_indicator_id_school_id_key": upsert, "indicator_target_unique": upsert,
@@ -68,7 +70,8 @@ public enum DatabaseFailure {
             "strategy_policy_policy_id_fkey": "the store resolves policy codes to ids and names unknown codes itself",
             "import_run_district_id_school_id_fkey": history, "import_run_dry_run": history,
             "import_run_refused_has_errors": history,
-            "national_token_token_hash_key": operators, "national_token_user_id_fkey": operators, "national_user_email_key": operators,
+            "national_token_token_hash_key": operators, "national_token_user_id_fkey": operators,
+            "national_user_email_key": operators,
         ]
     }()
 
@@ -86,9 +89,13 @@ public enum DatabaseFailure {
         guard let error = error as? PostgresError else { return nil }
         let note = Note(message: "\(error)")
         if error.kind == .connection || error.kind == .poolTimeout || error.isConnectionLoss {
-            return (.unavailable(Explanation("The database is not reachable just now; retry shortly.",
-                                             th: "ขณะนี้ติดต่อฐานข้อมูลไม่ได้ โปรดลองใหม่อีกครั้งในอีกสักครู่")),
-                    note.at(.warning, "database unavailable"))
+            return (
+                .unavailable(
+                    Explanation(
+                        "The database is not reachable just now; retry shortly.",
+                        th: "ขณะนี้ติดต่อฐานข้อมูลไม่ได้ โปรดลองใหม่อีกครั้งในอีกสักครู่")),
+                note.at(.warning, "database unavailable")
+            )
         }
         let field = error.constraint.flatMap { constraintFields[$0] }
         if error.isUniqueViolation { return (.duplicate(field), note.at(.info, "a duplicate was refused")) }
@@ -97,24 +104,42 @@ public enum DatabaseFailure {
         }
         if error.isForeignKeyViolation {
             // The row referred to is not there for this caller (another district's ids look the same).
-            return (.invalid([FieldError(field ?? .record, code: "not_found", detail: "No such record in your district.",
-                                         th: "ไม่พบข้อมูลที่อ้างถึงในเขตพื้นที่ของท่าน")]),
-                    note.at(.info, "a reference was refused"))
+            return (
+                .invalid([
+                    FieldError(
+                        field ?? .record, code: "not_found", detail: "No such record in your district.",
+                        th: "ไม่พบข้อมูลที่อ้างถึงในเขตพื้นที่ของท่าน")
+                ]),
+                note.at(.info, "a reference was refused")
+            )
         }
         if error.isCheckViolation || (error.sqlState?.hasPrefix("22") ?? false) {
-            return (.invalid([FieldError(field ?? .record, code: "constraint", detail: "The value breaks a rule of this record.",
-                                         th: "ค่าที่ส่งมาขัดกับเงื่อนไขของข้อมูล")]),
-                    note.at(.info, "constraint refused a write"))
+            return (
+                .invalid([
+                    FieldError(
+                        field ?? .record, code: "constraint", detail: "The value breaks a rule of this record.",
+                        th: "ค่าที่ส่งมาขัดกับเงื่อนไขของข้อมูล")
+                ]),
+                note.at(.info, "constraint refused a write")
+            )
         }
         if error.isRetryable {
-            return (.unavailable(Explanation("The change collided with another; retry.",
-                                             th: "การแก้ไขนี้ชนกับการแก้ไขอื่นที่เกิดพร้อมกัน โปรดลองใหม่")),
-                    note.at(.info, "a transaction collided"))
+            return (
+                .unavailable(
+                    Explanation(
+                        "The change collided with another; retry.",
+                        th: "การแก้ไขนี้ชนกับการแก้ไขอื่นที่เกิดพร้อมกัน โปรดลองใหม่")),
+                note.at(.info, "a transaction collided")
+            )
         }
         if error.sqlState == "42501" {
-            return (.forbidden(Explanation("The database refused this action for your role.",
-                                           th: "ฐานข้อมูลไม่อนุญาตให้บทบาทของท่านทำรายการนี้")),
-                    note.at(.warning, "the database refused an action"))
+            return (
+                .forbidden(
+                    Explanation(
+                        "The database refused this action for your role.",
+                        th: "ฐานข้อมูลไม่อนุญาตให้บทบาทของท่านทำรายการนี้")),
+                note.at(.warning, "the database refused an action")
+            )
         }
         return nil
     }

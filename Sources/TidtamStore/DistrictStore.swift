@@ -25,17 +25,23 @@ public struct DistrictStore: Sendable {
     public init(_ db: Database) { self.db = db }
 
     public func get(_ tenant: some TenantReading, id: Int64) async throws -> District? {
-        try await db.read(tenant, "SELECT \(District.columns) FROM district WHERE id = \(id)").first.map(District.init(row:))
+        try await db.read(tenant, "SELECT \(District.columns) FROM district WHERE id = \(id)").first.map(
+            District.init(row:))
     }
 
-    public func list(_ tenant: some TenantReading, kind: District.Kind?, page: PageRequest) async throws -> Page<District> {
+    public func list(_ tenant: some TenantReading, kind: District.Kind?, page: PageRequest) async throws -> Page<
+        District
+    > {
         let after = try page.cursor.map { try Cursor.decode($0, count: 1)[0] }
         let kind = kind?.rawValue
-        let rows = try await db.read(tenant, """
+        let rows = try await db.read(
+            tenant,
+            """
             SELECT \(District.columns) FROM district
             WHERE (\(kind)::text IS NULL OR kind = \(kind)) AND (\(after)::text IS NULL OR code > \(after))
             ORDER BY code LIMIT \(page.limit + 1)
-            """).rows
+            """
+        ).rows
         return .trimmed(try rows.map(District.init(row:)), limit: page.limit) { [$0.code] }
     }
 
@@ -45,11 +51,14 @@ public struct DistrictStore: Sendable {
         let id = try await db.read(Tenant.unscoped, "SELECT nextval(pg_get_serial_sequence('district', 'id')) AS id")
             .first!.decode("id", as: Int64.self)
         return try await db.transaction(DistrictTenant.background(id)) { tx in
-            try District(row: tx.query("""
-                INSERT INTO district (id, code, name_th, name_en, kind, province_th)
-                VALUES (\(id), \(input.code), \(input.nameTH), \(input.nameEN), \(input.kind.rawValue), \(input.provinceTH))
-                RETURNING \(District.columns)
-                """).first!)
+            try District(
+                row: tx.query(
+                    """
+                    INSERT INTO district (id, code, name_th, name_en, kind, province_th)
+                    VALUES (\(id), \(input.code), \(input.nameTH), \(input.nameEN), \(input.kind.rawValue), \(input.provinceTH))
+                    RETURNING \(District.columns)
+                    """
+                ).first!)
         }
     }
 
@@ -58,9 +67,12 @@ public struct DistrictStore: Sendable {
         try await db.read(Tenant.nationalService, "SELECT id FROM district WHERE code = \(code)").first?.decode("id")
     }
 
-    public func update(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int, _ patch: DistrictPatch) async throws -> District {
+    public func update(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int, _ patch: DistrictPatch) async throws
+        -> District
+    {
         try await db.transaction(tenant) { tx in
-            guard let row = try tx.query("SELECT \(District.columns) FROM district WHERE id = \(id) FOR UPDATE").first else {
+            guard let row = try tx.query("SELECT \(District.columns) FROM district WHERE id = \(id) FOR UPDATE").first
+            else {
                 throw DomainError.notFound(.district)
             }
             var d = try District(row: row)
@@ -68,10 +80,13 @@ public struct DistrictStore: Sendable {
             if let nameTH = patch.nameTH { d.nameTH = nameTH }
             if let nameEN = patch.nameEN { d.nameEN = nameEN }
             if let provinceTH = patch.provinceTH { d.provinceTH = provinceTH }
-            return try District(row: tx.query("""
-                UPDATE district SET name_th = \(d.nameTH), name_en = \(d.nameEN), province_th = \(d.provinceTH)
-                WHERE id = \(id) RETURNING \(District.columns)
-                """).first!)
+            return try District(
+                row: tx.query(
+                    """
+                    UPDATE district SET name_th = \(d.nameTH), name_en = \(d.nameEN), province_th = \(d.provinceTH)
+                    WHERE id = \(id) RETURNING \(District.columns)
+                    """
+                ).first!)
         }
     }
 }

@@ -21,10 +21,15 @@ public struct ImportRunRecord: Sendable {
     public var firstErrorsJSON: String
     public var startedAt: Date
 
-    public init(kind: String, outcome: Outcome, dryRun: Bool, fileName: String?, sha256: String, bytes: Int, rows: Int, insertedJSON: String,
-                errorCount: Int, firstErrorsJSON: String, startedAt: Date) {
-        self.kind = kind; self.outcome = outcome; self.dryRun = dryRun; self.fileName = fileName; self.sha256 = sha256; self.bytes = bytes; self.rows = rows
-        self.insertedJSON = insertedJSON; self.errorCount = errorCount; self.firstErrorsJSON = firstErrorsJSON; self.startedAt = startedAt
+    public init(
+        kind: String, outcome: Outcome, dryRun: Bool, fileName: String?, sha256: String, bytes: Int, rows: Int,
+        insertedJSON: String,
+        errorCount: Int, firstErrorsJSON: String, startedAt: Date
+    ) {
+        self.kind = kind; self.outcome = outcome; self.dryRun = dryRun; self.fileName = fileName; self.sha256 = sha256;
+        self.bytes = bytes; self.rows = rows
+        self.insertedJSON = insertedJSON; self.errorCount = errorCount; self.firstErrorsJSON = firstErrorsJSON;
+        self.startedAt = startedAt
     }
 }
 
@@ -44,7 +49,9 @@ public struct ImportRunFilter: Sendable {
     public var kind: String?
     public var outcome: ImportRunRecord.Outcome?
     public var schoolID: Int64?
-    public init(districtID: Int64? = nil, kind: String? = nil, outcome: ImportRunRecord.Outcome? = nil, schoolID: Int64? = nil) {
+    public init(
+        districtID: Int64? = nil, kind: String? = nil, outcome: ImportRunRecord.Outcome? = nil, schoolID: Int64? = nil
+    ) {
         self.districtID = districtID; self.kind = kind; self.outcome = outcome; self.schoolID = schoolID
     }
 }
@@ -58,23 +65,29 @@ public struct ImportRunStore: Sendable {
     /// Appends `run` for `tenant` (its district, its school for school staff, its user and request).
     public static func record(_ tx: Transaction, _ tenant: DistrictTenant, _ run: ImportRunRecord) throws -> Int64 {
         let role = tenant.recordedRole?.rawValue
-        return try tx.query("""
+        return try tx.query(
+            """
             INSERT INTO import_run (district_id, school_id, kind, outcome, dry_run, file_name, file_sha256, file_bytes, row_count,
                                     inserted, error_count, first_errors, actor_id, actor_role, request_id, started_at)
             VALUES (\(tenant.districtID), \(tenant.schoolID), \(run.kind), \(run.outcome.rawValue), \(run.dryRun), \(run.fileName),
                     decode(\(run.sha256), 'hex'), \(run.bytes), \(run.rows), \(run.insertedJSON)::jsonb, \(run.errorCount),
                     \(run.firstErrorsJSON)::jsonb, \(tenant.userID), \(role), \(tenant.requestID), \(run.startedAt))
             RETURNING id
-            """).first!.decode("id")
+            """
+        ).first!.decode("id")
     }
 
     /// The latest import that loaded a file with this SHA-256 into the district, if any.
-    public static func loadedBefore(_ tx: Transaction, district: Int64, kind: String, sha256: String) throws -> EarlierImport? {
-        try tx.query("""
+    public static func loadedBefore(_ tx: Transaction, district: Int64, kind: String, sha256: String) throws
+        -> EarlierImport?
+    {
+        try tx.query(
+            """
             SELECT id, \(SQLJSON.time("finished_at")) AS finished_at FROM import_run
             WHERE district_id = \(district) AND kind = \(kind) AND file_sha256 = decode(\(sha256), 'hex') AND outcome = 'loaded'
             ORDER BY id DESC LIMIT 1
-            """).first.map {
+            """
+        ).first.map {
             EarlierImport(importID: try $0.decode("id"), finishedAt: try $0.decode("finished_at"))
         }
     }
@@ -94,10 +107,13 @@ public struct ImportRunStore: Sendable {
     // Rows never change: every version is 1.
     static let byID = DocumentQuery("import_run", "r", document: document, version: "1")
 
-    public func list(_ tenant: some TenantReading, filter: ImportRunFilter, page: PageRequest) async throws -> JSONPage {
+    public func list(_ tenant: some TenantReading, filter: ImportRunFilter, page: PageRequest) async throws -> JSONPage
+    {
         let before = try Cursor.decodeID(page.cursor)
         let district = tenant.district?.districtID ?? filter.districtID, outcome = filter.outcome?.rawValue
-        let result = try await db.read(tenant, """
+        let result = try await db.read(
+            tenant,
+            """
             SELECT r.id, 1 AS version, \(Self.document) AS doc FROM import_run r
             WHERE (\(district)::bigint IS NULL OR r.district_id = \(district))
               AND (\(filter.kind)::text IS NULL OR r.kind = \(filter.kind))

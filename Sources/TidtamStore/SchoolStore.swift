@@ -10,8 +10,10 @@ public struct SchoolInput: Sendable, Equatable {
     public var size: School.Size?
     public var studentCount: Int?
 
-    public init(obecCode: String, nameTH: String, nameEN: String? = nil, provinceTH: String? = nil,
-                addressTH: String? = nil, size: School.Size? = nil, studentCount: Int? = nil) {
+    public init(
+        obecCode: String, nameTH: String, nameEN: String? = nil, provinceTH: String? = nil,
+        addressTH: String? = nil, size: School.Size? = nil, studentCount: Int? = nil
+    ) {
         self.obecCode = obecCode; self.nameTH = nameTH; self.nameEN = nameEN; self.provinceTH = provinceTH
         self.addressTH = addressTH; self.size = size; self.studentCount = studentCount
     }
@@ -59,12 +61,14 @@ public struct SchoolStore: Sendable {
 
     /// A school as JSON rendered by PostgreSQL, for the API's hot read: no row decoding and no
     /// JSONEncoder on the way out (the same fields as `School`, nulls included).
-    static let document = DocumentQuery("school", "s", document: """
-        json_build_object('id', s.id, 'district_id', s.district_id, 'obec_code', s.obec_code, 'name_th', s.name_th,
-                          'name_en', s.name_en, 'province_th', s.province_th, 'address_th', s.address_th, 'size', s.size,
-                          'student_count', s.student_count, 'version', s.version,
-                          'created_at', \(SQLJSON.time("s.created_at")), 'updated_at', \(SQLJSON.time("s.updated_at")))
-        """)
+    static let document = DocumentQuery(
+        "school", "s",
+        document: """
+            json_build_object('id', s.id, 'district_id', s.district_id, 'obec_code', s.obec_code, 'name_th', s.name_th,
+                              'name_en', s.name_en, 'province_th', s.province_th, 'address_th', s.address_th, 'size', s.size,
+                              'student_count', s.student_count, 'version', s.version,
+                              'created_at', \(SQLJSON.time("s.created_at")), 'updated_at', \(SQLJSON.time("s.updated_at")))
+            """)
 
     public func document(_ tenant: some TenantReading, id: Int64) async throws -> JSONDocument? {
         try await db.document(tenant, Self.document, id: id)
@@ -72,11 +76,12 @@ public struct SchoolStore: Sendable {
 
     /// One school, in one round trip. Another district's school is simply not found.
     public func get(_ tenant: some TenantReading, id: Int64) async throws -> School? {
-        let sql: SQL = if let district = tenant.district?.districtID {
-            "SELECT \(School.columns) FROM school WHERE district_id = \(district) AND id = \(id)"
-        } else {
-            "SELECT \(School.columns) FROM school WHERE id = \(id)"
-        }
+        let sql: SQL =
+            if let district = tenant.district?.districtID {
+                "SELECT \(School.columns) FROM school WHERE district_id = \(district) AND id = \(id)"
+            } else {
+                "SELECT \(School.columns) FROM school WHERE id = \(id)"
+            }
         return try await db.read(tenant, sql).first.map(School.init(row:))
     }
 
@@ -96,7 +101,8 @@ public struct SchoolStore: Sendable {
             """
     }
 
-    public func list(_ tenant: some TenantReading, filter: SchoolFilter, page: PageRequest) async throws -> Page<School> {
+    public func list(_ tenant: some TenantReading, filter: SchoolFilter, page: PageRequest) async throws -> Page<School>
+    {
         var after: (String, Int64)?
         if let cursor = page.cursor {
             let parts = try Cursor.decode(cursor, count: 2)
@@ -105,47 +111,64 @@ public struct SchoolStore: Sendable {
         }
         // Row-level security has the last word: another district's id simply finds nothing.
         let district = filter.districtID ?? tenant.district?.districtID
-        let result = try await db.read(tenant, Self.list(district: district, filter, after: after, limit: page.limit + 1))
+        let result = try await db.read(
+            tenant, Self.list(district: district, filter, after: after, limit: page.limit + 1))
         return .trimmed(try result.rows.map(School.init(row:)), limit: page.limit) { [$0.nameTH, String($0.id)] }
     }
 
     public func create(_ tenant: DistrictTenant, _ input: SchoolInput) async throws -> School {
         let district = tenant.districtID
         return try await db.transaction(tenant) { tx in
-            try School(row: tx.query("""
-                INSERT INTO school (district_id, obec_code, name_th, name_en, province_th, address_th, size, student_count)
-                VALUES (\(district), \(input.obecCode), \(input.nameTH), \(input.nameEN), \(input.provinceTH),
-                        \(input.addressTH), \(input.size?.rawValue), \(input.studentCount))
-                RETURNING \(School.columns)
-                """).first!)
+            try School(
+                row: tx.query(
+                    """
+                    INSERT INTO school (district_id, obec_code, name_th, name_en, province_th, address_th, size, student_count)
+                    VALUES (\(district), \(input.obecCode), \(input.nameTH), \(input.nameEN), \(input.provinceTH),
+                            \(input.addressTH), \(input.size?.rawValue), \(input.studentCount))
+                    RETURNING \(School.columns)
+                    """
+                ).first!)
         }
     }
 
     /// Applies `patch` if the school is still at `expectedVersion` (optimistic concurrency).
-    public func update(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int, _ patch: SchoolPatch) async throws -> School {
+    public func update(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int, _ patch: SchoolPatch) async throws
+        -> School
+    {
         let district = tenant.districtID
         return try await db.transaction(tenant) { tx in
-            let locked = "SELECT \(School.columns) FROM school WHERE district_id = \(district) AND id = \(id) FOR UPDATE" as SQL
+            let locked =
+                "SELECT \(School.columns) FROM school WHERE district_id = \(district) AND id = \(id) FOR UPDATE" as SQL
             guard let row = try tx.query(locked).first else { throw DomainError.notFound(.school) }
             let current = try School(row: row)
-            guard current.version == expectedVersion else { throw DomainError.versionMismatch(current: current.version) }
+            guard current.version == expectedVersion else {
+                throw DomainError.versionMismatch(current: current.version)
+            }
             let s = patch.applied(to: current)
-            return try School(row: tx.query("""
-                UPDATE school SET obec_code = \(s.obecCode), name_th = \(s.nameTH), name_en = \(s.nameEN),
-                                  province_th = \(s.provinceTH), address_th = \(s.addressTH), size = \(s.size?.rawValue),
-                                  student_count = \(s.studentCount)
-                WHERE district_id = \(district) AND id = \(id)
-                RETURNING \(School.columns)
-                """).first!)
+            return try School(
+                row: tx.query(
+                    """
+                    UPDATE school SET obec_code = \(s.obecCode), name_th = \(s.nameTH), name_en = \(s.nameEN),
+                                      province_th = \(s.provinceTH), address_th = \(s.addressTH), size = \(s.size?.rawValue),
+                                      student_count = \(s.studentCount)
+                    WHERE district_id = \(district) AND id = \(id)
+                    RETURNING \(School.columns)
+                    """
+                ).first!)
         }
     }
 
     public func delete(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int) async throws {
         let district = tenant.districtID
         try await db.transaction(tenant) { tx in
-            let deleted = "DELETE FROM school WHERE district_id = \(district) AND id = \(id) AND version = \(expectedVersion)" as SQL
+            let deleted =
+                "DELETE FROM school WHERE district_id = \(district) AND id = \(id) AND version = \(expectedVersion)"
+                as SQL
             if try tx.query(deleted).affectedRows == 1 { return }
-            guard let row = try tx.query("SELECT version FROM school WHERE district_id = \(district) AND id = \(id)").first else {
+            guard
+                let row = try tx.query("SELECT version FROM school WHERE district_id = \(district) AND id = \(id)")
+                    .first
+            else {
                 throw DomainError.notFound(.school)
             }
             throw DomainError.versionMismatch(current: try row.decode("version"))

@@ -33,12 +33,14 @@ public enum Tenant: TransactionTenant, Equatable {
         case .committee: actor = .committee(userID: user)
         case .schoolStaff:
             guard let school = principal.schoolID else {
-                throw DomainError.forbidden(Explanation("This school account names no school.", th: "บัญชีของสถานศึกษานี้ไม่ได้ระบุสถานศึกษา"))
+                throw DomainError.forbidden(
+                    Explanation("This school account names no school.", th: "บัญชีของสถานศึกษานี้ไม่ได้ระบุสถานศึกษา"))
             }
             actor = .school(userID: user, schoolID: school)
         }
         guard let district = principal.districtID else {
-            throw DomainError.forbidden(Explanation("This account belongs to no district.", th: "บัญชีนี้ไม่ได้สังกัดเขตพื้นที่การศึกษาใด"))
+            throw DomainError.forbidden(
+                Explanation("This account belongs to no district.", th: "บัญชีนี้ไม่ได้สังกัดเขตพื้นที่การศึกษาใด"))
         }
         self = .district(DistrictTenant(districtID: district, actor: actor, requestID: requestID))
     }
@@ -91,7 +93,9 @@ public struct DistrictTenant: TransactionTenant, Equatable {
     }
 
     /// A district's own background work.
-    public static func background(_ district: Int64) -> DistrictTenant { DistrictTenant(districtID: district, actor: .background) }
+    public static func background(_ district: Int64) -> DistrictTenant {
+        DistrictTenant(districtID: district, actor: .background)
+    }
 
     /// The school of school staff; nil for everyone who acts for the whole district.
     public var schoolID: Int64? {
@@ -122,8 +126,10 @@ public struct DistrictTenant: TransactionTenant, Equatable {
     public func unit(_ requested: Int64?) throws -> Int64? {
         guard let own = schoolID else { return requested }
         if let requested, requested != own {
-            throw DomainError.forbidden(Explanation("School staff write their own school's plans only.",
-                                                    th: "เจ้าหน้าที่สถานศึกษาบันทึกได้เฉพาะแผนของสถานศึกษาตนเอง"))
+            throw DomainError.forbidden(
+                Explanation(
+                    "School staff write their own school's plans only.",
+                    th: "เจ้าหน้าที่สถานศึกษาบันทึกได้เฉพาะแผนของสถานศึกษาตนเอง"))
         }
         return own
     }
@@ -191,9 +197,12 @@ extension TenantReading {
     public func districtToList(named requested: Int64?, parameter: String = "district_id") throws -> Int64 {
         if let requested { return requested }
         guard let own = district?.districtID else {
-            throw DomainError.invalid([FieldError(.parameter(parameter), code: "required",
-                                                  detail: "Name the district to list (national users read one district at a time).",
-                                                  th: "ต้องระบุเขตพื้นที่ที่ต้องการดู")])
+            throw DomainError.invalid([
+                FieldError(
+                    .parameter(parameter), code: "required",
+                    detail: "Name the district to list (national users read one district at a time).",
+                    th: "ต้องระบุเขตพื้นที่ที่ต้องการดู")
+            ])
         }
         return own
     }

@@ -16,7 +16,9 @@ extension Role: ExpressibleByArgument {}
 
 /// Finds a district by its code, for the commands below.
 func districtTenant(_ db: Database, code: String) async throws -> DistrictTenant {
-    guard let id = try await DistrictStore(db).find(code: code) else { throw ValidationFailure("no district with code \(code)") }
+    guard let id = try await DistrictStore(db).find(code: code) else {
+        throw ValidationFailure("no district with code \(code)")
+    }
     return .background(id)
 }
 
@@ -30,13 +32,15 @@ struct CreateDistrict: AsyncParsableCommand {
 
     func run() async throws {
         let db = try Settings().database(applicationName: "tidtam-admin")
-        let district = try await DistrictStore(db).create(DistrictInput(code: code, nameTH: nameTH, nameEN: nameEN, kind: kind, provinceTH: provinceTH))
+        let district = try await DistrictStore(db).create(
+            DistrictInput(code: code, nameTH: nameTH, nameEN: nameEN, kind: kind, provinceTH: provinceTH))
         print("district \(district.id) \(district.code) \(district.nameTH)")
     }
 }
 
 struct CreateUser: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Create a user of a district with a role.")
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Create a user of a district with a role.")
     @Option(help: "District code.") var district: String
     @Option var email: String
     @Option var name: String
@@ -46,13 +50,15 @@ struct CreateUser: AsyncParsableCommand {
     func run() async throws {
         let db = try Settings().database(applicationName: "tidtam-admin")
         let tenant = try await districtTenant(db, code: district)
-        let user = try await UserStore(db).create(tenant, UserInput(email: email, displayName: name, role: role, schoolID: school))
+        let user = try await UserStore(db).create(
+            tenant, UserInput(email: email, displayName: name, role: role, schoolID: school))
         print("user \(user.id) \(user.email) \(user.role.rawValue)")
     }
 }
 
 struct CreateToken: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "token", abstract: "Make an API token for a user (shown once).")
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Make an API token for a user (shown once).")
     @Option(help: "District code.") var district: String
     @Option var email: String
     @Option var name = "cli"
@@ -61,7 +67,11 @@ struct CreateToken: AsyncParsableCommand {
     func run() async throws {
         let db = try Settings().database(applicationName: "tidtam-admin")
         let tenant = try await districtTenant(db, code: district)
-        guard let user = try await UserStore(db).list(tenant, filter: UserFilter(email: email), page: PageRequest(limit: 1)).items.first else {
+        guard
+            let user = try await UserStore(db).list(
+                tenant, filter: UserFilter(email: email), page: PageRequest(limit: 1)
+            ).items.first
+        else {
             throw ValidationFailure("no user \(email) in \(district)")
         }
         let expires = days.map { Date().addingTimeInterval(Double($0) * 86400) }
@@ -71,7 +81,8 @@ struct CreateToken: AsyncParsableCommand {
 }
 
 struct CreateNationalToken: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "national-token", abstract: "Make a token for an OBEC (national) reader.")
+    static let configuration = CommandConfiguration(
+        commandName: "national-token", abstract: "Make a token for an OBEC (national) reader.")
     @Option var email: String
     @Option var name: String
 

@@ -8,8 +8,9 @@ import TidtamJobs
 import TidtamStore
 
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures (see docs/benchmarks.md).",
-                                                    subcommands: [QueueBench.self, QueueLatencyBench.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks that print figures (see docs/benchmarks.md).",
+        subcommands: [QueueBench.self, QueueLatencyBench.self])
 }
 
 /// Enqueues N no-op jobs in batches, then drains them with one worker; prints jobs/s for each phase.
@@ -33,7 +34,8 @@ struct QueueBench: AsyncParsableCommand {
         while enqueued < jobs {
             let n = min(enqueueBatch, jobs - enqueued)
             let base = enqueued
-            enqueued += try await queue.enqueueMany(kind: "noop", jobs: (0..<n).map { (district, "{\"n\": \(base + $0)}") })
+            enqueued += try await queue.enqueueMany(
+                kind: "noop", jobs: (0..<n).map { (district, "{\"n\": \(base + $0)}") })
         }
         let enqueueSeconds = (ContinuousClock.now - started).seconds
         // As the peers do: statistics fresh before draining (autovacuum would get there too).
@@ -53,13 +55,16 @@ struct QueueBench: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             while done.withLockedValue({ $0 }) < target { try await Task.sleep(for: .milliseconds(2)) }
-            await group.triggerGracefulShutdown() // flushes the last completions
+            await group.triggerGracefulShutdown()  // flushes the last completions
             try await tasks.waitForAll()
         }
         let drainSeconds = (ContinuousClock.now - started).seconds
-        let left = try await db.read(Tenant.workerAcrossDistricts, "SELECT (SELECT count(*) FROM job) AS n").first!.decode("n", as: Int.self)
-        print(String(format: "tidtam  enqueue %8.0f jobs/s   process %8.0f jobs/s   (%d jobs, batch %d, left in queue %d)",
-                     Double(jobs) / enqueueSeconds, Double(jobs) / drainSeconds, jobs, batch, left))
+        let left = try await db.read(Tenant.workerAcrossDistricts, "SELECT (SELECT count(*) FROM job) AS n").first!
+            .decode("n", as: Int.self)
+        print(
+            String(
+                format: "tidtam  enqueue %8.0f jobs/s   process %8.0f jobs/s   (%d jobs, batch %d, left in queue %d)",
+                Double(jobs) / enqueueSeconds, Double(jobs) / drainSeconds, jobs, batch, left))
         await db.shutdown()
     }
 }
@@ -90,7 +95,7 @@ struct QueueLatencyBench: AsyncParsableCommand {
         var latencies: [Double] = []
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            try await Task.sleep(for: .milliseconds(500)) // the worker is listening and idle
+            try await Task.sleep(for: .milliseconds(500))  // the worker is listening and idle
             for _ in 0..<samples {
                 let before = ContinuousClock.now
                 guard let id = try await queue.enqueue(NewJob(districtID: district, kind: "ping")) else { continue }
@@ -99,15 +104,18 @@ struct QueueLatencyBench: AsyncParsableCommand {
                 let start = started.withLockedValue { $0[id]! }
                 // Counted from the middle of the enqueue round trip, when the commit happened.
                 latencies.append(((start - before) - (committed - before) / 2).seconds * 1000)
-                try await Task.sleep(for: .milliseconds(20)) // idle again
+                try await Task.sleep(for: .milliseconds(20))  // idle again
             }
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
         latencies.sort()
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-        print(String(format: "tidtam  enqueue→start when idle: p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  (%d samples, poll every 60 s)",
-                     percentile(0.5), percentile(0.9), percentile(0.99), latencies.count))
+        print(
+            String(
+                format:
+                    "tidtam  enqueue→start when idle: p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  (%d samples, poll every 60 s)",
+                percentile(0.5), percentile(0.9), percentile(0.99), latencies.count))
         await db.shutdown()
     }
 }

@@ -36,11 +36,15 @@ struct Demo: AsyncParsableCommand {
             await db.shutdown()
             print("Demo tokens (shown once; use as `Authorization: Bearer <token>`):")
             for token in tokens {
-                print("  \(token.district.padding(toLength: 7, withPad: " ", startingAt: 0)) \(token.role.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)) \(token.token)")
+                print(
+                    "  \(token.district.padding(toLength: 7, withPad: " ", startingAt: 0)) \(token.role.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)) \(token.token)"
+                )
             }
         case .national:
-            let owner = Database(PoolConfiguration(conninfo: try settings.migrationURL, maxConnections: workers + 1,
-                                                   checkoutTimeout: .seconds(600), applicationName: "tidtam-demo-national"))
+            let owner = Database(
+                PoolConfiguration(
+                    conninfo: try settings.migrationURL, maxConnections: workers + 1,
+                    checkoutTimeout: .seconds(600), applicationName: "tidtam-demo-national"))
             let sql = MigrationRunner.defaultDirectory().deletingLastPathComponent()
             let generator = try NationalDemo(owner: owner, sqlDirectory: sql)
             let bar = ProgressBar(label: "districts", total: NationalDemo.districtCount)
@@ -51,7 +55,9 @@ struct Demo: AsyncParsableCommand {
             bar.finish()
             await owner.shutdown()
             let seconds = (ContinuousClock.now - started).seconds
-            print("national data set: \(result.districtsDone) districts, \(result.rows.formatted()) rows generated in \(String(format: "%.1f", seconds)) s")
+            print(
+                "national data set: \(result.districtsDone) districts, \(result.rows.formatted()) rows generated in \(String(format: "%.1f", seconds)) s"
+            )
         }
     }
 }

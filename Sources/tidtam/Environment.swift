@@ -26,8 +26,10 @@ struct Settings {
     var maxConcurrentImports: Int { environment["TIDTAM_MAX_IMPORTS"].flatMap(Int.init) ?? 2 }
 
     func database(applicationName: String = "tidtam") throws -> Database {
-        Database(PoolConfiguration(conninfo: try databaseURL, maxConnections: poolSize, applicationName: applicationName,
-                                   pipelinedConnections: pipelinedConnections))
+        Database(
+            PoolConfiguration(
+                conninfo: try databaseURL, maxConnections: poolSize, applicationName: applicationName,
+                pipelinedConnections: pipelinedConnections))
     }
 }
 
@@ -52,8 +54,12 @@ struct JSONLogHandler: LogHandler {
             "ts": Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)),
             "level": event.level.rawValue, "logger": label, "msg": event.message.description,
         ]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { fields[key] = value.description }
-        if let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]) {
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
+            fields[key] = value.description
+        }
+        if let data = try? JSONSerialization.data(
+            withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])
+        {
             FileHandle.standardError.write(data + Data("\n".utf8))
         }
     }

@@ -5,22 +5,25 @@ import TidtamJobs
 import TidtamStore
 
 struct JobsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "jobs", abstract: "Look at and act on queued and finished jobs.",
-                                                    subcommands: [List.self, Show.self, Retry.self, Cancel.self])
+    static let configuration = CommandConfiguration(
+        commandName: "jobs", abstract: "Look at and act on queued and finished jobs.",
+        subcommands: [List.self, Show.self, Retry.self, Cancel.self])
 
     static func queue() throws -> (JobQueue, Database) {
-        let db = Database(PoolConfiguration(conninfo: try Settings().databaseURL, maxConnections: 2, applicationName: "tidtam-jobs"))
+        let db = Database(
+            PoolConfiguration(conninfo: try Settings().databaseURL, maxConnections: 2, applicationName: "tidtam-jobs"))
         return (JobQueue(db: db), db)
     }
 
     static func print(_ jobs: [JobSummary]) {
         Swift.print("district  id          state      attempts  kind                      at")
         for job in jobs {
-            Swift.print("\(String(job.districtID).padding(toLength: 9, withPad: " ", startingAt: 0)) "
-                + "\(String(job.id).padding(toLength: 11, withPad: " ", startingAt: 0)) "
-                + "\(job.state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) "
-                + "\(String(job.attempts).padding(toLength: 9, withPad: " ", startingAt: 0)) "
-                + "\(job.kind.padding(toLength: 25, withPad: " ", startingAt: 0)) \(job.at)")
+            Swift.print(
+                "\(String(job.districtID).padding(toLength: 9, withPad: " ", startingAt: 0)) "
+                    + "\(String(job.id).padding(toLength: 11, withPad: " ", startingAt: 0)) "
+                    + "\(job.state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) "
+                    + "\(String(job.attempts).padding(toLength: 9, withPad: " ", startingAt: 0)) "
+                    + "\(job.kind.padding(toLength: 25, withPad: " ", startingAt: 0)) \(job.at)")
         }
     }
 
@@ -32,8 +35,10 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (queue, db) = try JobsCommand.queue()
-            JobsCommand.print(try await queue.list(district.map { .district(.background($0)) } ?? .operatorsAcrossDistricts, state: state, kind: kind,
-                                                      limit: limit))
+            JobsCommand.print(
+                try await queue.list(
+                    district.map { .district(.background($0)) } ?? .operatorsAcrossDistricts, state: state, kind: kind,
+                    limit: limit))
             await db.shutdown()
         }
     }
@@ -59,7 +64,9 @@ struct JobsCommand: AsyncParsableCommand {
         @Argument var id: Int64
 
         func run() async throws {
-            try await JobsCommand.act(done: "job \(id) is queued again", refused: "job \(id) is not dead or cancelled; nothing changed") {
+            try await JobsCommand.act(
+                done: "job \(id) is queued again", refused: "job \(id) is not dead or cancelled; nothing changed"
+            ) {
                 try await $0.retry(districtID: district, id: id)
             }
         }
@@ -70,7 +77,9 @@ struct JobsCommand: AsyncParsableCommand {
         @Argument var id: Int64
 
         func run() async throws {
-            try await JobsCommand.act(done: "job \(id) is cancelled", refused: "job \(id) is not waiting to run; nothing changed") {
+            try await JobsCommand.act(
+                done: "job \(id) is cancelled", refused: "job \(id) is not waiting to run; nothing changed"
+            ) {
                 try await $0.cancel(districtID: district, id: id)
             }
         }

@@ -31,7 +31,9 @@ final class ProgressBar: @unchecked Sendable {
         lock.withLock {
             let fraction = min(1, Double(done) / Double(total))
             let elapsed = (ContinuousClock.now - started).components.seconds
-            let text = [note, "\(done)/\(total)", label, "\(Int(fraction * 100))%", "\(elapsed)s"].filter { !$0.isEmpty }.joined(separator: " ")
+            let text = [note, "\(done)/\(total)", label, "\(Int(fraction * 100))%", "\(elapsed)s"].filter {
+                !$0.isEmpty
+            }.joined(separator: " ")
             if terminal {
                 let width = 30, filled = Int(fraction * Double(width))
                 let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)

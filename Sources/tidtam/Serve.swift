@@ -28,11 +28,13 @@ struct Serve: AsyncParsableCommand {
         }
         let document = (try? String(contentsOfFile: settings.openAPIPath, encoding: .utf8)) ?? "openapi: 3.1.0\n"
         let db = try settings.database()
-        let services = APIServices(db: db, registry: registry, openAPIDocument: document, latestMigration: runner.latestVersion,
-                                   maxConcurrentImports: settings.maxConcurrentImports)
+        let services = APIServices(
+            db: db, registry: registry, openAPIDocument: document, latestMigration: runner.latestVersion,
+            maxConcurrentImports: settings.maxConcurrentImports)
         let app = buildApplication(services, host: host, port: port, logger: logger)
         // The database is listed first, so it is shut down last: after the server has stopped.
-        let group = ServiceGroup(configuration: .init(services: [db, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(services: [db, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

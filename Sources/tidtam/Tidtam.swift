@@ -7,7 +7,10 @@ struct Tidtam: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tidtam",
         abstract: "Tidtam (ติดตาม): monitoring, evaluation and reporting for Thai district education offices.",
-        subcommands: [Serve.self, WorkerCommand.self, JobsCommand.self, Migrate.self, Demo.self, ImportCommand.self, Admin.self, Bench.self]
+        subcommands: [
+            Serve.self, WorkerCommand.self, JobsCommand.self, Migrate.self, Demo.self, ImportCommand.self, Admin.self,
+            Bench.self,
+        ]
     )
 }
 

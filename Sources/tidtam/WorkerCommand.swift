@@ -9,7 +9,8 @@ import ServiceLifecycle
 import TidtamJobs
 
 struct WorkerCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "worker", abstract: "Run jobs from the queue until SIGINT or SIGTERM.")
+    static let configuration = CommandConfiguration(
+        commandName: "worker", abstract: "Run jobs from the queue until SIGINT or SIGTERM.")
 
     @Option(help: "Queue to take jobs from.") var queue = "default"
     @Option(help: "Jobs run at once.") var concurrency = 16
@@ -25,8 +26,10 @@ struct WorkerCommand: AsyncParsableCommand {
         // Before the pool: a gauge made before the bootstrap reports to nowhere.
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let db = Database(PoolConfiguration(conninfo: try settings.databaseURL, maxConnections: max(2, settings.poolSize / 2),
-                                        applicationName: "tidtam-worker"))
+        let db = Database(
+            PoolConfiguration(
+                conninfo: try settings.databaseURL, maxConnections: max(2, settings.poolSize / 2),
+                applicationName: "tidtam-worker"))
         var configuration = Worker.Configuration(listenConninfo: try settings.databaseURL)
         configuration.queue = queue
         configuration.concurrency = concurrency
@@ -41,12 +44,17 @@ struct WorkerCommand: AsyncParsableCommand {
             router.get("/metrics") { _, _ in
                 var buffer: [UInt8] = []
                 registry.emit(into: &buffer)
-                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                                body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+                return Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
             }
-            services.append(Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: metricsPort)), logger: logger))
+            services.append(
+                Application(
+                    router: router, configuration: .init(address: .hostname("127.0.0.1", port: metricsPort)),
+                    logger: logger))
         }
-        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

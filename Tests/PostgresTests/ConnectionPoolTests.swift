@@ -23,7 +23,8 @@ final class ConnectionPoolTests: XCTestCase {
     }
 
     func testWaitingTooLongFailsWithPoolTimeout() async throws {
-        let pool = ConnectionPool(.init(conninfo: testDB.ownerURL, maxConnections: 1, checkoutTimeout: .milliseconds(100)))
+        let pool = ConnectionPool(
+            .init(conninfo: testDB.ownerURL, maxConnections: 1, checkoutTimeout: .milliseconds(100)))
         async let slow: QueryResult = pool.withConnection { try $0.query("SELECT pg_sleep(0.5)") }
         try await Task.sleep(for: .milliseconds(50))
         do {
@@ -59,12 +60,16 @@ final class ConnectionPoolTests: XCTestCase {
 
     func testBrokenConnectionsAreReplacedWithoutARestart() async throws {
         let pool = ConnectionPool(.init(conninfo: testDB.ownerURL, maxConnections: 2))
-        let pid = try await pool.transaction { try $0.query("SELECT pg_backend_pid() AS p").first!.decode("p", as: Int32.self) }
+        let pid = try await pool.transaction {
+            try $0.query("SELECT pg_backend_pid() AS p").first!.decode("p", as: Int32.self)
+        }
         // Kill the server side of the pooled connection, as a PostgreSQL restart would.
         let admin = try testDB.superuserConnection()
         try admin.query("SELECT pg_terminate_backend($1)", [pid])
         try await Task.sleep(for: .milliseconds(100))
-        let again = try await pool.transaction { try $0.query("SELECT pg_backend_pid() AS p").first!.decode("p", as: Int32.self) }
+        let again = try await pool.transaction {
+            try $0.query("SELECT pg_backend_pid() AS p").first!.decode("p", as: Int32.self)
+        }
         XCTAssertNotEqual(again, pid)
         await pool.shutdown()
     }
@@ -96,7 +101,9 @@ final class ConnectionPoolTests: XCTestCase {
         }
         XCTAssertEqual(answers.sorted(), Array(0..<300))
         let pid = try await pool.read(settings: settings, sql, [1]).first!.decode("pid", as: Int32.self)
-        try testDB.superuserConnection().query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [testDB.name])
+        try testDB.superuserConnection().query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            [testDB.name])
         try await Task.sleep(for: .milliseconds(100))
         let after = try await pool.read(settings: settings, sql, [2]).first!
         XCTAssertEqual(try after.decode("d", as: String.self), "7")

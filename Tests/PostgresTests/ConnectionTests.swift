@@ -11,13 +11,15 @@ final class ConnectionTests: XCTestCase {
 
     func testDecodesEachTypeExactly() throws {
         let c = try testDB.ownerConnection()
-        let row = try c.query("""
+        let row = try c.query(
+            """
             SELECT 'ไทย'::text AS t, 42::int AS i, 9007199254740993::bigint AS b,
                    12345678901234567890.123456789::numeric AS n, true AS y,
                    '2026-11-25 18:30:00.25+07'::timestamptz AS ts, '2026-02-28'::date AS d, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid AS u,
                    '{"ชื่อ": "ค่า"}'::jsonb AS j, ARRAY[1, 2, 3]::bigint[] AS a,
                    ARRAY['ก', 'b,c', NULL, 'd"e']::text[] AS ta, NULL::text AS z
-            """).first!
+            """
+        ).first!
         XCTAssertEqual(try row.decode("t", as: String.self), "ไทย")
         XCTAssertEqual(try row.decode("i", as: Int.self), 42)
         XCTAssertEqual(try row.decode("b", as: Int64.self), 9_007_199_254_740_993)
@@ -47,8 +49,10 @@ final class ConnectionTests: XCTestCase {
     func testParametersRoundTripWithoutBeingWrittenIntoSQL() throws {
         let c = try testDB.ownerConnection()
         let hostile = "'); DROP TABLE school; --"
-        let row = try c.query("SELECT $1::text AS s, $2::numeric AS n, $3::timestamptz AS t, $4::bigint[] AS a",
-                              [hostile, Decimal(string: "0.1")!, Date(timeIntervalSince1970: 1_700_000_000.5), [Int64(5), 6]]).first!
+        let row = try c.query(
+            "SELECT $1::text AS s, $2::numeric AS n, $3::timestamptz AS t, $4::bigint[] AS a",
+            [hostile, Decimal(string: "0.1")!, Date(timeIntervalSince1970: 1_700_000_000.5), [Int64(5), 6]]
+        ).first!
         XCTAssertEqual(try row.decode("s", as: String.self), hostile)
         XCTAssertEqual(try row.decode("n", as: Decimal.self), Decimal(string: "0.1"))
         XCTAssertEqual(try row.decode("t", as: Date.self), Date(timeIntervalSince1970: 1_700_000_000.5))
@@ -61,10 +65,11 @@ final class ConnectionTests: XCTestCase {
         try c.execute(script: "CREATE TABLE t (v int PRIMARY KEY)")
         _ = try c.transaction { try $0.query("INSERT INTO t VALUES (1)") }
         struct Boom: Error {}
-        XCTAssertThrowsError(try c.transaction { tx in
-            try tx.query("INSERT INTO t VALUES (2)")
-            throw Boom()
-        })
+        XCTAssertThrowsError(
+            try c.transaction { tx in
+                try tx.query("INSERT INTO t VALUES (2)")
+                throw Boom()
+            })
         XCTAssertEqual(try c.query("SELECT count(*) AS n FROM t").first!.decode("n", as: Int.self), 1)
     }
 
@@ -92,12 +97,14 @@ final class ConnectionTests: XCTestCase {
             for i in 1...10_000 { try writer.writeRow([String(i), i % 2 == 0 ? "โรงเรียน\t\(i)" : nil]) }
         }
         XCTAssertEqual(copied, 10_000)
-        XCTAssertEqual(try c.query("SELECT name FROM t WHERE id = 2").first!.decode("name", as: String.self), "โรงเรียน\t2")
+        XCTAssertEqual(
+            try c.query("SELECT name FROM t WHERE id = 2").first!.decode("name", as: String.self), "โรงเรียน\t2")
         struct Stop: Error {}
-        XCTAssertThrowsError(try c.copyIn("COPY t (id, name) FROM STDIN") { writer in
-            try writer.writeRow(["1", "x"])
-            throw Stop()
-        })
+        XCTAssertThrowsError(
+            try c.copyIn("COPY t (id, name) FROM STDIN") { writer in
+                try writer.writeRow(["1", "x"])
+                throw Stop()
+            })
         XCTAssertEqual(try c.query("SELECT count(*) AS n FROM t").first!.decode("n", as: Int.self), 10_000)
     }
 
@@ -114,11 +121,14 @@ final class ConnectionTests: XCTestCase {
     func testPipelinedTransactionAppliesSettingsInOneRoundTrip() throws {
         let c = try testDB.ownerConnection()
         let settings = [try TransactionSetting("tidtam.district_id", "42")]
-        let result = try c.pipelinedTransaction(settings: settings, "SELECT current_setting('tidtam.district_id') AS d, $1::int AS x", [7])
+        let result = try c.pipelinedTransaction(
+            settings: settings, "SELECT current_setting('tidtam.district_id') AS d, $1::int AS x", [7])
         XCTAssertEqual(try result.first!.decode("d", as: String.self), "42")
         XCTAssertEqual(try result.first!.decode("x", as: Int.self), 7)
         // The setting was local to that transaction.
-        XCTAssertEqual(try c.query("SELECT coalesce(current_setting('tidtam.district_id', true), '') AS d").first!.decode("d", as: String.self), "")
+        XCTAssertEqual(
+            try c.query("SELECT coalesce(current_setting('tidtam.district_id', true), '') AS d").first!.decode(
+                "d", as: String.self), "")
         // An error inside the pipeline leaves the connection clean.
         XCTAssertThrowsError(try c.pipelinedTransaction(settings: settings, "SELECT 1 / $1::int AS x", [0]))
         XCTAssertEqual(try c.query("SELECT 1 AS v").first!.decode("v", as: Int.self), 1)

@@ -44,7 +44,10 @@ final class PipelinedChannelTests: XCTestCase {
         let pool = self.pool!
         return try await withThrowingTaskGroup(of: Int32.self) { group in
             for _ in 0..<count {
-                group.addTask { try await pool.read(settings: [], "SELECT pg_backend_pid() AS pid").first!.decode("pid", as: Int32.self) }
+                group.addTask {
+                    try await pool.read(settings: [], "SELECT pg_backend_pid() AS pid").first!.decode(
+                        "pid", as: Int32.self)
+                }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
@@ -95,7 +98,10 @@ final class PipelinedChannelTests: XCTestCase {
             }
         }
         // Nothing of any transaction outlives it on the shared session.
-        let left = try await pool.read(settings: [], "SELECT coalesce(current_setting('tidtam.district_id', true), '') AS d, now() = statement_timestamp() AS fresh")
+        let left = try await pool.read(
+            settings: [],
+            "SELECT coalesce(current_setting('tidtam.district_id', true), '') AS d, now() = statement_timestamp() AS fresh"
+        )
         XCTAssertEqual(try left.first!.decode("d", as: String.self), "")
     }
 
@@ -121,7 +127,7 @@ final class PipelinedChannelTests: XCTestCase {
         try admin.query("SELECT pg_terminate_backend($1)", [old!])
         let pids = try await concurrentPIDs(count: 50)
         XCTAssertFalse(pids.contains(old!))
-        try await warmUp() // a closed slot is reopened at most once a second
+        try await warmUp()  // a closed slot is reopened at most once a second
         let new = try await pipelinedPID()
         XCTAssertNotNil(new)
         XCTAssertNotEqual(new, old)
@@ -136,7 +142,8 @@ extension PipelinedChannelTests {
         // Sent while the slow one heads the pipelined connection: they go to the pool instead.
         let started = ContinuousClock.now
         for n in 0..<5 {
-            let row = try await pool.read(settings: [try TransactionSetting("tidtam.district_id", "3")], sql, [n + 1]).first!
+            let row = try await pool.read(settings: [try TransactionSetting("tidtam.district_id", "3")], sql, [n + 1])
+                .first!
             XCTAssertEqual(try row.decode("d", as: String.self), "3")
         }
         XCTAssertLessThan(ContinuousClock.now - started, .milliseconds(1000))
@@ -151,12 +158,15 @@ extension PipelinedChannelTests {
     func testReadsSentIntoAKilledBackendAllFinish() async throws {
         let pool = self.pool!
         let admin = try testDB.superuserConnection()
-        for _ in 0..<5 { // before the fix this hung in each of three runs
+        for _ in 0..<5 {  // before the fix this hung in each of three runs
             try await warmUp()
             guard let pid = try await pipelinedPID() else { return XCTFail("no pipelined connection") }
             async let reads = withThrowingTaskGroup(of: Int32?.self) { group in
                 for _ in 0..<200 {
-                    group.addTask { try? await pool.read(settings: [], "SELECT pg_backend_pid() AS pid").first!.decode("pid", as: Int32.self) }
+                    group.addTask {
+                        try? await pool.read(settings: [], "SELECT pg_backend_pid() AS pid").first!.decode(
+                            "pid", as: Int32.self)
+                    }
                 }
                 return try await group.reduce(into: 0) { count, _ in count += 1 }
             }

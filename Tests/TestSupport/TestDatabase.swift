@@ -15,7 +15,8 @@ public struct TestDatabase: Sendable {
 
     public static func create() throws -> TestDatabase {
         guard let admin = environment["TIDTAM_TEST_ADMIN_URL"], let template = environment["TIDTAM_TEST_TEMPLATE"],
-              let socket = environment["TIDTAM_TEST_SOCKET"], let port = environment["TIDTAM_TEST_PORT"] else {
+            let socket = environment["TIDTAM_TEST_SOCKET"], let port = environment["TIDTAM_TEST_PORT"]
+        else {
             throw TestSetupError("These tests need the PostgreSQL that ./deploy/dev/test starts; run that command.")
         }
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
@@ -35,7 +36,8 @@ public struct TestDatabase: Sendable {
 
     /// Drops the database (and any connection still open to it).
     public func drop() {
-        guard let admin = Self.environment["TIDTAM_TEST_ADMIN_URL"], let connection = try? Connection.connect(admin) else { return }
+        guard let admin = Self.environment["TIDTAM_TEST_ADMIN_URL"], let connection = try? Connection.connect(admin)
+        else { return }
         try? connection.execute(script: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 
@@ -46,7 +48,8 @@ public struct TestDatabase: Sendable {
 
     /// The repository's root, for reading `sql/` and `docs/`.
     public static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 }
 
@@ -65,12 +68,17 @@ public struct Fixture: Sendable {
 
     public static func make(_ db: Database) async throws -> Fixture {
         let districts = DistrictStore(db), schools = SchoolStore(db)
-        let a = try await districts.create(DistrictInput(code: "TA1", nameTH: "สพป.ทดสอบ เขต 1", kind: .primary, provinceTH: "ลำปาง"))
-        let b = try await districts.create(DistrictInput(code: "TB2", nameTH: "สพม.ทดสอบ เขต 2", kind: .secondary, provinceTH: "ลำพูน"))
+        let a = try await districts.create(
+            DistrictInput(code: "TA1", nameTH: "สพป.ทดสอบ เขต 1", kind: .primary, provinceTH: "ลำปาง"))
+        let b = try await districts.create(
+            DistrictInput(code: "TB2", nameTH: "สพม.ทดสอบ เขต 2", kind: .secondary, provinceTH: "ลำพูน"))
         var schoolsA: [Int64] = [], schoolsB: [Int64] = []
         for (n, name) in ["โรงเรียนบ้านกลาง", "โรงเรียนบ้านขุนยวม", "โรงเรียนบ้านคำ"].enumerated() {
-            schoolsA.append(try await schools.create(.background(a.id), SchoolInput(obecCode: "52000000\(n)1", nameTH: name)).id)
-            schoolsB.append(try await schools.create(.background(b.id), SchoolInput(obecCode: "51000000\(n)1", nameTH: name + "ใต้")).id)
+            schoolsA.append(
+                try await schools.create(.background(a.id), SchoolInput(obecCode: "52000000\(n)1", nameTH: name)).id)
+            schoolsB.append(
+                try await schools.create(.background(b.id), SchoolInput(obecCode: "51000000\(n)1", nameTH: name + "ใต้"))
+                    .id)
         }
         return Fixture(db: db, districtA: a.id, districtB: b.id, schoolsA: schoolsA, schoolsB: schoolsB)
     }
@@ -78,17 +86,20 @@ public struct Fixture: Sendable {
 
 extension DistrictTenant {
     /// A district's user as the tests name one: by role, with the school for school staff.
-    public static func acting(districtID: Int64, schoolID: Int64? = nil, role: Role? = nil, userID: Int64? = nil,
-                              requestID: String? = nil) -> DistrictTenant {
+    public static func acting(
+        districtID: Int64, schoolID: Int64? = nil, role: Role? = nil, userID: Int64? = nil,
+        requestID: String? = nil
+    ) -> DistrictTenant {
         let user = userID ?? 0
-        let actor: Actor = switch role {
-        case nil: .background
-        case .districtAdmin?: .admin(userID: user)
-        case .districtStaff?: .staff(userID: user)
-        case .committee?: .committee(userID: user)
-        case .schoolStaff?: .school(userID: user, schoolID: schoolID!)
-        case .national?: fatalError("national users act for no district")
-        }
+        let actor: Actor =
+            switch role {
+            case nil: .background
+            case .districtAdmin?: .admin(userID: user)
+            case .districtStaff?: .staff(userID: user)
+            case .committee?: .committee(userID: user)
+            case .schoolStaff?: .school(userID: user, schoolID: schoolID!)
+            case .national?: fatalError("national users act for no district")
+            }
         return DistrictTenant(districtID: districtID, actor: actor, requestID: requestID)
     }
 }
@@ -96,7 +107,9 @@ extension DistrictTenant {
 extension Database {
     /// A test's own look at the tables, written as text with `$n` and its values (tests only;
     /// the stores build `SQL` by interpolation).
-    public func read(_ tenant: some TransactionTenant, _ text: String, _ values: [any PostgresEncodable]) async throws -> QueryResult {
+    public func read(_ tenant: some TransactionTenant, _ text: String, _ values: [any PostgresEncodable]) async throws
+        -> QueryResult
+    {
         try await read(tenant, SQL(file: text, binding: values))
     }
 }

@@ -18,7 +18,8 @@ final class DocumentedStatusAPITests: APITestCase {
     /// (method, path, documented statuses) of every operation, read from the document's
     /// one-line response entries (`"404": { $ref: … }`) and multi-line ones (`"200":`).
     static func documentedOperations() throws -> [Operation] {
-        let text = try String(contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+        let text = try String(
+            contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
         var found: [Operation] = []
         var path = ""
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -26,7 +27,8 @@ final class DocumentedStatusAPITests: APITestCase {
             if line.hasPrefix("  /"), line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()); continue }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("    "), !line.hasPrefix("     "), trimmed.hasSuffix(":"),
-               let method = HTTPRequest.Method(String(trimmed.dropLast()).uppercased()), trimmed != "parameters:" {
+                let method = HTTPRequest.Method(String(trimmed.dropLast()).uppercased()), trimmed != "parameters:"
+            {
                 found.append(Operation(method: method, path: path))
                 continue
             }
@@ -52,14 +54,24 @@ final class DocumentedStatusAPITests: APITestCase {
                 let path = Self.concrete(operation.path, id: "999999999")
                 var probes: [(String, APIClient.Reply)] = []
                 probes.append(("no token", try await api.send(operation.method, path)))
-                probes.append(("unknown query parameter", try await api.send(operation.method, path + "?zz_unknown=1", token: admin)))
+                probes.append(
+                    (
+                        "unknown query parameter",
+                        try await api.send(operation.method, path + "?zz_unknown=1", token: admin)
+                    ))
                 let body = writes.contains(operation.method) && operation.method != .delete ? "{}" : nil
                 probes.append(("no If-Match", try await api.send(operation.method, path, token: admin, json: body)))
-                probes.append(("stale If-Match", try await api.send(operation.method, path, token: admin, json: body,
-                                                                    headers: [.ifMatch: "\"1\""])))
+                probes.append(
+                    (
+                        "stale If-Match",
+                        try await api.send(
+                            operation.method, path, token: admin, json: body,
+                            headers: [.ifMatch: "\"1\""])
+                    ))
                 for (what, reply) in probes where !operation.statuses.contains(reply.status) {
-                    XCTFail("\(operation.method) \(operation.path) answered \(reply.status) to \(what), which its entry does not list "
-                        + "(\(operation.statuses.sorted())): \(reply.text.prefix(200))")
+                    XCTFail(
+                        "\(operation.method) \(operation.path) answered \(reply.status) to \(what), which its entry does not list "
+                            + "(\(operation.statuses.sorted())): \(reply.text.prefix(200))")
                 }
             }
         }
@@ -68,10 +80,11 @@ final class DocumentedStatusAPITests: APITestCase {
     /// A school that users still belong to cannot be deleted: 409, listed for the operation.
     func testDeletingAReferencedSchoolIsAConflictTheDocumentLists() async throws {
         let delete = try Self.documentedOperations().first { $0.method == .delete && $0.path == "/schools/{schoolId}" }
-        let school = fixture.schoolsA[0] // the school staff user of the fixture belongs to it
+        let school = fixture.schoolsA[0]  // the school staff user of the fixture belongs to it
         let admin = token(a)
         try await withAPI { api in
-            let reply = try await api.send(.delete, "/api/v1/schools/\(school)", token: admin, headers: [.ifMatch: "\"1\""])
+            let reply = try await api.send(
+                .delete, "/api/v1/schools/\(school)", token: admin, headers: [.ifMatch: "\"1\""])
             XCTAssertEqual(reply.status, 409, reply.text)
             XCTAssertTrue(delete?.statuses.contains(reply.status) == true, "DELETE /schools/{schoolId} lists 409")
         }

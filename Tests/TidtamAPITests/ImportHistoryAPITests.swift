@@ -8,12 +8,14 @@ import XCTest
 final class ImportHistoryAPITests: APITestCase {
     func testEveryUploadIsInTheHistoryAndAFileSentTwiceIsRecognised() async throws {
         let (staff, school, other) = (token(a, .districtStaff), token(a, .schoolStaff), token(b, .districtStaff))
-        let file = Array("รหัสโรงเรียน,ปีงบประมาณ,รหัสโครงการ,ชื่อโครงการ,งบประมาณ สพฐ.\r\n5200000001,2569,P01,อ่าน,100\r\n".utf8)
+        let file = Array(
+            "รหัสโรงเรียน,ปีงบประมาณ,รหัสโครงการ,ชื่อโครงการ,งบประมาณ สพฐ.\r\n5200000001,2569,P01,อ่าน,100\r\n".utf8)
         let csv: HTTPFields = [.contentType: "text/csv; charset=utf-8"]
         let staffUser = users[a]![.districtStaff].map(Int.init)
         try await withAPI { api in
             let name = "แผน 2569.csv".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!
-            let loaded = try await api.send(.post, "/api/v1/imports/projects?file_name=\(name)", token: staff, bytes: file, headers: csv)
+            let loaded = try await api.send(
+                .post, "/api/v1/imports/projects?file_name=\(name)", token: staff, bytes: file, headers: csv)
             XCTAssertEqual(loaded.status, 200, loaded.text)
             let id = try XCTUnwrap(loaded.json["import_id"] as? Int, loaded.text)
 
@@ -49,7 +51,8 @@ final class ImportHistoryAPITests: APITestCase {
             // Operators count them by kind and outcome.
             let metrics = try await api.send(.get, "/metrics")
             let lines = metrics.text.split(separator: "\n").filter { $0.hasPrefix("tidtam_imports_total{") }
-            XCTAssertTrue(lines.contains { $0.contains("outcome=\"loaded\"") && $0.contains("kind=\"projects\"") }, "\(lines)")
+            XCTAssertTrue(
+                lines.contains { $0.contains("outcome=\"loaded\"") && $0.contains("kind=\"projects\"") }, "\(lines)")
             XCTAssertTrue(lines.contains { $0.contains("outcome=\"refused\"") }, "\(lines)")
         }
     }

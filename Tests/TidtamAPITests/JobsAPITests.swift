@@ -15,8 +15,13 @@ final class JobsAPITests: APITestCase {
             let list = try await api.send(.get, "/api/v1/jobs", token: admin)
             XCTAssertEqual(list.status, 200, list.text)
             XCTAssertEqual(list.items.compactMap { ($0["id"] as? NSNumber)?.int64Value }, [mine])
-            do { let r = try await api.send(.get, "/api/v1/jobs/\(theirs)", token: admin); XCTAssertEqual(r.status, 404) }
-            do { let r = try await api.send(.post, "/api/v1/jobs/\(theirs)/cancel", token: admin); XCTAssertEqual(r.status, 404) }
+            do {
+                let r = try await api.send(.get, "/api/v1/jobs/\(theirs)", token: admin); XCTAssertEqual(r.status, 404)
+            }
+            do {
+                let r = try await api.send(.post, "/api/v1/jobs/\(theirs)/cancel", token: admin);
+                XCTAssertEqual(r.status, 404)
+            }
             do { let r = try await api.send(.get, "/api/v1/jobs", token: staff); XCTAssertEqual(r.status, 403) }
             let cancelled = try await api.send(.post, "/api/v1/jobs/\(mine)/cancel", token: admin)
             XCTAssertEqual(cancelled.json["state"] as? String, "cancelled")

@@ -9,7 +9,8 @@ import XCTest
 final class OperationsAPITests: APITestCase {
     /// The routes the server registers are exactly the paths and methods of docs/openapi.yaml.
     func testRoutesAreExactlyThoseOfTheOpenAPIDocument() throws {
-        let text = try String(contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+        let text = try String(
+            contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
         var documented = Set<String>()
         var inPaths = false
         var path = ""
@@ -19,12 +20,14 @@ final class OperationsAPITests: APITestCase {
             if line.hasPrefix("  /"), line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()) }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("    "), !line.hasPrefix("     "),
-               ["get:", "post:", "patch:", "put:", "delete:"].contains(trimmed) {
+                ["get:", "post:", "patch:", "put:", "delete:"].contains(trimmed)
+            {
                 documented.insert("\(trimmed.dropLast()) \(path)")
             }
         }
-        let served = Set(buildRouter(APIServices(db: db, registry: sharedRegistry, openAPIDocument: "", latestMigration: 1))
-            .routes.map(\.description))
+        let served = Set(
+            buildRouter(APIServices(db: db, registry: sharedRegistry, openAPIDocument: "", latestMigration: 1))
+                .routes.map(\.description))
         XCTAssertFalse(documented.isEmpty)
         XCTAssertEqual(served.subtracting(documented), [], "served but not documented")
         XCTAssertEqual(documented.subtracting(served), [], "documented but not served")
@@ -62,8 +65,10 @@ final class DatabaseOutageAPITests: APITestCase {
             throw TestSetupError("TIDTAM_TEST_PGDATA is not set; run ./deploy/dev/test")
         }
         let port = ProcessInfo.processInfo.environment["TIDTAM_TEST_PORT"] ?? "5432"
-        var arguments = ["/usr/lib/postgresql/15/bin/pg_ctl", "-D", data, "-w", "-t", "60", "-m", "fast",
-                         "-l", data + "/../postgres.log", "-o", "-p \(port)", action]
+        var arguments = [
+            "/usr/lib/postgresql/15/bin/pg_ctl", "-D", data, "-w", "-t", "60", "-m", "fast",
+            "-l", data + "/../postgres.log", "-o", "-p \(port)", action,
+        ]
         if getuid() == 0 { arguments = ["/usr/sbin/runuser", "-u", "postgres", "--"] + arguments }
         // posix_spawn and waitpid: Foundation's Process.waitUntilExit can hang when called from a
         // concurrency thread on Linux. Blocking here is fine: it is a test, for a few seconds.
@@ -79,7 +84,10 @@ final class DatabaseOutageAPITests: APITestCase {
     func testOutageGivesQuick503sThenServiceResumesWithoutRestart() async throws {
         let (admin, school) = (token(a), fixture.schoolsA[0])
         try await withAPI { api in
-            do { let reply = try await api.send(.get, "/api/v1/schools/\(school)", token: admin); XCTAssertEqual(reply.status, 200, reply.text) }
+            do {
+                let reply = try await api.send(.get, "/api/v1/schools/\(school)", token: admin);
+                XCTAssertEqual(reply.status, 200, reply.text)
+            }
             try DatabaseOutageAPITests.pgctl("stop")
             do {
                 let started = ContinuousClock.now

@@ -16,7 +16,8 @@ final class TenantIsolationAPITests: APITestCase {
                 let patch = try await api.send(.patch, path, token: tokenA, json: "{}", headers: [.ifMatch: "\"1\""])
                 XCTAssertEqual(patch.status, 404, "PATCH \(path)")
             }
-            let delete = try await api.send(.delete, "/api/v1/schools/\(schoolB)", token: tokenA, headers: [.ifMatch: "\"1\""])
+            let delete = try await api.send(
+                .delete, "/api/v1/schools/\(schoolB)", token: tokenA, headers: [.ifMatch: "\"1\""])
             XCTAssertEqual(delete.status, 404)
         }
         // B's school is untouched.
@@ -28,14 +29,18 @@ final class TenantIsolationAPITests: APITestCase {
     /// answers 404 for another district's parent, and for none, as the parent itself does: never
     /// 200 with an empty list. A new nested collection fails here until it is given a parent of B's.
     func testEveryNestedCollectionOfAnotherDistrictsParentIsNotFound() async throws {
-        let planB = try await ActionPlanStore(db).create(DistrictTenant.background(b),
-                                                        ActionPlanInput(schoolID: nil, fiscalYear: FiscalYear(2569), titleTH: "แผนของเขต B"))
+        let planB = try await ActionPlanStore(db).create(
+            DistrictTenant.background(b),
+            ActionPlanInput(schoolID: nil, fiscalYear: FiscalYear(2569), titleTH: "แผนของเขต B"))
         let parentsOfB: [String: Int64] = ["planId": planB.id]
-        let document = try String(contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+        let document = try String(
+            contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
         var nested: [String] = [], path: String?
         for line in document.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             if line.hasPrefix("  /"), line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()) }
-            if line == "    get:", let path, path.range(of: #"^/.+/\{[A-Za-z]+Id\}/[a-z-]+$"#, options: .regularExpression) != nil {
+            if line == "    get:", let path,
+                path.range(of: #"^/.+/\{[A-Za-z]+Id\}/[a-z-]+$"#, options: .regularExpression) != nil
+            {
                 nested.append(path)
             }
         }
@@ -56,8 +61,9 @@ final class TenantIsolationAPITests: APITestCase {
             }
         }
         // A's own empty plan is an empty list, not 404.
-        let planA = try await ActionPlanStore(db).create(DistrictTenant.background(a),
-                                                        ActionPlanInput(schoolID: nil, fiscalYear: FiscalYear(2569), titleTH: "แผนของเขต A"))
+        let planA = try await ActionPlanStore(db).create(
+            DistrictTenant.background(a),
+            ActionPlanInput(schoolID: nil, fiscalYear: FiscalYear(2569), titleTH: "แผนของเขต A"))
         try await withAPI { api in
             let reply = try await api.send(.get, "/api/v1/action-plans/\(planA.id)/projects", token: tokenA)
             XCTAssertEqual(reply.status, 200, reply.text)
@@ -91,9 +97,17 @@ final class TenantIsolationAPITests: APITestCase {
         // Rewriting the district in a token does not move it to another tenant.
         let forged = token(a).replacingOccurrences(of: "tdt_\(a)_", with: "tdt_\(b)_")
         try await withAPI { api in
-            do { let reply = try await api.send(.get, "/api/v1/schools", token: forged); XCTAssertEqual(reply.status, 401, reply.text) }
-            do { let reply = try await api.send(.get, "/api/v1/schools"); XCTAssertEqual(reply.status, 401, reply.text) }
-            do { let reply = try await api.send(.get, "/api/v1/schools", token: "garbage"); XCTAssertEqual(reply.status, 401, reply.text) }
+            do {
+                let reply = try await api.send(.get, "/api/v1/schools", token: forged);
+                XCTAssertEqual(reply.status, 401, reply.text)
+            }
+            do {
+                let reply = try await api.send(.get, "/api/v1/schools"); XCTAssertEqual(reply.status, 401, reply.text)
+            }
+            do {
+                let reply = try await api.send(.get, "/api/v1/schools", token: "garbage");
+                XCTAssertEqual(reply.status, 401, reply.text)
+            }
         }
     }
 
@@ -102,15 +116,28 @@ final class TenantIsolationAPITests: APITestCase {
         let (ownSchool, otherSchool) = (fixture.schoolsA[0], fixture.schoolsA[1])
         try await withAPI { api in
             let body = #"{"obec_code":"5200009999","name_th":"โรงเรียนใหม่"}"#
-            do { let reply = try await api.send(.post, "/api/v1/schools", token: committee, json: body); XCTAssertEqual(reply.status, 403, reply.text) }
-            do { let reply = try await api.send(.post, "/api/v1/schools", token: staff, json: body); XCTAssertEqual(reply.status, 403, reply.text) }
-            do { let reply = try await api.send(.get, "/api/v1/users", token: schoolStaff); XCTAssertEqual(reply.status, 403, reply.text) }
+            do {
+                let reply = try await api.send(.post, "/api/v1/schools", token: committee, json: body);
+                XCTAssertEqual(reply.status, 403, reply.text)
+            }
+            do {
+                let reply = try await api.send(.post, "/api/v1/schools", token: staff, json: body);
+                XCTAssertEqual(reply.status, 403, reply.text)
+            }
+            do {
+                let reply = try await api.send(.get, "/api/v1/users", token: schoolStaff);
+                XCTAssertEqual(reply.status, 403, reply.text)
+            }
             // School staff see and edit their own school only.
             let list = try await api.send(.get, "/api/v1/schools", token: schoolStaff)
             XCTAssertEqual(list.items.count, 1)
-            do { let reply = try await api.send(.get, "/api/v1/schools/\(otherSchool)", token: schoolStaff); XCTAssertEqual(reply.status, 404, reply.text) }
-            let edit = try await api.send(.patch, "/api/v1/schools/\(ownSchool)", token: schoolStaff,
-                                          json: #"{"student_count": 321}"#, headers: [.ifMatch: "\"1\""])
+            do {
+                let reply = try await api.send(.get, "/api/v1/schools/\(otherSchool)", token: schoolStaff);
+                XCTAssertEqual(reply.status, 404, reply.text)
+            }
+            let edit = try await api.send(
+                .patch, "/api/v1/schools/\(ownSchool)", token: schoolStaff,
+                json: #"{"student_count": 321}"#, headers: [.ifMatch: "\"1\""])
             XCTAssertEqual(edit.status, 200, edit.text)
         }
     }

@@ -17,10 +17,13 @@ final class CronExpressionTests: XCTestCase {
     func testListsRangesStepsAndWeekdays() {
         let weekdayMornings = CronExpression("*/30 8-9 * * 1-5")!
         // Friday 27 Nov 2026 to Monday 30 Nov, Bangkok time.
-        let slots = weekdayMornings.slots(after: date("2026-11-27T00:00:00Z"), upTo: date("2026-11-30T03:00:00Z"), in: bangkok)
-        XCTAssertEqual(slots.count, 8) // Friday 8:00 8:30 9:00 9:30, Monday the same
-        XCTAssertEqual(CronExpression("0 0 1 10 *")!.slots(after: date("2026-01-01T00:00:00Z"), upTo: date("2027-01-01T00:00:00Z"), in: bangkok),
-                       [date("2026-09-30T17:00:00Z")], "the first day of the fiscal year, at midnight in Bangkok")
+        let slots = weekdayMornings.slots(
+            after: date("2026-11-27T00:00:00Z"), upTo: date("2026-11-30T03:00:00Z"), in: bangkok)
+        XCTAssertEqual(slots.count, 8)  // Friday 8:00 8:30 9:00 9:30, Monday the same
+        XCTAssertEqual(
+            CronExpression("0 0 1 10 *")!.slots(
+                after: date("2026-01-01T00:00:00Z"), upTo: date("2027-01-01T00:00:00Z"), in: bangkok),
+            [date("2026-09-30T17:00:00Z")], "the first day of the fiscal year, at midnight in Bangkok")
         XCTAssertEqual(CronExpression("0 12 * * 0")!, CronExpression("0 12 * * 7")!)
     }
 
@@ -32,7 +35,9 @@ final class CronExpressionTests: XCTestCase {
 
     func testTheSlotAtTheLowerBoundIsNotRepeated() {
         let everyMinute = CronExpression("* * * * *")!
-        let slots = everyMinute.slots(after: date("2026-11-25T10:00:00Z"), upTo: date("2026-11-25T10:03:00Z"), in: bangkok)
-        XCTAssertEqual(slots, [date("2026-11-25T10:01:00Z"), date("2026-11-25T10:02:00Z"), date("2026-11-25T10:03:00Z")])
+        let slots = everyMinute.slots(
+            after: date("2026-11-25T10:00:00Z"), upTo: date("2026-11-25T10:03:00Z"), in: bangkok)
+        XCTAssertEqual(
+            slots, [date("2026-11-25T10:01:00Z"), date("2026-11-25T10:02:00Z"), date("2026-11-25T10:03:00Z")])
     }
 }

@@ -8,7 +8,9 @@ final class PlanLifecycleTests: XCTestCase {
         status = try PlanLifecycle.apply(.submit, to: status, by: .schoolStaff).status
         XCTAssertEqual(status, .submitted)
         XCTAssertFalse(status.isEditable)
-        status = try PlanLifecycle.apply(.returnForChanges(reason: "งบประมาณโครงการ 3 เกินวงเงิน"), to: status, by: .districtStaff).status
+        status = try PlanLifecycle.apply(
+            .returnForChanges(reason: "งบประมาณโครงการ 3 เกินวงเงิน"), to: status, by: .districtStaff
+        ).status
         XCTAssertEqual(status, .returned)
         XCTAssertTrue(status.isEditable)
         status = try PlanLifecycle.apply(.submit, to: status, by: .schoolStaff).status
@@ -24,7 +26,9 @@ final class PlanLifecycleTests: XCTestCase {
             XCTAssertEqual($0 as? PlanTransitionError, .notPermitted(.schoolStaff))
         }
         XCTAssertThrowsError(try PlanLifecycle.apply(.approve, to: .submitted, by: .committee))
-        XCTAssertThrowsError(try PlanLifecycle.apply(.returnForChanges(reason: "  "), to: .submitted, by: .districtStaff)) {
+        XCTAssertThrowsError(
+            try PlanLifecycle.apply(.returnForChanges(reason: "  "), to: .submitted, by: .districtStaff)
+        ) {
             XCTAssertEqual($0 as? PlanTransitionError, .reasonRequired)
         }
         XCTAssertThrowsError(try PlanLifecycle.apply(.approve, to: .draft, by: .districtAdmin))
@@ -33,7 +37,9 @@ final class PlanLifecycleTests: XCTestCase {
     }
 
     func testAgreementWeightsMustSumToExactlyOneHundred() {
-        XCTAssertEqual(AgreementWeights.validate([Decimal(string: "33.33")!, Decimal(string: "33.33")!, Decimal(string: "33.34")!]), [])
+        XCTAssertEqual(
+            AgreementWeights.validate([Decimal(string: "33.33")!, Decimal(string: "33.33")!, Decimal(string: "33.34")!]
+            ), [])
         XCTAssertEqual(AgreementWeights.validate([50, 40]).map(\.code), ["weights_sum"])
         XCTAssertEqual(AgreementWeights.validate([120, -20]).map(\.pointer), ["/items/0/weight", "/items/1/weight"])
         XCTAssertEqual(AgreementWeights.validate([]).map(\.code), ["required"])

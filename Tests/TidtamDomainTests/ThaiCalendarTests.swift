@@ -46,8 +46,10 @@ final class ThaiCalendarTests: XCTestCase {
 
     func testDatesWithThaiMonthsDigitsAndShortYears() {
         let day = CalendarDate(year: 2025, month: 10, day: 1)
-        for text in ["1 ตุลาคม 2568", "1 ต.ค. 2568", "1 ต.ค.2568", "1 ต.ค. 68", "1ต.ค.68", "1 ตค 68", "1 ตุลาคม พ.ศ. 2568",
-                     "๑ ต.ค. ๒๕๖๘", " 01 ตุลาคม 2568 ", "1/10/68", "1/10/2025"] {
+        for text in [
+            "1 ตุลาคม 2568", "1 ต.ค. 2568", "1 ต.ค.2568", "1 ต.ค. 68", "1ต.ค.68", "1 ตค 68", "1 ตุลาคม พ.ศ. 2568",
+            "๑ ต.ค. ๒๕๖๘", " 01 ตุลาคม 2568 ", "1/10/68", "1/10/2025",
+        ] {
             XCTAssertEqual(ThaiCalendar.parseDate(text), day, text)
         }
         XCTAssertEqual(ThaiCalendar.parseDate("15 มี.ค. 69"), CalendarDate(year: 2026, month: 3, day: 15))

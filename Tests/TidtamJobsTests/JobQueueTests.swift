@@ -23,7 +23,8 @@ final class JobQueueTests: JobsTestCase {
     }
 
     func testAUniqueKeyCreatesTheWorkOnceEvenAfterItFinished() async throws {
-        let job = NewJob(districtID: fixture.districtA, kind: "noop", uniqueKey: "reminder:deadline-7:user-3:day-before")
+        let job = NewJob(
+            districtID: fixture.districtA, kind: "noop", uniqueKey: "reminder:deadline-7:user-3:day-before")
         let first = try await queue.enqueue(job)
         XCTAssertNotNil(first)
         let again = try await queue.enqueue(job)
@@ -80,14 +81,20 @@ final class JobQueueTests: JobsTestCase {
             XCTAssertEqual(dead, attempt == 3)
         }
         XCTAssertEqual(try count("SELECT count(*) FROM job"), 0)
-        let archived = try testDB.superuserConnection().query("SELECT state, attempts, last_error FROM job_archive WHERE id = $1", [id]).first!
+        let archived = try testDB.superuserConnection().query(
+            "SELECT state, attempts, last_error FROM job_archive WHERE id = $1", [id]
+        ).first!
         XCTAssertEqual(try archived.decode("state", as: String.self), "dead")
         XCTAssertEqual(try archived.decode("attempts", as: Int.self), 3)
         XCTAssertEqual(try archived.decode("last_error", as: String.self), "ส่งอีเมลไม่สำเร็จ (attempt 3)")
         // A manual retry puts it back with fresh attempts.
         let retried = try await queue.retry(districtID: fixture.districtA, id: id)
         XCTAssertTrue(retried)
-        do { let value = try await queue.claim(queue: "default", limit: 1, leaseSeconds: 5, workerID: "w").map(\.attempt); XCTAssertEqual(value, [1]) }
+        do {
+            let value = try await queue.claim(queue: "default", limit: 1, leaseSeconds: 5, workerID: "w").map(
+                \.attempt);
+            XCTAssertEqual(value, [1])
+        }
     }
 
     func testBackoffGrowsExponentiallyWithJitterAndACap() {
@@ -104,16 +111,20 @@ final class JobQueueTests: JobsTestCase {
         // A worker claims with a one-second lease and dies without a word.
         let lost = try await queue.claim(queue: "default", limit: 1, leaseSeconds: 1, workerID: "dead-worker")
         XCTAssertEqual(lost.count, 1)
-        do { let value = try await queue.claim(queue: "default", limit: 1, leaseSeconds: 1, workerID: "w2"); XCTAssertEqual(value, []) }
+        do {
+            let value = try await queue.claim(queue: "default", limit: 1, leaseSeconds: 1, workerID: "w2");
+            XCTAssertEqual(value, [])
+        }
         try await Task.sleep(for: .milliseconds(1200))
         do { let value = try await queue.reapExpiredLeases(); XCTAssertEqual(value, 1) }
         let again = try await queue.claim(queue: "default", limit: 1, leaseSeconds: 5, workerID: "w2")
         XCTAssertEqual(again.map(\.attempt), [2])
         // The effect and the completion commit together, keyed by the job id: once in effect.
-        try testDB.ownerConnection().execute(script: """
-            CREATE TABLE effect (district_id bigint, job_id bigint PRIMARY KEY);
-            GRANT INSERT, SELECT ON effect TO tidtam_app
-            """)
+        try testDB.ownerConnection().execute(
+            script: """
+                CREATE TABLE effect (district_id bigint, job_id bigint PRIMARY KEY);
+                GRANT INSERT, SELECT ON effect TO tidtam_app
+                """)
         let context = JobContext(job: again[0], db: db)
         _ = try await context.finish { connection in
             try connection.query("INSERT INTO effect VALUES (\(again[0].districtID), \(again[0].id))")
@@ -135,7 +146,10 @@ final class JobQueueTests: JobsTestCase {
         XCTAssertFalse(cancelledByB)
         let cancelled = try await queue.cancel(districtID: a, id: idA)
         XCTAssertTrue(cancelled)
-        do { let value = try await queue.list(.district(.background(a)), state: .cancelled).map(\.id); XCTAssertEqual(value, [idA]) }
+        do {
+            let value = try await queue.list(.district(.background(a)), state: .cancelled).map(\.id);
+            XCTAssertEqual(value, [idA])
+        }
         let retried = try await queue.retry(districtID: a, id: idA)
         XCTAssertTrue(retried)
         do { let value = try await queue.list(.district(.background(a))).map(\.state); XCTAssertEqual(value, [.ready]) }
@@ -147,8 +161,9 @@ final class JobQueueTests: JobsTestCase {
         try await queue.enqueueMany(kind: "noop", jobs: (0..<30).map { _ in (district, "{}") })
         let claimed = try await queue.claim(queue: "default", limit: 20, leaseSeconds: 5, workerID: "w")
         try await queue.complete(claimed)
-        try testDB.superuserConnection().query("UPDATE job_archive SET finished_at = now() - interval '40 days' WHERE id = ANY($1)",
-                                               [Array(claimed.prefix(15).map(\.id))])
+        try testDB.superuserConnection().query(
+            "UPDATE job_archive SET finished_at = now() - interval '40 days' WHERE id = ANY($1)",
+            [Array(claimed.prefix(15).map(\.id))])
         let pruned = try await queue.prune(olderThanDays: 30, batch: 4)
         XCTAssertEqual(pruned, 15)
         XCTAssertEqual(try count("SELECT count(*) FROM job_archive"), 5)

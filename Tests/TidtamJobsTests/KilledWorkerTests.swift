@@ -21,13 +21,16 @@ final class KilledWorkerTests: XCTestCase {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw TestSetupError("\(binary) is missing; ./deploy/dev/test builds it")
         }
-        try testDB.ownerConnection().execute(script: """
-            CREATE TABLE effect (district_id bigint, job_id bigint PRIMARY KEY);
-            GRANT INSERT, SELECT ON effect TO tidtam_app
-            """)
+        try testDB.ownerConnection().execute(
+            script: """
+                CREATE TABLE effect (district_id bigint, job_id bigint PRIMARY KEY);
+                GRANT INSERT, SELECT ON effect TO tidtam_app
+                """)
         // The built-in `sleep` kind takes 30 s: the process will be killed long before.
-        let id = try await queue.enqueue(NewJob(districtID: fixture.districtA, kind: "sleep",
-                                                args: PostgresJSON(#"{"seconds": 30}"#), maxAttempts: 3))!
+        let id = try await queue.enqueue(
+            NewJob(
+                districtID: fixture.districtA, kind: "sleep",
+                args: PostgresJSON(#"{"seconds": 30}"#), maxAttempts: 3))!
 
         var pid: pid_t = 0
         // No metrics listener: a worker already running on this machine may hold its port.
@@ -38,7 +41,10 @@ final class KilledWorkerTests: XCTestCase {
         defer { (argv + envp).forEach { free($0) } }
         XCTAssertEqual(posix_spawn(&pid, binary, nil, nil, argv, envp), 0)
 
-        let state = { try testDB.superuserConnection().query("SELECT state FROM job WHERE id = $1", [id]).first?.decode("state", as: String.self) }
+        let state = {
+            try testDB.superuserConnection().query("SELECT state FROM job WHERE id = $1", [id]).first?.decode(
+                "state", as: String.self)
+        }
         let deadline = ContinuousClock.now + .seconds(20)
         while try state() != "running", ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         XCTAssertEqual(try state(), "running", "the worker process took the job")
@@ -59,7 +65,9 @@ final class KilledWorkerTests: XCTestCase {
         logger.logLevel = .warning
         let worker = Worker(configuration: configuration, db: db, handlers: [handler], logger: logger)
         let group = ServiceGroup(configuration: .init(services: [worker], logger: logger))
-        let effects = { try testDB.superuserConnection().query("SELECT count(*) FROM effect").first!.decode(0, as: Int.self) }
+        let effects = {
+            try testDB.superuserConnection().query("SELECT count(*) FROM effect").first!.decode(0, as: Int.self)
+        }
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             let until = ContinuousClock.now + .seconds(20)
@@ -68,7 +76,9 @@ final class KilledWorkerTests: XCTestCase {
             try await tasks.waitForAll()
         }
         XCTAssertEqual(try effects(), 1)
-        let archived = try testDB.superuserConnection().query("SELECT state, attempts FROM job_archive WHERE id = $1", [id]).first
+        let archived = try testDB.superuserConnection().query(
+            "SELECT state, attempts FROM job_archive WHERE id = $1", [id]
+        ).first
         XCTAssertEqual(try archived?.decode("state", as: String.self), "done")
         XCTAssertEqual(try archived?.decode("attempts", as: Int.self), 2, "the killed attempt counted once")
         await db.shutdown()

@@ -39,7 +39,8 @@ final class WorkerTests: JobsTestCase {
         let handler = ClosureJobHandler(kind: "count") { context in
             runs.withLockedValue { $0[context.job.id, default: 0] += 1 }
         }
-        try await JobQueue(db: db).enqueueMany(kind: "count", jobs: (0..<2000).map { ($0 % 2 == 0 ? fixture.districtA : fixture.districtB, "{}") })
+        try await JobQueue(db: db).enqueueMany(
+            kind: "count", jobs: (0..<2000).map { ($0 % 2 == 0 ? fixture.districtA : fixture.districtB, "{}") })
         let workers = [makeWorker([handler]), makeWorker([handler])]
         try await run(workers) { runs.withLockedValue { $0.count } == 2000 }
         try await Task.sleep(for: .milliseconds(100))
@@ -95,7 +96,8 @@ final class WorkerTests: JobsTestCase {
         _ = try await JobQueue(db: db).enqueue(NewJob(districtID: fixture.districtA, kind: "broken", maxAttempts: 10))
         let testDB = self.testDB!
         try await run([worker]) {
-            try testDB.superuserConnection().query("SELECT count(*) FROM job_archive WHERE state = 'dead'").first!.decode(0, as: Int.self) == 1
+            try testDB.superuserConnection().query("SELECT count(*) FROM job_archive WHERE state = 'dead'").first!
+                .decode(0, as: Int.self) == 1
         }
         let row = try testDB.superuserConnection().query("SELECT attempts, last_error FROM job_archive").first!
         XCTAssertEqual(try row.decode("attempts", as: Int.self), 3)

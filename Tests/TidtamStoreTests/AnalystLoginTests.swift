@@ -34,9 +34,10 @@ final class AnalystLoginTests: XCTestCase {
         let analyst = try analystLogin("tidtam_analyst_d\(fixture.districtA)")
         XCTAssertEqual(try districtsOfSchools(analyst), [fixture.districtA])
         // What the service sets for itself does nothing for this login.
-        try analyst.execute(script: """
-            SET tidtam.district_id = '\(fixture.districtB)'; SET tidtam.role = 'national'; SET tidtam.school_id = ''
-            """)
+        try analyst.execute(
+            script: """
+                SET tidtam.district_id = '\(fixture.districtB)'; SET tidtam.role = 'national'; SET tidtam.school_id = ''
+                """)
         XCTAssertEqual(try districtsOfSchools(analyst), [fixture.districtA])
         let districts = try analyst.query("SELECT id FROM district").rows.map { try $0.decode("id", as: Int64.self) }
         XCTAssertEqual(districts, [fixture.districtA])
@@ -50,14 +51,18 @@ final class AnalystLoginTests: XCTestCase {
         await db.shutdown()
         let name = "tidtam_analyst_d\(fixture.districtA)"
         let analyst = try analystLogin(name)
-        try testDB.ownerConnection().execute(script: """
-            CREATE VIEW school_invoker WITH (security_invoker = true) AS SELECT district_id, name_th FROM school;
-            CREATE VIEW school_owner AS SELECT district_id, name_th FROM school;
-            GRANT SELECT ON school_invoker, school_owner TO tidtam_analyst
-            """)
+        try testDB.ownerConnection().execute(
+            script: """
+                CREATE VIEW school_invoker WITH (security_invoker = true) AS SELECT district_id, name_th FROM school;
+                CREATE VIEW school_owner AS SELECT district_id, name_th FROM school;
+                GRANT SELECT ON school_invoker, school_owner TO tidtam_analyst
+                """)
         try analyst.execute(script: "SET tidtam.district_id = '\(fixture.districtB)'; SET tidtam.role = 'national'")
         for view in ["school_invoker", "school_owner"] {
-            let seen = Set(try analyst.query("SELECT district_id FROM \(view)").rows.map { try $0.decode("district_id", as: Int64.self) })
+            let seen = Set(
+                try analyst.query("SELECT district_id FROM \(view)").rows.map {
+                    try $0.decode("district_id", as: Int64.self)
+                })
             XCTAssertEqual(seen, [fixture.districtA], view)
         }
     }
@@ -82,7 +87,9 @@ final class AnalystLoginTests: XCTestCase {
         // (The statement may also fail on the audit log, which the login may not write.)
         XCTAssertEqual((try? analyst.query("UPDATE school SET name_th = 'แก้'").affectedRows) ?? 0, 0)
         try testDB.ownerConnection().execute(script: "REVOKE UPDATE ON school FROM \(name)")
-        let changed = try testDB.appConnection().transaction(settings: DistrictTenant.acting(districtID: fixture.districtA).transactionSettings(forWrite: true)) { tx in
+        let changed = try testDB.appConnection().transaction(
+            settings: DistrictTenant.acting(districtID: fixture.districtA).transactionSettings(forWrite: true)
+        ) { tx in
             try tx.query("SELECT count(*) AS n FROM school WHERE name_th = 'แก้'").first!.decode("n", as: Int.self)
         }
         XCTAssertEqual(changed, 0)

@@ -12,7 +12,8 @@ final class ConstraintMapTests: XCTestCase {
         let testDB = try TestDatabase.create()
         defer { testDB.drop() }
         let owner = try testDB.ownerConnection()
-        let names = try owner.query("""
+        let names = try owner.query(
+            """
             SELECT conname AS name FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
             WHERE n.nspname = 'public' AND c.contype IN ('p', 'u', 'f', 'c', 'x')
             UNION
@@ -20,12 +21,15 @@ final class ConstraintMapTests: XCTestCase {
             WHERE n.nspname = 'public' AND x.indisunique
               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
             ORDER BY 1
-            """).rows.map { try $0.decode("name", as: String.self) }
+            """
+        ).rows.map { try $0.decode("name", as: String.self) }
         XCTAssertGreaterThan(names.count, 40, "the catalog's constraints were read")
         let mapped = Set(DatabaseFailure.constraintFields.keys)
         let decided = mapped.union(DatabaseFailure.unnamedConstraints.keys)
         let undecided = names.filter { !decided.contains($0) && !DatabaseFailure.isUnnamedByRule($0) }
-        XCTAssertEqual(undecided, [], "map each to its field in DatabaseFailure.constraintFields, or say in unnamedConstraints why it has none")
+        XCTAssertEqual(
+            undecided, [],
+            "map each to its field in DatabaseFailure.constraintFields, or say in unnamedConstraints why it has none")
         // And nothing is mapped that the schema does not have (a rename leaves the old name behind).
         XCTAssertEqual(decided.subtracting(names).sorted(), [], "no longer in the schema")
     }

@@ -16,18 +16,23 @@ final class DemoDataTests: XCTestCase {
         let first = try await DemoData(db).load()
         XCTAssertEqual(first.count, 12, "a token for each of four roles in three districts")
 
-        let admin = try testDB.superuserConnection() // counts across districts, past row-level security
+        let admin = try testDB.superuserConnection()  // counts across districts, past row-level security
         func counts() throws -> [String: Int] {
-            let row = try admin.query("""
+            let row = try admin.query(
+                """
                 SELECT (SELECT count(*) FROM district) AS districts, (SELECT count(*) FROM school) AS schools,
                        (SELECT count(*) FROM national_policy) AS policies, (SELECT count(*) FROM strategy_policy) AS citations,
                        (SELECT count(*) FROM strategic_plan) AS strategic_plans, (SELECT count(*) FROM action_plan) AS action_plans,
                        (SELECT count(*) FROM project) AS projects, (SELECT count(*) FROM indicator) AS indicators,
                        (SELECT count(*) FROM performance_agreement) AS agreements, (SELECT count(*) FROM app_user) AS users,
                        (SELECT count(DISTINCT status) FROM action_plan) AS statuses
-                """).first!
-            return try Dictionary(uniqueKeysWithValues: ["districts", "schools", "policies", "citations", "strategic_plans", "action_plans",
-                                                         "projects", "indicators", "agreements", "users", "statuses"].map { ($0, try row.decode($0, as: Int.self)) })
+                """
+            ).first!
+            return try Dictionary(
+                uniqueKeysWithValues: [
+                    "districts", "schools", "policies", "citations", "strategic_plans", "action_plans",
+                    "projects", "indicators", "agreements", "users", "statuses",
+                ].map { ($0, try row.decode($0, as: Int.self)) })
         }
         let loaded = try counts()
         XCTAssertEqual(loaded["districts"], 3)

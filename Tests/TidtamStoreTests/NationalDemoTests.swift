@@ -12,7 +12,8 @@ final class NationalDemoTests: XCTestCase {
         let testDB = try TestDatabase.create()
         defer { testDB.drop() }
         let owner = Database(PoolConfiguration(conninfo: testDB.ownerURL, maxConnections: 3))
-        let generator = try NationalDemo(owner: owner, sqlDirectory: TestDatabase.repositoryRoot.appendingPathComponent("sql"))
+        let generator = try NationalDemo(
+            owner: owner, sqlDirectory: TestDatabase.repositoryRoot.appendingPathComponent("sql"))
         let result = try await generator.generate(fiscalYear: 2569, districts: 2) { _ in }
         await owner.shutdown()
         XCTAssertEqual(result.districtsDone, 2)
@@ -23,7 +24,8 @@ final class NationalDemoTests: XCTestCase {
         func count(_ sql: SQL) async throws -> Int { try await db.read(scope, sql).first!.decode("n") }
         let schools = try await count("SELECT count(*) AS n FROM school")
         XCTAssertEqual(schools, 119, "29,000 schools spread over 245 districts: the first ones get 119")
-        let approved = try await count("SELECT count(*) AS n FROM action_plan WHERE status = 'approved' AND fiscal_year = 2569")
+        let approved = try await count(
+            "SELECT count(*) AS n FROM action_plan WHERE status = 'approved' AND fiscal_year = 2569")
         XCTAssertEqual(approved, schools)
         let projects = try await count("SELECT count(*) AS n FROM project")
         XCTAssertEqual(projects, schools * 40)
@@ -32,9 +34,12 @@ final class NationalDemoTests: XCTestCase {
         let actuals = try await count("SELECT count(*) AS n FROM indicator_actual")
         XCTAssertEqual(actuals, indicators * 12, "monthly actuals")
         // Row-level security saw to it that every row belongs to its district.
-        let everywhere = try await db.read(Tenant.nationalService, "SELECT count(DISTINCT district_id) AS n FROM project").first!.decode("n", as: Int.self)
+        let everywhere = try await db.read(
+            Tenant.nationalService, "SELECT count(DISTINCT district_id) AS n FROM project"
+        ).first!.decode("n", as: Int.self)
         XCTAssertEqual(everywhere, 2)
-        let names = try await db.read(scope, "SELECT name_th FROM district WHERE id = \(first)").first!.decode("name_th", as: String.self)
+        let names = try await db.read(scope, "SELECT name_th FROM district WHERE id = \(first)").first!.decode(
+            "name_th", as: String.self)
         XCTAssertTrue(names.hasPrefix("สำนักงานเขตพื้นที่การศึกษาประถมศึกษา"), names)
         await db.shutdown()
     }

@@ -13,7 +13,8 @@ final class TenancyTests: XCTestCase {
 
     func testEveryTenantTableIsKeyedByDistrictWithForcedRowLevelSecurity() throws {
         let c = try testDB.ownerConnection()
-        let rows = try c.query("""
+        let rows = try c.query(
+            """
             SELECT c.relname AS name, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
                    (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies,
                    EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
@@ -21,7 +22,8 @@ final class TenancyTests: XCTestCase {
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p') AND n.nspname = 'public'
               AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'district_id' AND NOT a.attisdropped)
-            """).rows
+            """
+        ).rows
         XCTAssertGreaterThanOrEqual(rows.count, 5)
         for row in rows {
             let name = try row.decode("name", as: String.self)
@@ -31,33 +33,39 @@ final class TenancyTests: XCTestCase {
             XCTAssertTrue(try row.decode("keyed", as: Bool.self), "\(name): district_id not in the primary key")
         }
         // The tenant itself is protected the same way.
-        let district = try c.query("SELECT relrowsecurity AND relforcerowsecurity AS ok FROM pg_class WHERE relname = 'district'").first!
+        let district = try c.query(
+            "SELECT relrowsecurity AND relforcerowsecurity AS ok FROM pg_class WHERE relname = 'district'"
+        ).first!
         XCTAssertTrue(try district.decode("ok", as: Bool.self))
     }
 
     func testKeysBetweenTenantTablesIncludeTheDistrict() throws {
         let c = try testDB.ownerConnection()
         // Every unique constraint and every foreign key between tables with district_id names it (Citus rule 3).
-        let offenders = try c.query("""
+        let offenders = try c.query(
+            """
             SELECT con.conname AS name
             FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
             WHERE con.contype IN ('u', 'f', 'p')
               AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'district_id')
               AND (con.contype <> 'f' OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.confrelid AND a.attname = 'district_id'))
               AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'district_id' AND a.attnum = ANY (con.conkey))
-            """).rows.map { try $0.decode("name", as: String.self) }
+            """
+        ).rows.map { try $0.decode("name", as: String.self) }
         XCTAssertEqual(offenders, [])
     }
 
     func testPoliciesReadSettingsOnlyAndNeverOtherTables() throws {
         let c = try testDB.ownerConnection()
         // Reference tables (no district_id, such as national_policy) may be readable by all.
-        let rows = try c.query("""
+        let rows = try c.query(
+            """
             SELECT p.tablename, p.policyname, coalesce(p.qual, '') || coalesce(p.with_check, '') AS expr,
                    coalesce(p.qual, '') AS using_part, coalesce(p.with_check, '') AS check_part,
                    EXISTS (SELECT 1 FROM information_schema.columns k WHERE k.table_name = p.tablename AND k.column_name = 'district_id') AS tenant
             FROM pg_policies p
-            """).rows
+            """
+        ).rows
         XCTAssertFalse(rows.isEmpty)
         for row in rows {
             let expr = try row.decode("expr", as: String.self).lowercased()
@@ -67,15 +75,20 @@ final class TenancyTests: XCTestCase {
             XCTAssertTrue(expr.contains("current_setting("), "\(name) reads no setting")
             // The settings rule the service and the owner only: any other login could SET them.
             for part in [try row.decode("using_part", as: String.self), try row.decode("check_part", as: String.self)]
-                .map({ $0.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") }) where !part.isEmpty {
-                XCTAssertTrue(part.hasPrefix("case when tidtam_trusted() then"), "\(name) trusts settings any login may SET: \(part)")
+                .map({ $0.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") })
+            where !part.isEmpty {
+                XCTAssertTrue(
+                    part.hasPrefix("case when tidtam_trusted() then"),
+                    "\(name) trusts settings any login may SET: \(part)")
             }
         }
         // One-expression SQL functions, inlined by the planner, reading no table.
-        let functions = try c.query("""
+        let functions = try c.query(
+            """
             SELECT p.proname AS name, l.lanname AS language, p.provolatile AS volatility, p.prosecdef AS definer
             FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.proname IN ('tidtam_trusted', 'tidtam_login_district')
-            """).rows
+            """
+        ).rows
         XCTAssertEqual(functions.count, 2)
         for function in functions {
             XCTAssertEqual(try function.decode("language", as: String.self), "sql")
@@ -86,9 +99,12 @@ final class TenancyTests: XCTestCase {
 
     func testServiceRoleOwnsNothingAndCannotBypassSecurity() throws {
         let c = try testDB.ownerConnection()
-        let owned = try c.query("SELECT count(*) AS n FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = 'tidtam_app'").first!
+        let owned = try c.query(
+            "SELECT count(*) AS n FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = 'tidtam_app'"
+        ).first!
         XCTAssertEqual(try owned.decode("n", as: Int.self), 0)
-        let role = try c.query("SELECT rolsuper OR rolbypassrls AS strong FROM pg_roles WHERE rolname = 'tidtam_app'").first!
+        let role = try c.query("SELECT rolsuper OR rolbypassrls AS strong FROM pg_roles WHERE rolname = 'tidtam_app'")
+            .first!
         XCTAssertFalse(try role.decode("strong", as: Bool.self))
     }
 
@@ -104,10 +120,16 @@ final class TenancyTests: XCTestCase {
             try tx.query("SELECT * FROM school ORDER BY id").rows.map { try $0.decode("id", as: Int64.self) }
         }
         XCTAssertEqual(ids, fixture.schoolsA)
-        for table in ["district", "app_user", "membership", "api_token", "audit_log", "job", "job_archive", "job_key", "import_run"] {
+        for table in [
+            "district", "app_user", "membership", "api_token", "audit_log", "job", "job_archive", "job_key",
+            "import_run",
+        ] {
             let foreign = try app.transaction(settings: settings) { tx in
-                try tx.query("SELECT count(*) AS n FROM \(table) WHERE \(table == "district" ? "id" : "district_id") <> $1", [fixture.districtA])
-                    .first!.decode("n", as: Int.self)
+                try tx.query(
+                    "SELECT count(*) AS n FROM \(table) WHERE \(table == "district" ? "id" : "district_id") <> $1",
+                    [fixture.districtA]
+                )
+                .first!.decode("n", as: Int.self)
             }
             XCTAssertEqual(foreign, 0, "\(table) shows another district's rows")
         }
@@ -123,7 +145,7 @@ final class TenancyTests: XCTestCase {
         let (a, b, ownSchool) = (fixture.districtA, fixture.districtB, fixture.schoolsA[0])
         let everySchool = fixture.schoolsA.map { (a, $0) } + fixture.schoolsB.map { (b, $0) }
         let deadline = ContinuousClock.now + .seconds(10)
-        while db.pipelinedOpen == 0, ContinuousClock.now < deadline { // it opens on first use
+        while db.pipelinedOpen == 0, ContinuousClock.now < deadline {  // it opens on first use
             _ = try await schools.document(DistrictTenant.acting(districtID: a), id: ownSchool)
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -165,9 +187,13 @@ final class TenancyTests: XCTestCase {
         }
         XCTAssertEqual(touched, 0)
         // An INSERT into B while acting for A fails the policy check.
-        XCTAssertThrowsError(try app.transaction(settings: settings) { tx in
-            try tx.query("INSERT INTO school (district_id, obec_code, name_th) VALUES ($1, '9999999999', 'แอบเพิ่ม')", [fixture.districtB])
-        }) { XCTAssertEqual(($0 as? PostgresError)?.sqlState, "42501") }
+        XCTAssertThrowsError(
+            try app.transaction(settings: settings) { tx in
+                try tx.query(
+                    "INSERT INTO school (district_id, obec_code, name_th) VALUES ($1, '9999999999', 'แอบเพิ่ม')",
+                    [fixture.districtB])
+            }
+        ) { XCTAssertEqual(($0 as? PostgresError)?.sqlState, "42501") }
         await db.shutdown()
     }
 
@@ -175,7 +201,8 @@ final class TenancyTests: XCTestCase {
         let db = testDB.database()
         let fixture = try await Fixture.make(db)
         let schools = SchoolStore(db)
-        let staff = DistrictTenant.acting(districtID: fixture.districtA, schoolID: fixture.schoolsA[1], role: .schoolStaff)
+        let staff = DistrictTenant.acting(
+            districtID: fixture.districtA, schoolID: fixture.schoolsA[1], role: .schoolStaff)
         let seen = try await schools.list(staff, filter: SchoolFilter(), page: PageRequest()).items.map(\.id)
         XCTAssertEqual(seen, [fixture.schoolsA[1]])
         let otherSchool = try await schools.get(staff, id: fixture.schoolsA[0])
@@ -213,7 +240,8 @@ final class TenancyTests: XCTestCase {
         for (n, name) in ["โรงเรียนเกาะคา", "โรงเรียนขามใหญ่", "โรงเรียนกุดจับ"].enumerated() {
             _ = try await SchoolStore(db).create(scope, SchoolInput(obecCode: "530000000\(n)", nameTH: name))
         }
-        let names = try await SchoolStore(db).list(scope, filter: SchoolFilter(text: "โรงเรียนก"), page: PageRequest()).items.map(\.nameTH)
+        let names = try await SchoolStore(db).list(scope, filter: SchoolFilter(text: "โรงเรียนก"), page: PageRequest())
+            .items.map(\.nameTH)
         XCTAssertEqual(names, ["โรงเรียนกุดจับ"])
         let all = try await SchoolStore(db).list(scope, filter: SchoolFilter(), page: PageRequest()).items.map(\.nameTH)
         XCTAssertEqual(Array(all.prefix(3)), ["โรงเรียนกุดจับ", "โรงเรียนเกาะคา", "โรงเรียนขามใหญ่"])

@@ -28,14 +28,17 @@ struct ActionPlanRoutes {
                 let titleEN = body.text("title_en", max: 300) ?? nil
                 let strategic = body.integer("strategic_plan_id", in: 1...Int64.max) ?? nil
                 guard let year, let title else { return nil }
-                return ActionPlanInput(schoolID: school, fiscalYear: year, titleTH: title, titleEN: titleEN, strategicPlanID: strategic)
+                return ActionPlanInput(
+                    schoolID: school, fiscalYear: year, titleTH: title, titleEN: titleEN, strategicPlanID: strategic)
             }
             let plan = try await plans.create(tenant, input)
             return JSONResponse.document(plan, status: .created, location: "/api/v1/action-plans/\(plan.id)")
         }
         routes.add(.get, "/action-plans/{planId}") { _, context in
             let tenant = try context.tenant(for: .readPlans)
-            guard let plan = try await plans.get(tenant, id: context.id("planId", .actionPlan)) else { throw DomainError.notFound(.actionPlan) }
+            guard let plan = try await plans.get(tenant, id: context.id("planId", .actionPlan)) else {
+                throw DomainError.notFound(.actionPlan)
+            }
             return JSONResponse.document(plan)
         }
         routes.add(.patch, "/action-plans/{planId}") { request, context in
@@ -47,21 +50,27 @@ struct ActionPlanRoutes {
             let titleEN = body.text("title_en", max: 300)
             let strategic = body.integer("strategic_plan_id", in: 1...Int64.max)
             try body.finish()
-            return try await JSONResponse.document(plans.update(tenant, id: id, expectedVersion: version, titleTH: title, titleEN: titleEN,
-                                                                strategicPlanID: strategic))
+            return try await JSONResponse.document(
+                plans.update(
+                    tenant, id: id, expectedVersion: version, titleTH: title, titleEN: titleEN,
+                    strategicPlanID: strategic))
         }
         routes.add(.delete, "/action-plans/{planId}") { request, context in
             let tenant = try context.districtTenant(for: .managePlans)
-            try await plans.delete(tenant, id: context.id("planId", .actionPlan), expectedVersion: ETag.expectedVersion(request))
+            try await plans.delete(
+                tenant, id: context.id("planId", .actionPlan), expectedVersion: ETag.expectedVersion(request))
             return JSONResponse.noContent()
         }
-        registerLifecycle(routes, base: "/action-plans/{planId}", parameter: "planId", entity: .actionPlan) { transition, tenant, id, version in
+        registerLifecycle(routes, base: "/action-plans/{planId}", parameter: "planId", entity: .actionPlan) {
+            transition, tenant, id, version in
             try await plans.apply(transition, tenant, id: id, expectedVersion: version)
         }
         routes.add(.get, "/action-plans/{planId}/projects") { request, context in
             let tenant = try context.tenant(for: .readPlans)
             var query = QueryParameters(request)
-            var filter = ProjectFilter(districtID: query.integer("district_id", in: 1...Int64.max), planID: try context.id("planId", .actionPlan))
+            var filter = ProjectFilter(
+                districtID: query.integer("district_id", in: 1...Int64.max),
+                planID: try context.id("planId", .actionPlan))
             filter.kind = query.choice("kind", ProjectKind.self)
             let page = query.page()
             try query.finish()
@@ -79,8 +88,10 @@ struct ActionPlanRoutes {
 
 /// The lifecycle actions that action plans and agreements share: `submit`, `approve`,
 /// `return` (with a reason) and `revisions` (a new draft revision of an approved one).
-func registerLifecycle(_ routes: APIRoutes, base: String, parameter: String, entity: RecordKind,
-                       _ apply: @escaping @Sendable (PlanTransition, DistrictTenant, Int64, Int) async throws -> JSONDocument) {
+func registerLifecycle(
+    _ routes: APIRoutes, base: String, parameter: String, entity: RecordKind,
+    _ apply: @escaping @Sendable (PlanTransition, DistrictTenant, Int64, Int) async throws -> JSONDocument
+) {
     let location = "/api/v1" + base.replacingOccurrences(of: "{\(parameter)}", with: "")
     for (action, transition) in [("submit", PlanTransition.submit), ("approve", .approve)] {
         routes.add(.post, "\(base)/\(action)") { request, context in
@@ -116,9 +127,11 @@ extension JSONBody {
 extension QueryParameters {
     /// The filters that plan and agreement lists share.
     mutating func planFilter() -> PlanFilter {
-        PlanFilter(districtID: integer("district_id", in: 1...Int64.max), schoolID: integer("school_id", in: 1...Int64.max),
-                         districtOnly: choice("unit", UnitFilter.self) == .district, fiscalYear: integer("fiscal_year", in: 2500...2700).map(Int.init),
-                         status: choice("status", PlanStatus.self), allRevisions: choice("revisions", RevisionFilter.self) == .all)
+        PlanFilter(
+            districtID: integer("district_id", in: 1...Int64.max), schoolID: integer("school_id", in: 1...Int64.max),
+            districtOnly: choice("unit", UnitFilter.self) == .district,
+            fiscalYear: integer("fiscal_year", in: 2500...2700).map(Int.init),
+            status: choice("status", PlanStatus.self), allRevisions: choice("revisions", RevisionFilter.self) == .all)
     }
 }
 

@@ -34,15 +34,19 @@ struct AgreementRoutes {
             let tenant = try context.districtTenant(for: .managePlans)
             let id = try context.id("agreementId", .agreement)
             let version = try ETag.expectedVersion(request)
-            let input = try await JSONBody.decode(request, context: context) { body in Self.input(&body, replacing: true) }
+            let input = try await JSONBody.decode(request, context: context) { body in
+                Self.input(&body, replacing: true)
+            }
             return try await JSONResponse.document(agreements.replace(tenant, id: id, expectedVersion: version, input))
         }
         routes.add(.delete, "/agreements/{agreementId}") { request, context in
             let tenant = try context.districtTenant(for: .managePlans)
-            try await agreements.delete(tenant, id: context.id("agreementId", .agreement), expectedVersion: ETag.expectedVersion(request))
+            try await agreements.delete(
+                tenant, id: context.id("agreementId", .agreement), expectedVersion: ETag.expectedVersion(request))
             return JSONResponse.noContent()
         }
-        registerLifecycle(routes, base: "/agreements/{agreementId}", parameter: "agreementId", entity: .agreement) { transition, tenant, id, version in
+        registerLifecycle(routes, base: "/agreements/{agreementId}", parameter: "agreementId", entity: .agreement) {
+            transition, tenant, id, version in
             try await agreements.apply(transition, tenant, id: id, expectedVersion: version)
         }
     }
@@ -58,17 +62,19 @@ struct AgreementRoutes {
         let signedBy = body.text("signed_by_th", max: 200) ?? nil
         let signerRole = body.text("signer_role_th", max: 200) ?? nil
         let signedOn = body.date("signed_on") ?? nil
-        let items = body.objects("items", max: 100) { item -> AgreementInput.Item? in
-            let id = item.integer("id", in: 1...Int64.max) ?? nil
-            let indicator = item.required("indicator_id") { $0.integer("indicator_id", in: 1...Int64.max) }
-            let weight = item.required("weight") { $0.decimal("weight", in: 0...100) }
-            let target = item.required("target") { $0.decimal("target") }
-            guard let indicator, let weight, let target else { return nil }
-            return .init(id: id, indicatorID: indicator, weight: weight, target: target)
-        } ?? nil
+        let items =
+            body.objects("items", max: 100) { item -> AgreementInput.Item? in
+                let id = item.integer("id", in: 1...Int64.max) ?? nil
+                let indicator = item.required("indicator_id") { $0.integer("indicator_id", in: 1...Int64.max) }
+                let weight = item.required("weight") { $0.decimal("weight", in: 0...100) }
+                let target = item.required("target") { $0.decimal("target") }
+                guard let indicator, let weight, let target else { return nil }
+                return .init(id: id, indicatorID: indicator, weight: weight, target: target)
+            } ?? nil
         guard let title, replacing || year != nil else { return nil }
-        let input = AgreementInput(schoolID: school, fiscalYear: year ?? FiscalYear(2500), titleTH: title, signedByTH: signedBy,
-                                   signerRoleTH: signerRole, signedOn: signedOn, items: items ?? [])
+        let input = AgreementInput(
+            schoolID: school, fiscalYear: year ?? FiscalYear(2500), titleTH: title, signedByTH: signedBy,
+            signerRoleTH: signerRole, signedOn: signedOn, items: items ?? [])
         body.add(input.validate())
         return input
     }

@@ -13,12 +13,16 @@ struct ImportRejected: ProblemReporting {
     /// history, and the earlier import that loaded the very same file, if one did.
     var problem: Problem {
         let lines = Set(report.errors.map(\.line)).count
-        let earlier = report.loadedBefore.map { " This very file was loaded by import \($0.importID) at \($0.finishedAt)." } ?? ""
+        let earlier =
+            report.loadedBefore.map { " This very file was loaded by import \($0.importID) at \($0.finishedAt)." } ?? ""
         let earlierTH = report.loadedBefore.map { " ไฟล์นี้ทั้งไฟล์เคยนำเข้าแล้วในรายการนำเข้าที่ \($0.importID)" } ?? ""
-        return Problem(type: "urn:tidtam:problem:import-rejected", title: "Import rejected", titleTH: Self.titleTH, status: 422,
-                       detail: "Nothing was imported: \(report.errors.count) problem(s) in \(lines) row(s); see `row_errors`.\(earlier)",
-                       detailTH: "ไม่มีข้อมูลใดถูกบันทึก: พบปัญหา \(report.errors.count) รายการใน \(lines) แถว ดูรายละเอียดใน `row_errors`\(earlierTH)",
-                       rowErrors: report.errors, importID: report.importID, loadedBefore: report.loadedBefore)
+        return Problem(
+            type: "urn:tidtam:problem:import-rejected", title: "Import rejected", titleTH: Self.titleTH, status: 422,
+            detail:
+                "Nothing was imported: \(report.errors.count) problem(s) in \(lines) row(s); see `row_errors`.\(earlier)",
+            detailTH:
+                "ไม่มีข้อมูลใดถูกบันทึก: พบปัญหา \(report.errors.count) รายการใน \(lines) แถว ดูรายละเอียดใน `row_errors`\(earlierTH)",
+            rowErrors: report.errors, importID: report.importID, loadedBefore: report.loadedBefore)
     }
 
     static let titleTH = "นำเข้าข้อมูลไม่สำเร็จ ไม่มีข้อมูลใดถูกบันทึก"
@@ -29,8 +33,9 @@ extension ImportFailure: ProblemReporting {
     var problem: Problem {
         switch self {
         case .file(let why):
-            return Problem(type: "urn:tidtam:problem:import-rejected", title: "Import rejected", titleTH: ImportRejected.titleTH,
-                           status: 422, detail: "Nothing was imported: \(why.english)", detailTH: "ไม่มีข้อมูลใดถูกบันทึก: \(why.thai)")
+            return Problem(
+                type: "urn:tidtam:problem:import-rejected", title: "Import rejected", titleTH: ImportRejected.titleTH,
+                status: 422, detail: "Nothing was imported: \(why.english)", detailTH: "ไม่มีข้อมูลใดถูกบันทึก: \(why.thai)")
         }
     }
 }
@@ -56,12 +61,15 @@ struct ImportRoutes {
             let fileName = query.text("file_name")
             try query.finish()
             guard gate.enter() else {
-                throw DomainError.unavailable(Explanation("\(gate.limit) files are being imported just now; send this one again in a few seconds.",
-                                                                th: "ขณะนี้มีการนำเข้าไฟล์อยู่ \(gate.limit) ไฟล์ โปรดส่งไฟล์นี้อีกครั้งในอีกสักครู่"))
+                throw DomainError.unavailable(
+                    Explanation(
+                        "\(gate.limit) files are being imported just now; send this one again in a few seconds.",
+                        th: "ขณะนี้มีการนำเข้าไฟล์อยู่ \(gate.limit) ไฟล์ โปรดส่งไฟล์นี้อีกครั้งในอีกสักครู่"))
             }
             defer { gate.leave() }
             let buffer = try await collectBody(request, upTo: Self.maxFileSize)
-            let report = try await importer.run(kind, data: Data(buffer.readableBytesView), fileName: fileName, tenant: tenant, dryRun: dryRun)
+            let report = try await importer.run(
+                kind, data: Data(buffer.readableBytesView), fileName: fileName, tenant: tenant, dryRun: dryRun)
             guard report.succeeded else { throw ImportRejected(report: report) }
             return try JSONResponse.make(report)
         }
@@ -69,9 +77,13 @@ struct ImportRoutes {
         routes.add(.get, "/imports/{kind}/template") { _, context in
             let kind = try Self.kind(context)
             _ = try context.tenant(for: kind.action)
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"tidtam-\(kind.rawValue).csv\""],
-                            body: .init(byteBuffer: ByteBuffer(string: kind.template)))
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/csv; charset=utf-8",
+                    .contentDisposition: "attachment; filename=\"tidtam-\(kind.rawValue).csv\"",
+                ],
+                body: .init(byteBuffer: ByteBuffer(string: kind.template)))
         }
     }
 
@@ -81,9 +93,10 @@ struct ImportRoutes {
     /// that Windows gives .csv files, or a mislabelled one.)
     static func refuseWrappedFile(_ request: Request) throws {
         guard request.headers[.contentType]?.lowercased().hasPrefix("multipart/") == true else { return }
-        throw APIError.unsupportedMediaType(Explanation(
-            "Send the CSV file itself as the request body with Content-Type: text/csv (curl --data-binary @file.csv), not as a form upload.",
-            th: "ส่งไฟล์ CSV เป็นเนื้อหาของคำขอโดยตรง (Content-Type: text/csv) ไม่ใช่แนบในแบบฟอร์ม"))
+        throw APIError.unsupportedMediaType(
+            Explanation(
+                "Send the CSV file itself as the request body with Content-Type: text/csv (curl --data-binary @file.csv), not as a form upload.",
+                th: "ส่งไฟล์ CSV เป็นเนื้อหาของคำขอโดยตรง (Content-Type: text/csv) ไม่ใช่แนบในแบบฟอร์ม"))
     }
 
     static func kind(_ context: TidtamRequestContext) throws -> Importer.Kind {

@@ -13,35 +13,45 @@ struct IndicatorRoutes {
         routes.add(.get, "/indicators") { request, context in
             let tenant = try context.tenant(for: .readPlans)
             var query = QueryParameters(request)
-            let filter = IndicatorFilter(districtID: query.integer("district_id", in: 1...Int64.max), schoolID: query.integer("school_id", in: 1...Int64.max),
-                                         districtOnly: query.choice("unit", UnitFilter.self) == .district,
-                                         goalID: query.integer("goal_id", in: 1...Int64.max), projectID: query.integer("project_id", in: 1...Int64.max),
-                                         csfOnly: query.choice("csf", YesFilter.self) == .true)
+            let filter = IndicatorFilter(
+                districtID: query.integer("district_id", in: 1...Int64.max),
+                schoolID: query.integer("school_id", in: 1...Int64.max),
+                districtOnly: query.choice("unit", UnitFilter.self) == .district,
+                goalID: query.integer("goal_id", in: 1...Int64.max),
+                projectID: query.integer("project_id", in: 1...Int64.max),
+                csfOnly: query.choice("csf", YesFilter.self) == .true)
             let page = query.page()
             try query.finish()
             return try await JSONResponse.page(indicators.list(tenant, filter: filter, page: page))
         }
         routes.add(.post, "/indicators") { request, context in
             let tenant = try context.districtTenant(for: .managePlans)
-            let input = try await JSONBody.decode(request, context: context) { body in Self.input(&body, attachable: true) }
+            let input = try await JSONBody.decode(request, context: context) { body in
+                Self.input(&body, attachable: true)
+            }
             let indicator = try await indicators.create(tenant, input)
             return JSONResponse.document(indicator, status: .created, location: "/api/v1/indicators/\(indicator.id)")
         }
         routes.add(.get, "/indicators/{indicatorId}") { _, context in
             let tenant = try context.tenant(for: .readPlans)
-            guard let indicator = try await indicators.get(tenant, id: context.id("indicatorId", .indicator)) else { throw DomainError.notFound(.indicator) }
+            guard let indicator = try await indicators.get(tenant, id: context.id("indicatorId", .indicator)) else {
+                throw DomainError.notFound(.indicator)
+            }
             return JSONResponse.document(indicator)
         }
         routes.add(.put, "/indicators/{indicatorId}") { request, context in
             let tenant = try context.districtTenant(for: .managePlans)
             let id = try context.id("indicatorId", .indicator)
             let version = try ETag.expectedVersion(request)
-            let input = try await JSONBody.decode(request, context: context) { body in Self.input(&body, attachable: false) }
+            let input = try await JSONBody.decode(request, context: context) { body in
+                Self.input(&body, attachable: false)
+            }
             return try await JSONResponse.document(indicators.replace(tenant, id: id, expectedVersion: version, input))
         }
         routes.add(.delete, "/indicators/{indicatorId}") { request, context in
             let tenant = try context.districtTenant(for: .managePlans)
-            try await indicators.delete(tenant, id: context.id("indicatorId", .indicator), expectedVersion: ETag.expectedVersion(request))
+            try await indicators.delete(
+                tenant, id: context.id("indicatorId", .indicator), expectedVersion: ETag.expectedVersion(request))
             return JSONResponse.noContent()
         }
         routes.add(.post, "/indicators/{indicatorId}/adoptions") { request, context in
@@ -51,11 +61,13 @@ struct IndicatorRoutes {
             let school = body.integer("school_id", in: 1...Int64.max) ?? nil
             let targets = Self.targets(&body)
             try body.finish()
-            return try await JSONResponse.document(indicators.adopt(tenant, indicatorID: id, schoolID: school, targets: targets ?? []))
+            return try await JSONResponse.document(
+                indicators.adopt(tenant, indicatorID: id, schoolID: school, targets: targets ?? []))
         }
         routes.add(.delete, "/indicators/{indicatorId}/adoptions/{schoolId}") { _, context in
             let tenant = try context.districtTenant(for: .managePlans)
-            try await indicators.unadopt(tenant, indicatorID: context.id("indicatorId", .indicator), schoolID: context.id("schoolId", .adoption))
+            try await indicators.unadopt(
+                tenant, indicatorID: context.id("indicatorId", .indicator), schoolID: context.id("schoolId", .adoption))
             return JSONResponse.noContent()
         }
     }
@@ -78,7 +90,10 @@ struct IndicatorRoutes {
             goal = body.integer("goal_id", in: 1...Int64.max) ?? nil
             project = body.integer("project_id", in: 1...Int64.max) ?? nil
         }
-        let code = body.text("code", max: 30, min: 1, valid: { !$0.contains(where: \.isWhitespace) }, format: "a code without spaces") ?? nil
+        let code =
+            body.text(
+                "code", max: 30, min: 1, valid: { !$0.contains(where: \.isWhitespace) }, format: "a code without spaces"
+            ) ?? nil
         let name = body.required("name_th") { $0.text("name_th", max: 500, min: 1) }
         let nameEN = body.text("name_en", max: 500) ?? nil
         let unit = body.required("unit_th") { $0.text("unit_th", max: 50, min: 1) }
@@ -87,16 +102,17 @@ struct IndicatorRoutes {
         let period = body.choice("period", ReportingPeriod.self) ?? nil
         let baseline = body.decimal("baseline") ?? nil
         let scoring = body.required("scoring") { $0.object("scoring", Self.scoring) }
-        let band = body.object("band") { b -> ClosedRange<Decimal>? in
-            let low = b.required("low") { $0.decimal("low") }
-            let high = b.required("high") { $0.decimal("high") }
-            guard let low, let high else { return nil }
-            guard low <= high else {
-                b.reject("high", "order", "The band's high end is below its low end.", "ค่าสูงสุดของช่วงน้อยกว่าค่าต่ำสุด")
-                return nil
-            }
-            return low...high
-        } ?? nil
+        let band =
+            body.object("band") { b -> ClosedRange<Decimal>? in
+                let low = b.required("low") { $0.decimal("low") }
+                let high = b.required("high") { $0.decimal("high") }
+                guard let low, let high else { return nil }
+                guard low <= high else {
+                    b.reject("high", "order", "The band's high end is below its low end.", "ค่าสูงสุดของช่วงน้อยกว่าค่าต่ำสุด")
+                    return nil
+                }
+                return low...high
+            } ?? nil
         let weight = body.decimal("weight", in: 0...100) ?? nil
         let csf = body.boolean("is_csf") ?? nil
         let targets = Self.targets(&body)
@@ -108,8 +124,9 @@ struct IndicatorRoutes {
         }
         let input = IndicatorInput(
             schoolID: school, goalID: goal, projectID: project, code: code, nameEN: nameEN,
-            definition: IndicatorDefinition(nameTH: name ?? "-", unit: unit ?? "-", kind: kind, direction: direction, baseline: baseline,
-                                            scoring: scoring, weight: weight ?? 0, isCSF: csf ?? false, band: band),
+            definition: IndicatorDefinition(
+                nameTH: name ?? "-", unit: unit ?? "-", kind: kind, direction: direction, baseline: baseline,
+                scoring: scoring, weight: weight ?? 0, isCSF: csf ?? false, band: band),
             period: period ?? .year, targets: targets ?? [])
         body.add(input.validate())
         return name != nil && unit != nil ? input : nil

@@ -17,8 +17,9 @@ extension JSONBody {
             return .none
         }
         if let range, !range.contains(number) {
-            fail(key, "out_of_range", "Must be between \(range.lowerBound) and \(range.upperBound).",
-                 "ต้องอยู่ระหว่าง \(range.lowerBound) ถึง \(range.upperBound)")
+            fail(
+                key, "out_of_range", "Must be between \(range.lowerBound) and \(range.upperBound).",
+                "ต้องอยู่ระหว่าง \(range.lowerBound) ถึง \(range.upperBound)")
             return .none
         }
         return .some(number)
@@ -31,7 +32,9 @@ extension JSONBody {
         case .null: return .some(nil)
         case .string(let s):
             if let date = CalendarDate(iso: s) { return .some(date) }
-            fail(key, "format", "Must be a date as YYYY-MM-DD (Gregorian calendar).", "ต้องเป็นวันที่รูปแบบ YYYY-MM-DD (ปีคริสต์ศักราช)")
+            fail(
+                key, "format", "Must be a date as YYYY-MM-DD (Gregorian calendar).",
+                "ต้องเป็นวันที่รูปแบบ YYYY-MM-DD (ปีคริสต์ศักราช)")
         default:
             fail(key, "type", "Must be a date string, not \(raw.typeName).", "ต้องเป็นวันที่")
         }
@@ -102,8 +105,12 @@ extension JSONBody {
         case .array(let elements) where elements.count <= max:
             var out: [String] = []
             for (index, element) in elements.enumerated() {
-                if case .string(let s) = element, !s.isEmpty, s.count <= each { out.append(s) } else {
-                    fail("\(key)/\(index)", "type", "Must be a non-empty string of at most \(each) characters.", "ต้องเป็นข้อความไม่เกิน \(each) ตัวอักษร")
+                if case .string(let s) = element, !s.isEmpty, s.count <= each {
+                    out.append(s)
+                } else {
+                    fail(
+                        "\(key)/\(index)", "type", "Must be a non-empty string of at most \(each) characters.",
+                        "ต้องเป็นข้อความไม่เกิน \(each) ตัวอักษร")
                 }
             }
             return out.count == elements.count ? .some(out) : .none

@@ -10,7 +10,9 @@ public struct ActionPlanInput: Sendable, Equatable {
     public var titleEN: String?
     public var strategicPlanID: Int64?
 
-    public init(schoolID: Int64?, fiscalYear: FiscalYear, titleTH: String, titleEN: String? = nil, strategicPlanID: Int64? = nil) {
+    public init(
+        schoolID: Int64?, fiscalYear: FiscalYear, titleTH: String, titleEN: String? = nil, strategicPlanID: Int64? = nil
+    ) {
         self.schoolID = schoolID; self.fiscalYear = fiscalYear; self.titleTH = titleTH; self.titleEN = titleEN
         self.strategicPlanID = strategicPlanID
     }
@@ -46,8 +48,12 @@ public struct ActivityInput: Sendable, Equatable {
     public var endDate: CalendarDate?
     public var isMilestone: Bool
 
-    public init(id: Int64? = nil, nameTH: String, startDate: CalendarDate? = nil, endDate: CalendarDate? = nil, isMilestone: Bool = false) {
-        self.id = id; self.nameTH = nameTH; self.startDate = startDate; self.endDate = endDate; self.isMilestone = isMilestone
+    public init(
+        id: Int64? = nil, nameTH: String, startDate: CalendarDate? = nil, endDate: CalendarDate? = nil,
+        isMilestone: Bool = false
+    ) {
+        self.id = id; self.nameTH = nameTH; self.startDate = startDate; self.endDate = endDate;
+        self.isMilestone = isMilestone
     }
 }
 
@@ -80,12 +86,15 @@ public struct ProjectInput: Sendable, Equatable {
     public var activities: [ActivityInput]
     public var budgetLines: [BudgetLineInput]
 
-    public init(code: String, kind: ProjectKind = .project, nameTH: String, nameEN: String? = nil, strategyID: Int64? = nil,
-                responsibleTH: String? = nil, startDate: CalendarDate? = nil, endDate: CalendarDate? = nil,
-                objectivesTH: String? = nil, expectedOutputsTH: String? = nil, expectedOutcomesTH: String? = nil,
-                activities: [ActivityInput] = [], budgetLines: [BudgetLineInput] = []) {
+    public init(
+        code: String, kind: ProjectKind = .project, nameTH: String, nameEN: String? = nil, strategyID: Int64? = nil,
+        responsibleTH: String? = nil, startDate: CalendarDate? = nil, endDate: CalendarDate? = nil,
+        objectivesTH: String? = nil, expectedOutputsTH: String? = nil, expectedOutcomesTH: String? = nil,
+        activities: [ActivityInput] = [], budgetLines: [BudgetLineInput] = []
+    ) {
         self.code = code; self.kind = kind; self.nameTH = nameTH; self.nameEN = nameEN; self.strategyID = strategyID
-        self.responsibleTH = responsibleTH; self.startDate = startDate; self.endDate = endDate; self.objectivesTH = objectivesTH
+        self.responsibleTH = responsibleTH; self.startDate = startDate; self.endDate = endDate;
+        self.objectivesTH = objectivesTH
         self.expectedOutputsTH = expectedOutputsTH; self.expectedOutcomesTH = expectedOutcomesTH
         self.activities = activities; self.budgetLines = budgetLines
     }
@@ -94,22 +103,30 @@ public struct ProjectInput: Sendable, Equatable {
     public func validate() -> [FieldError] {
         var errors: [FieldError] = []
         if let start = startDate, let end = endDate, end < start {
-            errors.append(FieldError(.input["end_date"], code: "before_start", detail: "The end date is before the start date.",
-                                     th: "วันสิ้นสุดอยู่ก่อนวันเริ่มต้น"))
+            errors.append(
+                FieldError(
+                    .input["end_date"], code: "before_start", detail: "The end date is before the start date.",
+                    th: "วันสิ้นสุดอยู่ก่อนวันเริ่มต้น"))
         }
         for (index, activity) in activities.enumerated() {
             let path = FieldPath.input["activities"][index]
             if let start = activity.startDate, let end = activity.endDate, end < start {
-                errors.append(FieldError(path["end_date"], code: "before_start", detail: "The end date is before the start date.",
-                                         th: "วันสิ้นสุดอยู่ก่อนวันเริ่มต้น"))
+                errors.append(
+                    FieldError(
+                        path["end_date"], code: "before_start", detail: "The end date is before the start date.",
+                        th: "วันสิ้นสุดอยู่ก่อนวันเริ่มต้น"))
             }
             if let start = activity.startDate, let projectStart = startDate, start < projectStart {
-                errors.append(FieldError(path["start_date"], code: "outside_project", detail: "The activity starts before its project.",
-                                         th: "กิจกรรมเริ่มก่อนวันเริ่มโครงการ"))
+                errors.append(
+                    FieldError(
+                        path["start_date"], code: "outside_project", detail: "The activity starts before its project.",
+                        th: "กิจกรรมเริ่มก่อนวันเริ่มโครงการ"))
             }
             if let end = activity.endDate, let projectEnd = endDate, end > projectEnd {
-                errors.append(FieldError(path["end_date"], code: "outside_project", detail: "The activity ends after its project.",
-                                         th: "กิจกรรมสิ้นสุดหลังวันสิ้นสุดโครงการ"))
+                errors.append(
+                    FieldError(
+                        path["end_date"], code: "outside_project", detail: "The activity ends after its project.",
+                        th: "กิจกรรมสิ้นสุดหลังวันสิ้นสุดโครงการ"))
             }
         }
         errors += Self.duplicateIDs(activities.map(\.id), path: .input["activities"])
@@ -123,8 +140,10 @@ public struct ProjectInput: Sendable, Equatable {
         for (index, id) in ids.enumerated() {
             guard let id else { continue }
             if !seen.insert(id).inserted {
-                errors.append(FieldError(path[index]["id"], code: "duplicate", detail: "The same item is listed twice.",
-                                         th: "รายการนี้ซ้ำ"))
+                errors.append(
+                    FieldError(
+                        path[index]["id"], code: "duplicate", detail: "The same item is listed twice.",
+                        th: "รายการนี้ซ้ำ"))
             }
         }
         return errors

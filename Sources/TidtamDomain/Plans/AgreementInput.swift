@@ -21,8 +21,11 @@ public struct AgreementInput: Sendable, Equatable {
     public var signedOn: CalendarDate?
     public var items: [Item]
 
-    public init(schoolID: Int64? = nil, fiscalYear: FiscalYear, titleTH: String, signedByTH: String? = nil, signerRoleTH: String? = nil,
-                signedOn: CalendarDate? = nil, items: [Item] = []) {
+    public init(
+        schoolID: Int64? = nil, fiscalYear: FiscalYear, titleTH: String, signedByTH: String? = nil,
+        signerRoleTH: String? = nil,
+        signedOn: CalendarDate? = nil, items: [Item] = []
+    ) {
         self.schoolID = schoolID; self.fiscalYear = fiscalYear; self.titleTH = titleTH; self.signedByTH = signedByTH
         self.signerRoleTH = signerRoleTH; self.signedOn = signedOn; self.items = items
     }
@@ -34,12 +37,18 @@ public struct AgreementInput: Sendable, Equatable {
         var indicators: Set<Int64> = []
         for (index, item) in items.enumerated() {
             if item.weight <= 0 || item.weight > 100 {
-                errors.append(FieldError(.input["items"][index]["weight"], code: "out_of_range", detail: "A weight is more than 0 and at most 100.",
-                                         th: "น้ำหนักต้องมากกว่า 0 และไม่เกิน 100"))
+                errors.append(
+                    FieldError(
+                        .input["items"][index]["weight"], code: "out_of_range",
+                        detail: "A weight is more than 0 and at most 100.",
+                        th: "น้ำหนักต้องมากกว่า 0 และไม่เกิน 100"))
             }
             if !indicators.insert(item.indicatorID).inserted {
-                errors.append(FieldError(.input["items"][index]["indicator_id"], code: "duplicate", detail: "This indicator is already an item.",
-                                         th: "ตัวชี้วัดนี้อยู่ในข้อตกลงแล้ว"))
+                errors.append(
+                    FieldError(
+                        .input["items"][index]["indicator_id"], code: "duplicate",
+                        detail: "This indicator is already an item.",
+                        th: "ตัวชี้วัดนี้อยู่ในข้อตกลงแล้ว"))
             }
         }
         errors += ProjectInput.duplicateIDs(items.map(\.id), path: .input["items"])

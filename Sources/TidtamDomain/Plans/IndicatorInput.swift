@@ -38,35 +38,49 @@ public struct IndicatorInput: Sendable, Equatable {
     public var period: ReportingPeriod
     public var targets: [TargetInput]
 
-    public init(schoolID: Int64? = nil, goalID: Int64? = nil, projectID: Int64? = nil, code: String? = nil, nameEN: String? = nil,
-                definition: IndicatorDefinition, period: ReportingPeriod = .year, targets: [TargetInput] = []) {
-        self.schoolID = schoolID; self.goalID = goalID; self.projectID = projectID; self.code = code; self.nameEN = nameEN
+    public init(
+        schoolID: Int64? = nil, goalID: Int64? = nil, projectID: Int64? = nil, code: String? = nil,
+        nameEN: String? = nil,
+        definition: IndicatorDefinition, period: ReportingPeriod = .year, targets: [TargetInput] = []
+    ) {
+        self.schoolID = schoolID; self.goalID = goalID; self.projectID = projectID; self.code = code;
+        self.nameEN = nameEN
         self.definition = definition; self.period = period; self.targets = targets
     }
 
     public func validate() -> [FieldError] {
         var errors = definition.validate()
         if goalID != nil && projectID != nil {
-            errors.append(FieldError(.input["project_id"], code: "one_owner", detail: "An indicator belongs to a goal or to a project, not both.",
-                                     th: "ตัวชี้วัดสังกัดเป้าประสงค์หรือโครงการอย่างใดอย่างหนึ่ง"))
+            errors.append(
+                FieldError(
+                    .input["project_id"], code: "one_owner",
+                    detail: "An indicator belongs to a goal or to a project, not both.",
+                    th: "ตัวชี้วัดสังกัดเป้าประสงค์หรือโครงการอย่างใดอย่างหนึ่ง"))
         }
         errors += Self.validate(targets: targets, period: period)
         return errors
     }
 
     /// Periods that exist for the indicator's period kind, and one target per period.
-    public static func validate(targets: [TargetInput], period: ReportingPeriod, path: FieldPath = .input["targets"]) -> [FieldError] {
+    public static func validate(targets: [TargetInput], period: ReportingPeriod, path: FieldPath = .input["targets"])
+        -> [FieldError]
+    {
         var errors: [FieldError] = []
         var seen: Set<[Int]> = []
         for (index, target) in targets.enumerated() {
             if !period.periods.contains(target.period) {
-                errors.append(FieldError(path[index]["period"], code: "out_of_range",
-                                         detail: "A \(period.rawValue) indicator has periods \(period.periods.lowerBound)…\(period.periods.upperBound).",
-                                         th: "งวดต้องอยู่ระหว่าง \(period.periods.lowerBound) ถึง \(period.periods.upperBound)"))
+                errors.append(
+                    FieldError(
+                        path[index]["period"], code: "out_of_range",
+                        detail:
+                            "A \(period.rawValue) indicator has periods \(period.periods.lowerBound)…\(period.periods.upperBound).",
+                        th: "งวดต้องอยู่ระหว่าง \(period.periods.lowerBound) ถึง \(period.periods.upperBound)"))
             }
             if !seen.insert([target.fiscalYear.buddhistYear, target.period]).inserted {
-                errors.append(FieldError(path[index], code: "duplicate", detail: "This fiscal year and period already have a target.",
-                                         th: "ปีงบประมาณและงวดนี้มีค่าเป้าหมายแล้ว"))
+                errors.append(
+                    FieldError(
+                        path[index], code: "duplicate", detail: "This fiscal year and period already have a target.",
+                        th: "ปีงบประมาณและงวดนี้มีค่าเป้าหมายแล้ว"))
             }
         }
         return errors

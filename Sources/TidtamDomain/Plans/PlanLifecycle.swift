@@ -45,7 +45,9 @@ public struct PlanTransitionOutcome: Sendable, Equatable {
 public enum PlanLifecycle {
     /// Who may do what: units (school staff for their school, district staff for the district's
     /// own plan) submit and revise; only the district (admin or staff) approves or returns.
-    public static func apply(_ transition: PlanTransition, to status: PlanStatus, by role: Role) throws -> PlanTransitionOutcome {
+    public static func apply(_ transition: PlanTransition, to status: PlanStatus, by role: Role) throws
+        -> PlanTransitionOutcome
+    {
         switch (transition, status) {
         case (.submit, .draft), (.submit, .returned):
             guard Action.managePlans.isAllowed(for: role) else { throw PlanTransitionError.notPermitted(role) }

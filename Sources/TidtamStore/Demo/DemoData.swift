@@ -17,16 +17,35 @@ public struct DemoData: Sendable {
     }
 
     static let districts: [(DistrictInput, villages: [String])] = [
-        (DistrictInput(code: "CMI1", nameTH: "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาเชียงใหม่ เขต 1",
-                       nameEN: "Chiang Mai Primary Educational Service Area Office 1", kind: .primary, provinceTH: "เชียงใหม่"),
-         ["ป่าแดด", "หนองหอย", "สันกำแพง", "ดอยสะเก็ด", "แม่แตง", "ช้างเผือก", "ท่าศาลา", "หนองควาย", "ดอนจั่น", "แม่เหียะ", "สันผีเสื้อ", "ขัวมุง"]),
-        (DistrictInput(code: "KKN1", nameTH: "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่น เขต 1",
-                       nameEN: "Khon Kaen Primary Educational Service Area Office 1", kind: .primary, provinceTH: "ขอนแก่น"),
-         ["โนนทัน", "บ้านเป็ด", "ศิลา", "พระลับ", "ท่าพระ", "ดอนหัน", "โคกสี", "บึงเนียม", "หนองตูม", "สาวะถี", "แดงใหญ่", "บ้านหว้า"]),
-        (DistrictInput(code: "BKK-M1", nameTH: "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษากรุงเทพมหานคร เขต 1",
-                       nameEN: "Bangkok Secondary Educational Service Area Office 1", kind: .secondary, provinceTH: "กรุงเทพมหานคร"),
-         ["วัดบวรนิเวศ", "สามเสนวิทยาลัย", "ราชวินิต", "ศึกษานารี", "วัดสุทธิวราราม", "สตรีวิทยา", "ไตรมิตรวิทยาลัย", "เบญจมราชาลัย",
-          "วัดราชบพิธ", "พญาไท", "ทีปังกรวิทยาพัฒน์", "โยธินบูรณะ"]),
+        (
+            DistrictInput(
+                code: "CMI1", nameTH: "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาเชียงใหม่ เขต 1",
+                nameEN: "Chiang Mai Primary Educational Service Area Office 1", kind: .primary, provinceTH: "เชียงใหม่"),
+            [
+                "ป่าแดด", "หนองหอย", "สันกำแพง", "ดอยสะเก็ด", "แม่แตง", "ช้างเผือก", "ท่าศาลา", "หนองควาย", "ดอนจั่น", "แม่เหียะ",
+                "สันผีเสื้อ", "ขัวมุง",
+            ]
+        ),
+        (
+            DistrictInput(
+                code: "KKN1", nameTH: "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่น เขต 1",
+                nameEN: "Khon Kaen Primary Educational Service Area Office 1", kind: .primary, provinceTH: "ขอนแก่น"),
+            [
+                "โนนทัน", "บ้านเป็ด", "ศิลา", "พระลับ", "ท่าพระ", "ดอนหัน", "โคกสี", "บึงเนียม", "หนองตูม", "สาวะถี", "แดงใหญ่",
+                "บ้านหว้า",
+            ]
+        ),
+        (
+            DistrictInput(
+                code: "BKK-M1", nameTH: "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษากรุงเทพมหานคร เขต 1",
+                nameEN: "Bangkok Secondary Educational Service Area Office 1", kind: .secondary,
+                provinceTH: "กรุงเทพมหานคร"),
+            [
+                "วัดบวรนิเวศ", "สามเสนวิทยาลัย", "ราชวินิต", "ศึกษานารี", "วัดสุทธิวราราม", "สตรีวิทยา", "ไตรมิตรวิทยาลัย",
+                "เบญจมราชาลัย",
+                "วัดราชบพิธ", "พญาไท", "ทีปังกรวิทยาพัฒน์", "โยธินบูรณะ",
+            ]
+        ),
     ]
 
     static let people: [(role: Role, name: String, local: String)] = [
@@ -37,7 +56,8 @@ public struct DemoData: Sendable {
     ]
 
     public func load() async throws -> [IssuedToken] {
-        let districtStore = DistrictStore(db), schoolStore = SchoolStore(db), userStore = UserStore(db), tokenStore = TokenStore(db)
+        let districtStore = DistrictStore(db), schoolStore = SchoolStore(db), userStore = UserStore(db),
+            tokenStore = TokenStore(db)
         var issued: [IssuedToken] = []
         try await DemoPolicies(db: db).load()
         for (index, (input, villages)) in Self.districts.enumerated() {
@@ -49,32 +69,42 @@ public struct DemoData: Sendable {
             }
             let tenant = DistrictTenant.background(districtID)
             var firstSchool: Int64?
-            let existingSchools = try await schoolStore.list(tenant, filter: SchoolFilter(), page: PageRequest(limit: 200)).items
+            let existingSchools = try await schoolStore.list(
+                tenant, filter: SchoolFilter(), page: PageRequest(limit: 200)
+            ).items
             if existingSchools.isEmpty {
                 for (n, village) in villages.enumerated() {
                     let secondary = input.kind == .secondary
-                    let school = try await schoolStore.create(tenant, SchoolInput(
-                        obecCode: String(format: "10%02d%06d", index + 50, n + 1),
-                        nameTH: secondary ? "โรงเรียน\(village)" : "โรงเรียนบ้าน\(village)",
-                        provinceTH: input.provinceTH,
-                        addressTH: "ตำบล\(village) จังหวัด\(input.provinceTH ?? "")",
-                        size: [.small, .medium, .large, .extraLarge][n % 4],
-                        studentCount: 60 + (n * 137) % 1500))
+                    let school = try await schoolStore.create(
+                        tenant,
+                        SchoolInput(
+                            obecCode: String(format: "10%02d%06d", index + 50, n + 1),
+                            nameTH: secondary ? "โรงเรียน\(village)" : "โรงเรียนบ้าน\(village)",
+                            provinceTH: input.provinceTH,
+                            addressTH: "ตำบล\(village) จังหวัด\(input.provinceTH ?? "")",
+                            size: [.small, .medium, .large, .extraLarge][n % 4],
+                            studentCount: 60 + (n * 137) % 1500))
                     firstSchool = firstSchool ?? school.id
                 }
             } else {
                 firstSchool = existingSchools.first?.id
             }
-            let schools = try await schoolStore.list(tenant, filter: SchoolFilter(), page: PageRequest(limit: 200)).items.map(\.id)
+            let schools = try await schoolStore.list(tenant, filter: SchoolFilter(), page: PageRequest(limit: 200))
+                .items.map(\.id)
             try await DemoPlans(db: db).load(tenant, schools: schools)
             for person in Self.people {
                 let email = "\(person.local)@\(input.code.lowercased()).demo.tidtam.th"
                 let user: User
-                if let found = try await userStore.list(tenant, filter: UserFilter(email: email), page: PageRequest(limit: 1)).items.first {
+                if let found = try await userStore.list(
+                    tenant, filter: UserFilter(email: email), page: PageRequest(limit: 1)
+                ).items.first {
                     user = found
                 } else {
-                    user = try await userStore.create(tenant, UserInput(email: email, displayName: person.name, role: person.role,
-                                                                       schoolID: person.role == .schoolStaff ? firstSchool : nil))
+                    user = try await userStore.create(
+                        tenant,
+                        UserInput(
+                            email: email, displayName: person.name, role: person.role,
+                            schoolID: person.role == .schoolStaff ? firstSchool : nil))
                 }
                 let (_, secret) = try await tokenStore.create(tenant, userID: user.id, name: "demo", expiresAt: nil)
                 issued.append(IssuedToken(district: input.code, email: email, role: person.role, token: secret))

@@ -30,9 +30,12 @@ public struct NationalDemo: Sendable {
     /// holds `migrations` and `demo`).
     public init(owner: Database, sqlDirectory: URL) throws {
         db = owner
-        let text = try String(contentsOf: sqlDirectory.appendingPathComponent("demo/national_district.sql"), encoding: .utf8)
-        let body = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("--") }.joined(separator: "\n")
-        statements = body.components(separatedBy: "\n;;\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        let text = try String(
+            contentsOf: sqlDirectory.appendingPathComponent("demo/national_district.sql"), encoding: .utf8)
+        let body = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("--") }.joined(
+            separator: "\n")
+        statements = body.components(separatedBy: "\n;;\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { !$0.isEmpty }
     }
 
     /// The 77 provinces; district offices are named after them (`… เขต n` for the primary ones).
@@ -62,11 +65,14 @@ public struct NationalDemo: Sendable {
         return (0..<districtCount).map { i in
             let primary = i < primaryDistricts
             let province = provinces[(primary ? i : i - primaryDistricts) % provinces.count]
-            let name = primary
+            let name =
+                primary
                 ? "สำนักงานเขตพื้นที่การศึกษาประถมศึกษา\(province) เขต \(i / provinces.count + 1)"
                 : "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา\(province)"
-            return Plan(index: i, code: String(format: "NAT-%03d", i + 1), nameTH: name, kind: primary ? "primary" : "secondary",
-                        province: province, schools: base + (i < extra ? 1 : 0))
+            return Plan(
+                index: i, code: String(format: "NAT-%03d", i + 1), nameTH: name,
+                kind: primary ? "primary" : "secondary",
+                province: province, schools: base + (i < extra ? 1 : 0))
         }
     }
 
@@ -76,11 +82,14 @@ public struct NationalDemo: Sendable {
 
     /// Generates what is missing, `workers` districts at a time, and reports after each one.
     /// `districts` stops after the first few (tests).
-    public func generate(fiscalYear: Int, workers: Int = 2, districts limit: Int = districtCount,
-                         progress: @escaping @Sendable (Progress) -> Void) async throws -> Progress {
-        let present = Set(try await db.read(Tenant.nationalService, "SELECT code FROM district WHERE code LIKE 'NAT-%'").rows.map {
-            try $0.decode("code", as: String.self)
-        })
+    public func generate(
+        fiscalYear: Int, workers: Int = 2, districts limit: Int = districtCount,
+        progress: @escaping @Sendable (Progress) -> Void
+    ) async throws -> Progress {
+        let present = Set(
+            try await db.read(Tenant.nationalService, "SELECT code FROM district WHERE code LIKE 'NAT-%'").rows.map {
+                try $0.decode("code", as: String.self)
+            })
         let todo = Self.plan().prefix(limit).filter { !present.contains($0.code) }
         let done = present.count
         let counter = Counter()
@@ -89,11 +98,17 @@ public struct NationalDemo: Sendable {
             func next() -> Plan? { queue.next() }
             for _ in 0..<max(1, workers) {
                 guard let first = next() else { break }
-                group.addTask { try await self.generate(first, fiscalYear: fiscalYear, counter: counter, done: done, progress: progress) }
+                group.addTask {
+                    try await self.generate(
+                        first, fiscalYear: fiscalYear, counter: counter, done: done, progress: progress)
+                }
             }
             while try await group.next() != nil {
                 if let district = next() {
-                    group.addTask { try await self.generate(district, fiscalYear: fiscalYear, counter: counter, done: done, progress: progress) }
+                    group.addTask {
+                        try await self.generate(
+                            district, fiscalYear: fiscalYear, counter: counter, done: done, progress: progress)
+                    }
                 }
             }
         }
@@ -103,11 +118,15 @@ public struct NationalDemo: Sendable {
         return Progress(districtsDone: done + districts, districtsTotal: Self.districtCount, rows: rows)
     }
 
-    func generate(_ district: Plan, fiscalYear: Int, counter: Counter, done: Int, progress: @Sendable (Progress) -> Void) async throws {
-        let id: Int64 = try await db.read(Tenant.unscoped, "SELECT nextval('district_id_seq') AS id").first!.decode("id")
+    func generate(
+        _ district: Plan, fiscalYear: Int, counter: Counter, done: Int, progress: @Sendable (Progress) -> Void
+    ) async throws {
+        let id: Int64 = try await db.read(Tenant.unscoped, "SELECT nextval('district_id_seq') AS id").first!.decode(
+            "id")
         let statements = self.statements
         let rows = try await db.transaction(DistrictTenant(districtID: id, actor: .unauditedBulkLoad)) { tx in
-            try tx.query("""
+            try tx.query(
+                """
                 INSERT INTO district (id, code, name_th, kind, province_th)
                 VALUES (\(id), \(district.code), \(district.nameTH), \(district.kind), \(district.province))
                 """)

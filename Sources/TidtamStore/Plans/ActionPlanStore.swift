@@ -11,9 +11,12 @@ public struct PlanFilter: Sendable {
     /// false (default): only the latest revision of each unit and year.
     public var allRevisions: Bool
 
-    public init(districtID: Int64? = nil, schoolID: Int64? = nil, districtOnly: Bool = false, fiscalYear: Int? = nil,
-                status: PlanStatus? = nil, allRevisions: Bool = false) {
-        self.districtID = districtID; self.schoolID = schoolID; self.districtOnly = districtOnly; self.fiscalYear = fiscalYear
+    public init(
+        districtID: Int64? = nil, schoolID: Int64? = nil, districtOnly: Bool = false, fiscalYear: Int? = nil,
+        status: PlanStatus? = nil, allRevisions: Bool = false
+    ) {
+        self.districtID = districtID; self.schoolID = schoolID; self.districtOnly = districtOnly;
+        self.fiscalYear = fiscalYear
         self.status = status; self.allRevisions = allRevisions
     }
 }
@@ -44,32 +47,38 @@ public struct ActionPlanStore: Sendable {
     }
 
     public func list(_ tenant: some TenantReading, filter: PlanFilter, page: PageRequest) async throws -> JSONPage {
-        try await LifecycleTable.actionPlan.list(db, "p", document: Self.document, tenant: tenant, filter: filter, page: page)
+        try await LifecycleTable.actionPlan.list(
+            db, "p", document: Self.document, tenant: tenant, filter: filter, page: page)
     }
 
     public func create(_ tenant: DistrictTenant, _ input: ActionPlanInput) async throws -> JSONDocument {
         let district = tenant.districtID
         let school = try tenant.unit(input.schoolID)
         return try await db.transaction(tenant) { tx in
-            let id: Int64 = try tx.query("""
+            let id: Int64 = try tx.query(
+                """
                 INSERT INTO action_plan (district_id, school_id, fiscal_year, title_th, title_en, strategic_plan_id)
                 VALUES (\(district), \(school), \(input.fiscalYear.buddhistYear), \(input.titleTH), \(input.titleEN),
                         \(input.strategicPlanID))
                 RETURNING id
-                """).first!.decode("id")
+                """
+            ).first!.decode("id")
             return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
     /// The plan's own fields (title, strategic plan); the unit and year never change. A nil
     /// field is left as it is; `.some(nil)` clears an optional one.
-    public func update(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int, titleTH: String?, titleEN: String??,
-                       strategicPlanID: Int64??) async throws -> JSONDocument {
+    public func update(
+        _ tenant: DistrictTenant, id: Int64, expectedVersion: Int, titleTH: String?, titleEN: String??,
+        strategicPlanID: Int64??
+    ) async throws -> JSONDocument {
         let district = tenant.districtID
         return try await db.transaction(tenant) { tx in
             try LifecycleTable.actionPlan.lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
             let setTitleEN = titleEN != nil, setStrategicPlan = strategicPlanID != nil
-            try tx.query("""
+            try tx.query(
+                """
                 UPDATE action_plan SET title_th = coalesce(\(titleTH), title_th),
                                        title_en = CASE WHEN \(setTitleEN) THEN \(titleEN ?? nil) ELSE title_en END,
                                        strategic_plan_id = CASE WHEN \(setStrategicPlan) THEN \(strategicPlanID ?? nil)::bigint
@@ -87,20 +96,32 @@ public struct ActionPlanStore: Sendable {
 
     /// Submit, approve, return or revise. A revision is a new draft plan with copies of every
     /// project, activity, budget line and project indicator; the approved plan stays as it was.
-    public func apply(_ transition: PlanTransition, _ tenant: DistrictTenant, id: Int64, expectedVersion: Int) async throws -> JSONDocument {
+    public func apply(_ transition: PlanTransition, _ tenant: DistrictTenant, id: Int64, expectedVersion: Int)
+        async throws -> JSONDocument
+    {
         let district = tenant.districtID
         return try await db.transaction(tenant) { tx in
             let resultID = try LifecycleTable.actionPlan.apply(
                 transition, tx: tx, tenant: tenant, id: id, expectedVersion: expectedVersion,
                 beforeSubmit: { tx in
-                    let count: Int = try tx.query("SELECT count(*) AS n FROM project WHERE district_id = \(district) AND plan_id = \(id)")
-                        .first!.decode("n")
-                    return count > 0 ? [] : [FieldError(.input["projects"], code: "required", detail: "A plan needs at least one project or work item before it is submitted.",
-                                                        th: "แผนต้องมีโครงการหรืองานอย่างน้อยหนึ่งรายการก่อนเสนออนุมัติ")]
+                    let count: Int = try tx.query(
+                        "SELECT count(*) AS n FROM project WHERE district_id = \(district) AND plan_id = \(id)"
+                    )
+                    .first!.decode("n")
+                    return count > 0
+                        ? []
+                        : [
+                            FieldError(
+                                .input["projects"], code: "required",
+                                detail: "A plan needs at least one project or work item before it is submitted.",
+                                th: "แผนต้องมีโครงการหรืองานอย่างน้อยหนึ่งรายการก่อนเสนออนุมัติ")
+                        ]
                 },
                 copyChildren: { tx, from, to in
                     try tx.query(Self.copyProjects(district: district, from: from, to: to))
-                    for statement in Self.copyProjectChildren(district: district, newPlan: to) { try tx.query(statement) }
+                    for statement in Self.copyProjectChildren(district: district, newPlan: to) {
+                        try tx.query(statement)
+                    }
                 })
             return try tx.document(Self.byID, district: district, id: resultID)
         }

@@ -30,7 +30,8 @@ public struct AgreementStore: Sendable {
     }
 
     public func list(_ tenant: some TenantReading, filter: PlanFilter, page: PageRequest) async throws -> JSONPage {
-        try await LifecycleTable.agreement.list(db, "a", document: Self.document, tenant: tenant, filter: filter, page: page)
+        try await LifecycleTable.agreement.list(
+            db, "a", document: Self.document, tenant: tenant, filter: filter, page: page)
     }
 
     public func create(_ tenant: DistrictTenant, _ input: AgreementInput) async throws -> JSONDocument {
@@ -38,24 +39,30 @@ public struct AgreementStore: Sendable {
         try Self.validate(input)
         let school = try tenant.unit(input.schoolID)
         return try await db.transaction(tenant) { tx in
-            let id: Int64 = try tx.query("""
+            let id: Int64 = try tx.query(
+                """
                 INSERT INTO performance_agreement (district_id, school_id, fiscal_year, title_th, signed_by_th, signer_role_th, signed_on)
                 VALUES (\(district), \(school), \(input.fiscalYear.buddhistYear), \(input.titleTH), \(input.signedByTH),
                         \(input.signerRoleTH), \(input.signedOn.sql)::date)
                 RETURNING id, school_id
-                """).first!.decode("id")
+                """
+            ).first!.decode("id")
             try Self.writeItems(tx, district: district, agreement: id, school: school, input.items)
             return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
     /// Replaces the agreement's content while it is a draft or returned; the unit and year stay.
-    public func replace(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int, _ input: AgreementInput) async throws -> JSONDocument {
+    public func replace(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int, _ input: AgreementInput) async throws
+        -> JSONDocument
+    {
         let district = tenant.districtID
         try Self.validate(input)
         return try await db.transaction(tenant) { tx in
-            let locked = try LifecycleTable.agreement.lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
-            try tx.query("""
+            let locked = try LifecycleTable.agreement.lockEditable(
+                tx, district: district, id: id, expectedVersion: expectedVersion)
+            try tx.query(
+                """
                 UPDATE performance_agreement SET title_th = \(input.titleTH), signed_by_th = \(input.signedByTH),
                                                  signer_role_th = \(input.signerRoleTH), signed_on = \(input.signedOn.sql)::date
                 WHERE district_id = \(district) AND id = \(id)
@@ -71,19 +78,24 @@ public struct AgreementStore: Sendable {
     }
 
     /// Submit (the weights must sum to exactly 100), approve, return or revise.
-    public func apply(_ transition: PlanTransition, _ tenant: DistrictTenant, id: Int64, expectedVersion: Int) async throws -> JSONDocument {
+    public func apply(_ transition: PlanTransition, _ tenant: DistrictTenant, id: Int64, expectedVersion: Int)
+        async throws -> JSONDocument
+    {
         let district = tenant.districtID
         return try await db.transaction(tenant) { tx in
             let resultID = try LifecycleTable.agreement.apply(
                 transition, tx: tx, tenant: tenant, id: id, expectedVersion: expectedVersion,
                 beforeSubmit: { tx in
-                    let weights = try tx.query("""
+                    let weights = try tx.query(
+                        """
                         SELECT weight FROM agreement_item WHERE district_id = \(district) AND agreement_id = \(id) ORDER BY position
-                        """).rows.map { try $0.decode("weight", as: Decimal.self) }
+                        """
+                    ).rows.map { try $0.decode("weight", as: Decimal.self) }
                     return AgreementWeights.validate(weights)
                 },
                 copyChildren: { tx, from, to in
-                    try tx.query("""
+                    try tx.query(
+                        """
                         INSERT INTO agreement_item (district_id, agreement_id, school_id, position, indicator_id, weight, target, copied_from_id)
                         SELECT district_id, \(to), school_id, position, indicator_id, weight, target, id
                         FROM agreement_item WHERE district_id = \(district) AND agreement_id = \(from)
@@ -98,24 +110,34 @@ public struct AgreementStore: Sendable {
         if !errors.isEmpty { throw DomainError.invalid(errors) }
     }
 
-    static let items = ChildTable(table: "agreement_item", parent: "agreement_id", columns: [
-        ("position", "integer"), ("indicator_id", "bigint"), ("weight", "numeric"), ("target", "numeric"),
-    ])
+    static let items = ChildTable(
+        table: "agreement_item", parent: "agreement_id",
+        columns: [
+            ("position", "integer"), ("indicator_id", "bigint"), ("weight", "numeric"), ("target", "numeric"),
+        ])
 
     struct ItemRow: Encodable { let id: Int64?, position: Int, indicatorId: Int64, weight: String, target: String }
 
-    static func writeItems(_ tx: Transaction, district: Int64, agreement: Int64, school: Int64?, _ input: [AgreementInput.Item]) throws {
+    static func writeItems(
+        _ tx: Transaction, district: Int64, agreement: Int64, school: Int64?, _ input: [AgreementInput.Item]
+    ) throws {
         let named = input.map(\.indicatorID)
-        let found = Set(try tx.query("SELECT id FROM indicator WHERE district_id = \(district) AND id = ANY(\(named)::bigint[])")
-            .rows.map { try $0.decode("id", as: Int64.self) })
+        let found = Set(
+            try tx.query("SELECT id FROM indicator WHERE district_id = \(district) AND id = ANY(\(named)::bigint[])")
+                .rows.map { try $0.decode("id", as: Int64.self) })
         let missing = input.enumerated().filter { !found.contains($0.element.indicatorID) }.map { index, _ in
-            FieldError(.input["items"][index]["indicator_id"], code: "not_found", detail: "No such indicator in this district.", th: "ไม่พบตัวชี้วัดนี้")
+            FieldError(
+                .input["items"][index]["indicator_id"], code: "not_found",
+                detail: "No such indicator in this district.", th: "ไม่พบตัวชี้วัดนี้")
         }
         if !missing.isEmpty { throw DomainError.invalid(missing) }
-        try items.sync(tx, district: district, parentID: agreement, school: school,
-                       rows: input.enumerated().map { index, item in
-                           ItemRow(id: item.id, position: index, indicatorId: item.indicatorID, weight: "\(item.weight)", target: "\(item.target)")
-                       },
-                       ids: input.map(\.id), path: .input["items"])
+        try items.sync(
+            tx, district: district, parentID: agreement, school: school,
+            rows: input.enumerated().map { index, item in
+                ItemRow(
+                    id: item.id, position: index, indicatorId: item.indicatorID, weight: "\(item.weight)",
+                    target: "\(item.target)")
+            },
+            ids: input.map(\.id), path: .input["items"])
     }
 }

@@ -39,18 +39,32 @@ struct ChildTable {
     }
 
     /// `rows` encode to objects with `id` and the columns; `ids` are their ids in the same order.
-    func sync<T: Encodable>(_ tx: Transaction, district: Int64, parentID: Int64, school: Int64?, rows: [T], ids: [Int64?],
-                            path: FieldPath) throws {
-        let current = Set(try tx.query(existing(district: district, parentID: parentID)).rows.map { try $0.decode("id", as: Int64.self) })
+    func sync<T: Encodable>(
+        _ tx: Transaction, district: Int64, parentID: Int64, school: Int64?, rows: [T], ids: [Int64?],
+        path: FieldPath
+    ) throws {
+        let current = Set(
+            try tx.query(existing(district: district, parentID: parentID)).rows.map {
+                try $0.decode("id", as: Int64.self)
+            })
         let unknown = ids.enumerated().compactMap { index, id in
-            id.flatMap { current.contains($0) ? nil : FieldError(path[index]["id"], code: "not_found",
-                                                                 detail: "No such item in this record; leave the id out to add a new one.",
-                                                                 th: "ไม่พบรายการนี้ หากเป็นรายการใหม่ไม่ต้องระบุ id") }
+            id.flatMap {
+                current.contains($0)
+                    ? nil
+                    : FieldError(
+                        path[index]["id"], code: "not_found",
+                        detail: "No such item in this record; leave the id out to add a new one.",
+                        th: "ไม่พบรายการนี้ หากเป็นรายการใหม่ไม่ต้องระบุ id")
+            }
         }
         if !unknown.isEmpty { throw DomainError.invalid(unknown) }
         let json = SQLJSON.encode(rows)
         try tx.query(deleteOthers(district: district, parentID: parentID, keep: ids.compactMap { $0 }))
-        if ids.contains(where: { $0 != nil }) { try tx.query(update(district: district, parentID: parentID, json: json)) }
-        if ids.contains(where: { $0 == nil }) { try tx.query(insert(district: district, parentID: parentID, school: school, json: json)) }
+        if ids.contains(where: { $0 != nil }) {
+            try tx.query(update(district: district, parentID: parentID, json: json))
+        }
+        if ids.contains(where: { $0 == nil }) {
+            try tx.query(insert(district: district, parentID: parentID, school: school, json: json))
+        }
     }
 }

@@ -10,8 +10,10 @@ public struct IndicatorFilter: Sendable {
     public var goalID: Int64?
     public var projectID: Int64?
     public var csfOnly: Bool
-    public init(districtID: Int64? = nil, schoolID: Int64? = nil, districtOnly: Bool = false, goalID: Int64? = nil,
-                projectID: Int64? = nil, csfOnly: Bool = false) {
+    public init(
+        districtID: Int64? = nil, schoolID: Int64? = nil, districtOnly: Bool = false, goalID: Int64? = nil,
+        projectID: Int64? = nil, csfOnly: Bool = false
+    ) {
         self.districtID = districtID; self.schoolID = schoolID; self.districtOnly = districtOnly; self.goalID = goalID
         self.projectID = projectID; self.csfOnly = csfOnly
     }
@@ -51,10 +53,14 @@ public struct IndicatorStore: Sendable {
         try await db.document(tenant, Self.byID, id: id)
     }
 
-    public func list(_ tenant: some TenantReading, filter f: IndicatorFilter, page: PageRequest) async throws -> JSONPage {
+    public func list(_ tenant: some TenantReading, filter f: IndicatorFilter, page: PageRequest) async throws
+        -> JSONPage
+    {
         let district = try tenant.districtToList(named: f.districtID)
         let after = try Cursor.decodeID(page.cursor)
-        let result = try await db.read(tenant, """
+        let result = try await db.read(
+            tenant,
+            """
             SELECT i.id, i.version, \(Self.document) AS doc FROM indicator i
             WHERE i.district_id = \(district)
               AND (\(f.schoolID)::bigint IS NULL OR i.school_id = \(f.schoolID))
@@ -73,18 +79,22 @@ public struct IndicatorStore: Sendable {
         try Self.validate(input)
         return try await db.transaction(tenant) { tx in
             let school = try Self.owningUnit(tx, tenant: tenant, input)
-            let id: Int64 = try tx.query("""
+            let id: Int64 = try tx.query(
+                """
                 INSERT INTO indicator (district_id, school_id, goal_id, project_id, \(Self.columns))
                 VALUES (\(district), \(school), \(input.goalID), \(input.projectID), \(Self.values(input)))
                 RETURNING id
-                """).first!.decode("id")
+                """
+            ).first!.decode("id")
             try Self.writeTargets(tx, district: district, indicator: id, school: school, input.targets)
             return try tx.document(Self.byID, district: district, id: id)
         }
     }
 
     /// Replaces the definition and targets; what it is attached to never changes.
-    public func replace(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int, _ input: IndicatorInput) async throws -> JSONDocument {
+    public func replace(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int, _ input: IndicatorInput) async throws
+        -> JSONDocument
+    {
         let district = tenant.districtID
         try Self.validate(input)
         return try await db.transaction(tenant) { tx in
@@ -92,11 +102,13 @@ public struct IndicatorStore: Sendable {
             if let project: Int64 = try current.decode("project_id") {
                 try Self.requireProjectEditable(tx, district: district, project: project)
             }
-            try tx.query("""
+            try tx.query(
+                """
                 UPDATE indicator SET (\(Self.columns)) = (\(Self.values(input)))
                 WHERE district_id = \(district) AND id = \(id)
                 """)
-            try Self.writeTargets(tx, district: district, indicator: id, school: current.decode("school_id"), input.targets)
+            try Self.writeTargets(
+                tx, district: district, indicator: id, school: current.decode("school_id"), input.targets)
             return try tx.document(Self.byID, district: district, id: id)
         }
     }
@@ -113,25 +125,34 @@ public struct IndicatorStore: Sendable {
     }
 
     /// A school adopts a district-wide indicator with its own targets (again: its targets are replaced).
-    public func adopt(_ tenant: DistrictTenant, indicatorID: Int64, schoolID: Int64?, targets: [TargetInput]) async throws -> JSONDocument {
+    public func adopt(_ tenant: DistrictTenant, indicatorID: Int64, schoolID: Int64?, targets: [TargetInput])
+        async throws -> JSONDocument
+    {
         let district = tenant.districtID
         guard let school = try tenant.unit(schoolID) else {
-            throw DomainError.invalid([FieldError(.input["school_id"], code: "required", detail: "Name the school that adopts the indicator.",
-                                                  th: "ต้องระบุสถานศึกษาที่นำตัวชี้วัดไปใช้")])
+            throw DomainError.invalid([
+                FieldError(
+                    .input["school_id"], code: "required", detail: "Name the school that adopts the indicator.",
+                    th: "ต้องระบุสถานศึกษาที่นำตัวชี้วัดไปใช้")
+            ])
         }
         return try await db.transaction(tenant) { tx in
             // No row lock: school staff may read the district's indicator but not lock it (FOR
             // SHARE needs write access under row-level security); the adoption's foreign key keeps it alive.
-            let indicator: SQL = "SELECT school_id, period FROM indicator WHERE district_id = \(district) AND id = \(indicatorID)"
+            let indicator: SQL =
+                "SELECT school_id, period FROM indicator WHERE district_id = \(district) AND id = \(indicatorID)"
             guard let row = try tx.query(indicator).first else { throw DomainError.notFound(.indicator) }
             guard try row.decode("school_id", as: Int64?.self) == nil else {
-                throw DomainError.conflict(Explanation("Only the district's own indicators can be adopted by schools.",
-                                                             th: "ตัวชี้วัดนี้เป็นของสถานศึกษา สถานศึกษารับไปใช้ได้เฉพาะตัวชี้วัดของเขตพื้นที่"))
+                throw DomainError.conflict(
+                    Explanation(
+                        "Only the district's own indicators can be adopted by schools.",
+                        th: "ตัวชี้วัดนี้เป็นของสถานศึกษา สถานศึกษารับไปใช้ได้เฉพาะตัวชี้วัดของเขตพื้นที่"))
             }
             let period = try ReportingPeriod(rawValue: row.decode("period", as: String.self)) ?? .year
             let errors = IndicatorInput.validate(targets: targets, period: period)
             if !errors.isEmpty { throw DomainError.invalid(errors) }
-            try tx.query("""
+            try tx.query(
+                """
                 INSERT INTO indicator_adoption (district_id, indicator_id, school_id) VALUES (\(district), \(indicatorID), \(school))
                 ON CONFLICT (district_id, indicator_id, school_id) DO NOTHING
                 """)
@@ -144,11 +165,13 @@ public struct IndicatorStore: Sendable {
         let district = tenant.districtID
         let school = try tenant.unit(schoolID)
         try await db.transaction(tenant) { tx in
-            let removed = try tx.query("""
+            let removed = try tx.query(
+                """
                 DELETE FROM indicator_adoption WHERE district_id = \(district) AND indicator_id = \(indicatorID) AND school_id = \(school)
                 """)
             guard removed.affectedRows == 1 else { throw DomainError.notFound(.adoption) }
-            try tx.query("""
+            try tx.query(
+                """
                 DELETE FROM indicator_target WHERE district_id = \(district) AND indicator_id = \(indicatorID) AND school_id = \(school)
                 """)
         }
@@ -178,14 +201,18 @@ public struct IndicatorStore: Sendable {
 
     @discardableResult
     static func requireProjectEditable(_ tx: Transaction, district: Int64, project: Int64) throws -> Int64? {
-        let unit: SQL = "SELECT plan_id, school_id FROM project WHERE district_id = \(district) AND id = \(project) FOR SHARE"
+        let unit: SQL =
+            "SELECT plan_id, school_id FROM project WHERE district_id = \(district) AND id = \(project) FOR SHARE"
         guard let row = try tx.query(unit).first else { throw missing(.input["project_id"], "project") }
         try LifecycleTable.actionPlan.requireEditable(tx, district: district, id: row.decode("plan_id"))
         return try row.decode("school_id")
     }
 
     static func missing(_ path: FieldPath, _ what: String) -> DomainError {
-        .invalid([FieldError(path, code: "not_found", detail: "No such \(what) in this district.", th: "ไม่พบข้อมูลที่อ้างถึงในเขตพื้นที่นี้")])
+        .invalid([
+            FieldError(
+                path, code: "not_found", detail: "No such \(what) in this district.", th: "ไม่พบข้อมูลที่อ้างถึงในเขตพื้นที่นี้")
+        ])
     }
 
     static func lockIndicator(_ tx: Transaction, district: Int64, id: Int64, expectedVersion: Int) throws -> Row {
@@ -219,16 +246,22 @@ public struct IndicatorStore: Sendable {
     struct TargetRow: Encodable { let fiscalYear: Int, period: Int, target: String }
 
     /// A unit's targets for an indicator become exactly `targets` (matched by year and period).
-    static func writeTargets(_ tx: Transaction, district: Int64, indicator: Int64, school: Int64?, _ targets: [TargetInput]) throws {
-        let json = SQLJSON.encode(targets.map { TargetRow(fiscalYear: $0.fiscalYear.buddhistYear, period: $0.period, target: "\($0.target)") })
-        try tx.query("""
+    static func writeTargets(
+        _ tx: Transaction, district: Int64, indicator: Int64, school: Int64?, _ targets: [TargetInput]
+    ) throws {
+        let json = SQLJSON.encode(
+            targets.map { TargetRow(fiscalYear: $0.fiscalYear.buddhistYear, period: $0.period, target: "\($0.target)") }
+        )
+        try tx.query(
+            """
             DELETE FROM indicator_target t
             WHERE t.district_id = \(district) AND t.indicator_id = \(indicator) AND t.school_id IS NOT DISTINCT FROM \(school)
               AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset(\(json)::jsonb) AS x(fiscal_year integer, period smallint)
                               WHERE x.fiscal_year = t.fiscal_year AND x.period = t.period)
             """)
         if !targets.isEmpty {
-            try tx.query("""
+            try tx.query(
+                """
                 INSERT INTO indicator_target (district_id, indicator_id, school_id, fiscal_year, period, target)
                 SELECT \(district), \(indicator), \(school), x.fiscal_year, x.period, x.target
                 FROM jsonb_to_recordset(\(json)::jsonb) AS x(fiscal_year integer, period smallint, target numeric)

@@ -46,7 +46,8 @@ struct DocumentQuery: Sendable {
     /// whose rows never change has no `version` column: `version` gives the constant.
     init(_ table: SQL, _ alias: SQL, document: SQL, version: SQL? = nil) {
         self.alias = alias
-        select = "SELECT \(alias).id, \(version ?? "\(alias).version") AS version, \(document) AS doc FROM \(table) \(alias)"
+        select =
+            "SELECT \(alias).id, \(version ?? "\(alias).version") AS version, \(document) AS doc FROM \(table) \(alias)"
     }
 
     func inDistrict(_ district: Int64, id: Int64) -> SQL {
@@ -58,7 +59,10 @@ struct DocumentQuery: Sendable {
 
 extension Database {
     func document(_ tenant: some TenantReading, _ query: DocumentQuery, id: Int64) async throws -> JSONDocument? {
-        let sql = if let district = tenant.district?.districtID { query.inDistrict(district, id: id) } else { query.anyDistrict(id: id) }
+        let sql =
+            if let district = tenant.district?.districtID { query.inDistrict(district, id: id) } else {
+                query.anyDistrict(id: id)
+            }
         return try await read(tenant, sql).first.map(JSONDocument.init(row:))
     }
 }
@@ -68,8 +72,10 @@ extension Database {
     /// empty page is "not found" when the parent itself is not there for the caller (another
     /// district's, or none), as the parent would be, never an empty list. Asked only for an empty
     /// page, so a page with items costs no second round trip.
-    func requireParent(_ tenant: some TenantReading, of page: JSONPage, _ table: SQL, district: Int64, id: Int64,
-                       _ kind: RecordKind) async throws {
+    func requireParent(
+        _ tenant: some TenantReading, of page: JSONPage, _ table: SQL, district: Int64, id: Int64,
+        _ kind: RecordKind
+    ) async throws {
         guard page.items.isEmpty else { return }
         let found = try await read(tenant, "SELECT 1 FROM \(table) WHERE district_id = \(district) AND id = \(id)")
         if found.rowCount == 0 { throw DomainError.notFound(kind) }
@@ -100,7 +106,9 @@ enum SQLJSON {
     }
 
     static func statusTH(_ column: SQL) -> SQL {
-        let cases = PlanStatus.allCases.map { "WHEN \(SQL.constant($0.rawValue)) THEN \(SQL.constant($0.thaiName))" as SQL }
+        let cases = PlanStatus.allCases.map {
+            "WHEN \(SQL.constant($0.rawValue)) THEN \(SQL.constant($0.thaiName))" as SQL
+        }
         return "CASE \(column) \(SQL.join(cases, " ")) END"
     }
 

@@ -90,16 +90,22 @@ enum LifecycleTable {
             """
     }
 
-    func list(_ db: Database, _ a: SQL, document: SQL, tenant: some TenantReading, filter: PlanFilter, page: PageRequest) async throws -> JSONPage {
+    func list(
+        _ db: Database, _ a: SQL, document: SQL, tenant: some TenantReading, filter: PlanFilter, page: PageRequest
+    ) async throws -> JSONPage {
         let district = try tenant.districtToList(named: filter.districtID)
-        let sql = listQuery(a, document: document, district: district, filter, before: try Cursor.decodeID(page.cursor), limit: page.limit + 1)
+        let sql = listQuery(
+            a, document: document, district: district, filter, before: try Cursor.decodeID(page.cursor),
+            limit: page.limit + 1)
         let result = try await db.read(tenant, sql)
         return try JSONPage(rows: result.rows, limit: page.limit) { [String(try $0.decode("id", as: Int64.self))] }
     }
 
     /// Refuses a child write unless the parent is a draft or returned.
     func requireEditable(_ tx: Transaction, district: Int64, id: Int64) throws {
-        guard let row = try tx.query(shareLock(district: district, id: id)).first else { throw DomainError.notFound(entity) }
+        guard let row = try tx.query(shareLock(district: district, id: id)).first else {
+            throw DomainError.notFound(entity)
+        }
         let status = try PlanStatus(rawValue: row.decode("status", as: String.self)) ?? .approved
         guard status.isEditable else { throw DomainError.conflict(Self.frozen(status, entity)) }
     }
@@ -109,7 +115,8 @@ enum LifecycleTable {
     /// Returns the locked row (`status`, `version`, `school_id`, `fiscal_year`).
     @discardableResult
     func lockEditable(_ tx: Transaction, district: Int64, id: Int64, expectedVersion: Int) throws -> Row {
-        let row = try tx.lockVersioned(lock(district: district, id: id), expectedVersion: expectedVersion, entity: entity)
+        let row = try tx.lockVersioned(
+            lock(district: district, id: id), expectedVersion: expectedVersion, entity: entity)
         let status = try PlanStatus(rawValue: row.decode("status", as: String.self)) ?? .approved
         guard status.isEditable else { throw DomainError.conflict(Self.frozen(status, entity)) }
         return row
@@ -126,33 +133,45 @@ enum LifecycleTable {
 
     static func frozen(_ status: PlanStatus, _ entity: RecordKind) -> Explanation {
         status == .approved
-            ? Explanation("The \(entity.english) is approved and frozen; start a new revision to change it.",
-                          th: "\(entity.thai)นี้อนุมัติแล้วจึงแก้ไขไม่ได้ ให้สร้างฉบับปรับปรุงใหม่แล้วแก้ไขในฉบับนั้น")
-            : Explanation("The \(entity.english) is submitted for approval; it can change again once it is returned.",
-                          th: "\(entity.thai)นี้อยู่ระหว่างเสนอขออนุมัติ จะแก้ไขได้อีกเมื่อเขตพื้นที่ส่งกลับให้แก้ไข")
+            ? Explanation(
+                "The \(entity.english) is approved and frozen; start a new revision to change it.",
+                th: "\(entity.thai)นี้อนุมัติแล้วจึงแก้ไขไม่ได้ ให้สร้างฉบับปรับปรุงใหม่แล้วแก้ไขในฉบับนั้น")
+            : Explanation(
+                "The \(entity.english) is submitted for approval; it can change again once it is returned.",
+                th: "\(entity.thai)นี้อยู่ระหว่างเสนอขออนุมัติ จะแก้ไขได้อีกเมื่อเขตพื้นที่ส่งกลับให้แก้ไข")
     }
 
     /// Applies `transition` if the row is still at `expectedVersion`, and returns the id of the
     /// resulting document: the same row, or the new revision. `beforeSubmit` lists what keeps
     /// the content from being submitted; `copyChildren` fills a new revision.
-    func apply(_ transition: PlanTransition, tx: Transaction, tenant: DistrictTenant, id: Int64, expectedVersion: Int,
-               beforeSubmit: (Transaction) throws -> [FieldError],
-               copyChildren: (Transaction, _ from: Int64, _ to: Int64) throws -> Void) throws -> Int64 {
+    func apply(
+        _ transition: PlanTransition, tx: Transaction, tenant: DistrictTenant, id: Int64, expectedVersion: Int,
+        beforeSubmit: (Transaction) throws -> [FieldError],
+        copyChildren: (Transaction, _ from: Int64, _ to: Int64) throws -> Void
+    ) throws -> Int64 {
         let district = tenant.districtID
-        let row = try tx.lockVersioned(lock(district: district, id: id), expectedVersion: expectedVersion, entity: entity)
+        let row = try tx.lockVersioned(
+            lock(district: district, id: id), expectedVersion: expectedVersion, entity: entity)
         let status = try PlanStatus(rawValue: row.decode("status", as: String.self)) ?? .draft
         let outcome: PlanTransitionOutcome
         do {
             outcome = try PlanLifecycle.apply(transition, to: status, by: tenant.role)
         } catch PlanTransitionError.notAllowed(let from, _) {
             let which = Explanation.indefinite("\(from.rawValue) \(entity.english)", capital: true)
-            throw DomainError.conflict(Explanation("\(which) cannot be \(Self.verb(transition).english).",
-                                                   th: "\(entity.thai)ที่อยู่ในสถานะ “\(from.thaiName)” \(Self.verb(transition).thai)ไม่ได้"))
+            throw DomainError.conflict(
+                Explanation(
+                    "\(which) cannot be \(Self.verb(transition).english).",
+                    th: "\(entity.thai)ที่อยู่ในสถานะ “\(from.thaiName)” \(Self.verb(transition).thai)ไม่ได้"))
         } catch PlanTransitionError.notPermitted(let role) {
-            throw DomainError.forbidden(Explanation("Your role (\(role.rawValue)) may not do this to \(entity.withArticle).",
-                                                    th: "บทบาท\(role.thaiName)ไม่มีสิทธิ์ทำรายการนี้กับ\(entity.thai)"))
+            throw DomainError.forbidden(
+                Explanation(
+                    "Your role (\(role.rawValue)) may not do this to \(entity.withArticle).",
+                    th: "บทบาท\(role.thaiName)ไม่มีสิทธิ์ทำรายการนี้กับ\(entity.thai)"))
         } catch PlanTransitionError.reasonRequired {
-            throw DomainError.invalid([FieldError(.input["reason"], code: "required", detail: "Say why it is returned.", th: "ต้องระบุเหตุผลที่ส่งกลับ")])
+            throw DomainError.invalid([
+                FieldError(
+                    .input["reason"], code: "required", detail: "Say why it is returned.", th: "ต้องระบุเหตุผลที่ส่งกลับ")
+            ])
         }
         switch transition {
         case .submit:
@@ -161,7 +180,10 @@ enum LifecycleTable {
             try tx.query(submit(district: district, id: id))
         case .approve:
             try tx.query(approve(district: district, id: id, by: tenant.userID))
-            try tx.query(supersede(district: district, school: row.decode("school_id"), fiscalYear: row.decode("fiscal_year"), approved: id))
+            try tx.query(
+                supersede(
+                    district: district, school: row.decode("school_id"), fiscalYear: row.decode("fiscal_year"),
+                    approved: id))
         case .returnForChanges(let reason):
             try tx.query(returnForChanges(district: district, id: id, reason: reason, by: tenant.userID))
         case .revise:
@@ -170,8 +192,10 @@ enum LifecycleTable {
             do {
                 newID = try tx.query(newRevision(district: district, of: id)).first!.decode("id")
             } catch let error as PostgresError where error.isUniqueViolation {
-                throw DomainError.conflict(Explanation("A newer revision of this \(entity.english) is already open; edit that one.",
-                                                       th: "\(entity.thai)นี้มีฉบับปรับปรุงที่ยังไม่อนุมัติอยู่แล้ว ให้แก้ไขในฉบับนั้น"))
+                throw DomainError.conflict(
+                    Explanation(
+                        "A newer revision of this \(entity.english) is already open; edit that one.",
+                        th: "\(entity.thai)นี้มีฉบับปรับปรุงที่ยังไม่อนุมัติอยู่แล้ว ให้แก้ไขในฉบับนั้น"))
             }
             try copyChildren(tx, id, newID)
             return newID

@@ -9,8 +9,10 @@ public struct ProjectFilter: Sendable {
     public var fiscalYear: Int?
     public var strategyID: Int64?
     public var kind: ProjectKind?
-    public init(districtID: Int64? = nil, planID: Int64? = nil, schoolID: Int64? = nil, fiscalYear: Int? = nil,
-                strategyID: Int64? = nil, kind: ProjectKind? = nil) {
+    public init(
+        districtID: Int64? = nil, planID: Int64? = nil, schoolID: Int64? = nil, fiscalYear: Int? = nil,
+        strategyID: Int64? = nil, kind: ProjectKind? = nil
+    ) {
         self.districtID = districtID; self.planID = planID; self.schoolID = schoolID; self.fiscalYear = fiscalYear
         self.strategyID = strategyID; self.kind = kind
     }
@@ -92,12 +94,14 @@ public struct ProjectStore: Sendable {
             guard let id = Int64(parts[1]) else { throw DomainError.invalid([Cursor.invalid]) }
             after = (parts[0], id)
         }
-        let result = try await db.read(tenant, Self.list(district: district, filter, after: after, limit: page.limit + 1))
+        let result = try await db.read(
+            tenant, Self.list(district: district, filter, after: after, limit: page.limit + 1))
         let projects = try JSONPage(rows: result.rows, limit: page.limit) {
             [try $0.decode("code"), String(try $0.decode("id", as: Int64.self))]
         }
         if let plan = filter.planID {
-            try await db.requireParent(tenant, of: projects, LifecycleTable.actionPlan.table, district: district, id: plan, .actionPlan)
+            try await db.requireParent(
+                tenant, of: projects, LifecycleTable.actionPlan.table, district: district, id: plan, .actionPlan)
         }
         return projects
     }
@@ -107,12 +111,14 @@ public struct ProjectStore: Sendable {
         try Self.validate(input)
         return try await db.transaction(tenant) { tx in
             try LifecycleTable.actionPlan.requireEditable(tx, district: district, id: planID)
-            let row = try tx.query("""
+            let row = try tx.query(
+                """
                 INSERT INTO project (district_id, plan_id, school_id, \(Self.columns))
                 SELECT \(district), \(planID), school_id, \(Self.values(input))
                 FROM action_plan WHERE district_id = \(district) AND id = \(planID)
                 RETURNING id, school_id
-                """).first!
+                """
+            ).first!
             let id: Int64 = try row.decode("id")
             try Self.syncChildren(tx, district: district, projectID: id, school: row.decode("school_id"), input)
             return try tx.document(Self.byID, district: district, id: id)
@@ -121,13 +127,17 @@ public struct ProjectStore: Sendable {
 
     /// Replaces the project document (PUT) if it is still at `expectedVersion`; every PUT moves
     /// the project's version on, so its ETag covers its activities and budget lines too.
-    public func replace(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int, _ input: ProjectInput) async throws -> JSONDocument {
+    public func replace(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int, _ input: ProjectInput) async throws
+        -> JSONDocument
+    {
         let district = tenant.districtID
         try Self.validate(input)
         return try await db.transaction(tenant) { tx in
-            let (planID, school) = try Self.lockProject(tx, district: district, id: id, expectedVersion: expectedVersion)
+            let (planID, school) = try Self.lockProject(
+                tx, district: district, id: id, expectedVersion: expectedVersion)
             try LifecycleTable.actionPlan.requireEditable(tx, district: district, id: planID)
-            try tx.query("""
+            try tx.query(
+                """
                 UPDATE project SET (\(Self.columns)) = (\(Self.values(input)))
                 WHERE district_id = \(district) AND id = \(id)
                 """)
@@ -145,8 +155,11 @@ public struct ProjectStore: Sendable {
         }
     }
 
-    static func lockProject(_ tx: Transaction, district: Int64, id: Int64, expectedVersion: Int) throws -> (plan: Int64, school: Int64?) {
-        let lock: SQL = "SELECT plan_id, school_id, version FROM project WHERE district_id = \(district) AND id = \(id) FOR UPDATE"
+    static func lockProject(_ tx: Transaction, district: Int64, id: Int64, expectedVersion: Int) throws -> (
+        plan: Int64, school: Int64?
+    ) {
+        let lock: SQL =
+            "SELECT plan_id, school_id, version FROM project WHERE district_id = \(district) AND id = \(id) FOR UPDATE"
         let row = try tx.lockVersioned(lock, expectedVersion: expectedVersion, entity: .project)
         return (try row.decode("plan_id"), try row.decode("school_id"))
     }
@@ -170,12 +183,17 @@ public struct ProjectStore: Sendable {
         """
     }
 
-    static let activities = ChildTable(table: "activity", parent: "project_id", columns: [
-        ("position", "integer"), ("name_th", "text"), ("start_date", "date"), ("end_date", "date"), ("is_milestone", "boolean"),
-    ])
-    static let budgetLines = ChildTable(table: "budget_line", parent: "project_id", columns: [
-        ("position", "integer"), ("source", "text"), ("description_th", "text"), ("amount", "numeric"),
-    ])
+    static let activities = ChildTable(
+        table: "activity", parent: "project_id",
+        columns: [
+            ("position", "integer"), ("name_th", "text"), ("start_date", "date"), ("end_date", "date"),
+            ("is_milestone", "boolean"),
+        ])
+    static let budgetLines = ChildTable(
+        table: "budget_line", parent: "project_id",
+        columns: [
+            ("position", "integer"), ("source", "text"), ("description_th", "text"), ("amount", "numeric"),
+        ])
 
     struct ActivityRow: Encodable {
         let id: Int64?, position: Int, nameTh: String, startDate: String?, endDate: String?, isMilestone: Bool
@@ -184,16 +202,24 @@ public struct ProjectStore: Sendable {
         let id: Int64?, position: Int, source: String, descriptionTh: String?, amount: String
     }
 
-    static func syncChildren(_ tx: Transaction, district: Int64, projectID: Int64, school: Int64?, _ input: ProjectInput) throws {
+    static func syncChildren(
+        _ tx: Transaction, district: Int64, projectID: Int64, school: Int64?, _ input: ProjectInput
+    ) throws {
         let activityRows = input.activities.enumerated().map { index, a in
-            ActivityRow(id: a.id, position: index, nameTh: a.nameTH, startDate: a.startDate.sql, endDate: a.endDate.sql, isMilestone: a.isMilestone)
+            ActivityRow(
+                id: a.id, position: index, nameTh: a.nameTH, startDate: a.startDate.sql, endDate: a.endDate.sql,
+                isMilestone: a.isMilestone)
         }
-        try activities.sync(tx, district: district, parentID: projectID, school: school, rows: activityRows,
-                            ids: input.activities.map(\.id), path: .input["activities"])
+        try activities.sync(
+            tx, district: district, parentID: projectID, school: school, rows: activityRows,
+            ids: input.activities.map(\.id), path: .input["activities"])
         let budgetRows = input.budgetLines.enumerated().map { index, b in
-            BudgetLineRow(id: b.id, position: index, source: b.source.rawValue, descriptionTh: b.descriptionTH, amount: "\(b.amount)")
+            BudgetLineRow(
+                id: b.id, position: index, source: b.source.rawValue, descriptionTh: b.descriptionTH,
+                amount: "\(b.amount)")
         }
-        try budgetLines.sync(tx, district: district, parentID: projectID, school: school, rows: budgetRows,
-                             ids: input.budgetLines.map(\.id), path: .input["budget_lines"])
+        try budgetLines.sync(
+            tx, district: district, parentID: projectID, school: school, rows: budgetRows,
+            ids: input.budgetLines.map(\.id), path: .input["budget_lines"])
     }
 }

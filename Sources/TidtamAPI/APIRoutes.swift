@@ -13,8 +13,7 @@ public struct RouteEntry: Hashable, Sendable, CustomStringConvertible {
 
 /// Registers routes under `/api/v1` by their OpenAPI paths and remembers each one, so a test
 /// can hold the router and `docs/openapi.yaml` to each other.
-final class APIRoutes: @unchecked Sendable {
-    typealias Context = TidtamRequestContext
+final class APIRoutes<Context: RequestContext>: @unchecked Sendable {
     typealias Handler = @Sendable (Request, Context) async throws -> Response
     let group: RouterGroup<Context>
     private(set) var entries: [RouteEntry] = []
@@ -77,7 +76,10 @@ enum JSONResponse {
     }
 }
 
-extension TidtamRequestContext {
+/// The routes behind the token check.
+typealias AuthenticatedRoutes = APIRoutes<AuthenticatedContext>
+
+extension RequestContext {
     /// A numeric path parameter; anything else cannot name a resource, so it is 404.
     func id(_ name: String, _ what: RecordKind) throws -> Int64 {
         guard let id = parameters.get(name, as: Int64.self), id > 0 else { throw DomainError.notFound(what) }

@@ -49,8 +49,10 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     health.register(open)
 
     let tokens = TokenStore(services.db)
-    let api = APIRoutes(
-        group: router.group("api/v1").add(middleware: AuthMiddleware(tokens: tokens, cache: services.tokenCache)))
+    // Behind the token check, every route's context has its caller (AuthenticatedContext).
+    let api = AuthenticatedRoutes(
+        group: router.group("api/v1").add(middleware: AuthMiddleware(tokens: tokens, cache: services.tokenCache))
+            .group(context: AuthenticatedContext.self))
     MeRoutes().register(api)
     DistrictRoutes(districts: DistrictStore(services.db)).register(api)
     SchoolRoutes(schools: SchoolStore(services.db)).register(api)

@@ -7,7 +7,7 @@ import TidtamStore
 struct DistrictRoutes {
     let districts: DistrictStore
 
-    func register(_ routes: APIRoutes) {
+    func register(_ routes: AuthenticatedRoutes) {
         routes.add(.get, "/districts") { request, context in
             let tenant = try context.tenant(for: .readDistrict)
             var query = QueryParameters(request)
@@ -41,9 +41,9 @@ struct DistrictRoutes {
 
 /// `/me`: who the token belongs to.
 struct MeRoutes {
-    func register(_ routes: APIRoutes) {
+    func register(_ routes: AuthenticatedRoutes) {
         routes.add(.get, "/me") { _, context in
-            let principal = try context.caller()
+            let principal = context.principal
             struct Me: Encodable {
                 let userID: Int64, districtID: Int64?, role: Role, roleTH: String, schoolID: Int64?, tokenID: Int64
             }

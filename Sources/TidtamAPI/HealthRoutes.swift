@@ -57,7 +57,7 @@ struct HealthRoutes {
         }
     }
 
-    func register(_ routes: APIRoutes) {
+    func register(_ routes: APIRoutes<TidtamRequestContext>) {
         routes.add(.get, "/openapi.yaml") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],

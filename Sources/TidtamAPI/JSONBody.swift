@@ -16,7 +16,7 @@ struct JSONBody {
 
     /// Collects at most the context's upload limit (413 beyond), then parses. Bad UTF-8 and bad
     /// syntax are 400; a body that is valid JSON but not an object is 422.
-    static func read(_ request: Request, context: TidtamRequestContext) async throws -> JSONBody {
+    static func read(_ request: Request, context: AuthenticatedContext) async throws -> JSONBody {
         let buffer = try await collectBody(request, upTo: context.maxUploadSize)
         let bytes = Data(buffer.readableBytesView)
         guard String(validating: bytes, as: UTF8.self) != nil else {
@@ -53,7 +53,7 @@ struct JSONBody {
     /// thrown at once. `read` gives nil only after recording why, so no caller unwraps a value
     /// it cannot be sure of.
     static func decode<T>(
-        _ request: Request, context: TidtamRequestContext,
+        _ request: Request, context: AuthenticatedContext,
         _ read: (inout JSONBody) throws -> T?
     ) async throws -> T {
         var body = try await Self.read(request, context: context)

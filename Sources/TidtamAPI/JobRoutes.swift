@@ -9,7 +9,7 @@ import TidtamStore
 struct JobRoutes {
     let queue: JobQueue
 
-    func register(_ routes: APIRoutes) {
+    func register(_ routes: AuthenticatedRoutes) {
         routes.add(.get, "/jobs") { request, context in
             let tenant = try context.districtTenant(for: .manageJobs)
             var query = QueryParameters(request)

@@ -8,7 +8,7 @@ import TidtamStore
 struct SchoolRoutes {
     let schools: SchoolStore
 
-    func register(_ routes: APIRoutes) {
+    func register(_ routes: AuthenticatedRoutes) {
         routes.add(.get, "/schools") { request, context in
             let tenant = try context.tenant(for: .readSchools)
             var query = QueryParameters(request)

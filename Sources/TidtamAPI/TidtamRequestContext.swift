@@ -21,16 +21,29 @@ public struct TidtamRequestContext: RequestContext {
 
     /// Request bodies larger than this are refused with 413 before they are read.
     public var maxUploadSize: Int { 1 << 20 }
+}
 
-    /// The caller; routes behind `AuthMiddleware` always have one.
-    func caller() throws -> Principal {
-        guard let principal else { throw APIError.unauthenticated }
-        return principal
+/// The context of every route behind `AuthMiddleware`: the caller is known, so it is not
+/// optional, and a route cannot be reached without one (making this context from one that has
+/// no caller is the 401).
+struct AuthenticatedContext: ChildRequestContext {
+    typealias ParentContext = TidtamRequestContext
+    var coreContext: CoreRequestContextStorage
+    let requestID: String
+    let principal: Principal
+
+    init(context: TidtamRequestContext) throws {
+        guard let principal = context.principal else { throw APIError.unauthenticated }
+        coreContext = context.coreContext
+        requestID = context.requestID
+        self.principal = principal
     }
+
+    /// Request bodies larger than this are refused with 413 before they are read.
+    var maxUploadSize: Int { 1 << 20 }
 
     /// Who this request's transactions act for, after checking the role may `action`.
     func tenant(for action: Action) throws -> Tenant {
-        let principal = try caller()
         guard principal.may(action) else {
             throw DomainError.forbidden(
                 Explanation(

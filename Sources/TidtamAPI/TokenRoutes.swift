@@ -9,7 +9,7 @@ struct TokenRoutes {
     let tokens: TokenStore
     let cache: TokenCache
 
-    func register(_ routes: APIRoutes) {
+    func register(_ routes: AuthenticatedRoutes) {
         routes.add(.get, "/tokens") { request, context in
             let tenant = try context.districtTenant(for: .manageTokens)
             var query = QueryParameters(request)
@@ -52,7 +52,7 @@ struct TokenRoutes {
 struct AuditRoutes {
     let audit: AuditStore
 
-    func register(_ routes: APIRoutes) {
+    func register(_ routes: AuthenticatedRoutes) {
         routes.add(.get, "/audit") { request, context in
             let tenant = try context.tenant(for: .readAudit)
             var query = QueryParameters(request)

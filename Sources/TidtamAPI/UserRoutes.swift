@@ -9,7 +9,7 @@ struct UserRoutes {
 
     static let districtRoles: [Role] = [.districtAdmin, .districtStaff, .schoolStaff, .committee]
 
-    func register(_ routes: APIRoutes) {
+    func register(_ routes: AuthenticatedRoutes) {
         routes.add(.get, "/users") { request, context in
             let tenant = try context.districtTenant(for: .readUsers)
             var query = QueryParameters(request)

@@ -10,7 +10,7 @@ struct ActionPlanRoutes {
     let plans: ActionPlanStore
     let projects: ProjectStore
 
-    func register(_ routes: APIRoutes) {
+    func register(_ routes: AuthenticatedRoutes) {
         routes.add(.get, "/action-plans") { request, context in
             let tenant = try context.tenant(for: .readPlans)
             var query = QueryParameters(request)
@@ -89,7 +89,7 @@ struct ActionPlanRoutes {
 /// The lifecycle actions that action plans and agreements share: `submit`, `approve`,
 /// `return` (with a reason) and `revisions` (a new draft revision of an approved one).
 func registerLifecycle(
-    _ routes: APIRoutes, base: String, parameter: String, entity: RecordKind,
+    _ routes: AuthenticatedRoutes, base: String, parameter: String, entity: RecordKind,
     _ apply: @escaping @Sendable (PlanTransition, DistrictTenant, Int64, Int) async throws -> JSONDocument
 ) {
     let location = "/api/v1" + base.replacingOccurrences(of: "{\(parameter)}", with: "")

@@ -8,7 +8,7 @@ import TidtamStore
 struct AgreementRoutes {
     let agreements: AgreementStore
 
-    func register(_ routes: APIRoutes) {
+    func register(_ routes: AuthenticatedRoutes) {
         routes.add(.get, "/agreements") { request, context in
             let tenant = try context.tenant(for: .readPlans)
             var query = QueryParameters(request)

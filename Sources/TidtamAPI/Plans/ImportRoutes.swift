@@ -49,7 +49,7 @@ struct ImportRoutes {
     /// Larger than JSON bodies: a district's project list is several megabytes.
     static let maxFileSize = 64 << 20
 
-    func register(_ routes: APIRoutes) {
+    func register(_ routes: AuthenticatedRoutes) {
         routes.add(.post, "/imports/{kind}") { request, context in
             let kind = try Self.kind(context)
             let tenant = try context.districtTenant(for: kind.action)
@@ -99,7 +99,7 @@ struct ImportRoutes {
                 th: "ส่งไฟล์ CSV เป็นเนื้อหาของคำขอโดยตรง (Content-Type: text/csv) ไม่ใช่แนบในแบบฟอร์ม"))
     }
 
-    static func kind(_ context: TidtamRequestContext) throws -> Importer.Kind {
+    static func kind(_ context: AuthenticatedContext) throws -> Importer.Kind {
         guard let kind = context.parameters.get("kind").flatMap(Importer.Kind.init(rawValue:)) else {
             throw DomainError.notFound(.importKind)
         }

@@ -8,7 +8,7 @@ import TidtamStore
 struct ImportRunRoutes {
     let runs: ImportRunStore
 
-    func register(_ routes: APIRoutes) {
+    func register(_ routes: AuthenticatedRoutes) {
         routes.add(.get, "/import-runs") { request, context in
             let tenant = try context.tenant(for: .readPlans)
             var query = QueryParameters(request)

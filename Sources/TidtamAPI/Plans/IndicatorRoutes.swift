@@ -9,7 +9,7 @@ import TidtamStore
 struct IndicatorRoutes {
     let indicators: IndicatorStore
 
-    func register(_ routes: APIRoutes) {
+    func register(_ routes: AuthenticatedRoutes) {
         routes.add(.get, "/indicators") { request, context in
             let tenant = try context.tenant(for: .readPlans)
             var query = QueryParameters(request)

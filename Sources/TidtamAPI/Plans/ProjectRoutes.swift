@@ -9,7 +9,7 @@ import TidtamStore
 struct ProjectRoutes {
     let projects: ProjectStore
 
-    func register(_ routes: APIRoutes) {
+    func register(_ routes: AuthenticatedRoutes) {
         routes.add(.get, "/projects") { request, context in
             let tenant = try context.tenant(for: .readPlans)
             var query = QueryParameters(request)

@@ -10,7 +10,7 @@ struct StrategicPlanRoutes {
     let plans: StrategicPlanStore
     let policies: NationalPolicyStore
 
-    func register(_ routes: APIRoutes) {
+    func register(_ routes: AuthenticatedRoutes) {
         routes.add(.get, "/strategic-plans") { request, context in
             let tenant = try context.tenant(for: .readPlans)
             var query = QueryParameters(request)

@@ -69,10 +69,10 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
     /// The text alone, as PostgreSQL receives it (for logs and tests).
     public var description: String { rendered.text }
 
-    /// A statement kept in one of the project's `.sql` files (the demo generator's), whose `$1 …
-    /// $n` are `values` in order. For files shipped with the code only, never for text made at
-    /// run time; such a statement cannot be spliced into another.
-    public init(file statement: String, binding values: [any PostgresEncodable]) {
+    /// A statement kept in one of the project's `.sql` files (the national data set's), whose
+    /// `$1 … $n` are `values` in order. For files shipped with the code only, never for text made
+    /// at run time; such a statement cannot be spliced into another. Package-wide, not public.
+    package init(file statement: String, binding values: [any PostgresEncodable]) {
         parts = [.numbered(statement, values)]
     }
 

@@ -37,7 +37,7 @@ struct JobRoutes {
                 throw try await Self.refusal(
                     Explanation("dead or cancelled", th: "ล้มเหลวหรือถูกยกเลิก"), id: id, tenant: tenant, queue: queue)
             }
-            return try JSONResponse.make(await queue.list(.district(tenant), id: id, limit: 1).first!)
+            return try JSONResponse.make(await Self.job(id, of: tenant, in: queue))
         }
         routes.add(.post, "/jobs/{jobId}/cancel") { _, context in
             let tenant = try context.districtTenant(for: .manageJobs)
@@ -46,8 +46,16 @@ struct JobRoutes {
                 throw try await Self.refusal(
                     Explanation("waiting to run", th: "รอทำงาน"), id: id, tenant: tenant, queue: queue)
             }
-            return try JSONResponse.make(await queue.list(.district(tenant), id: id, limit: 1).first!)
+            return try JSONResponse.make(await Self.job(id, of: tenant, in: queue))
         }
+    }
+
+    /// The district's job after a change: gone again only if it was pruned meanwhile (404).
+    static func job(_ id: Int64, of tenant: DistrictTenant, in queue: JobQueue) async throws -> JobSummary {
+        guard let job = try await queue.list(.district(tenant), id: id, limit: 1).first else {
+            throw DomainError.notFound(.job)
+        }
+        return job
     }
 
     /// 404 when the job is not the district's, 409 when it is but in the wrong state.

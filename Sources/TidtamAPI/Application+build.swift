@@ -68,6 +68,17 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     AgreementRoutes(agreements: AgreementStore(services.db)).register(api)
     ImportRoutes(importer: Importer(services.db), gate: ImportGate(limit: services.maxConcurrentImports)).register(api)
     ImportRunRoutes(runs: ImportRunStore(services.db)).register(api)
+    let reports = ProgressReportStore(services.db)
+    MonitoringRoutes(monitoring: MonitoringStore(services.db), reports: reports).register(api)
+    ProgressReportRoutes(reports: reports).register(api)
+    ActualRoutes(actuals: IndicatorActualStore(services.db)).register(api)
+    VisitRoutes(
+        visits: VisitStore(services.db), calendar: CalendarStore(services.db), findings: FindingStore(services.db)
+    )
+    .register(api)
+    let feeds = CalendarFeedRoutes(feeds: CalendarFeedStore(services.db))
+    feeds.register(api)
+    feeds.registerOpen(open)
     table.set(open.entries + api.entries)
     return (router, open.entries + api.entries)
 }

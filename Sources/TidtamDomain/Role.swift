@@ -35,10 +35,23 @@ public enum Action: Sendable {
     case readAudit
     case managePlans, readPlans
     case manageJobs
+    /// Monitoring: read the monitoring plan, reports, actuals, visits and findings.
+    case readMonitoring
+    /// Write progress reports and indicator actuals (school staff: their own school's).
+    case writeReports
+    /// The district office's side of monitoring: settings, due dates, reviewing reports,
+    /// visits, teams, closed days, findings.
+    case manageMonitoring
+    /// OBEC's list of public holidays.
+    case manageHolidays
 
     public func isAllowed(for role: Role) -> Bool {
         switch (self, role) {
-        case (.readDistrict, _), (.readSchools, _), (.readPlans, _): return true
+        case (.readDistrict, _), (.readSchools, _), (.readPlans, _), (.readMonitoring, _): return true
+        case (.writeReports, .districtAdmin), (.writeReports, .districtStaff), (.writeReports, .schoolStaff):
+            return true
+        case (.manageMonitoring, .districtAdmin), (.manageMonitoring, .districtStaff): return true
+        case (.manageHolidays, .national): return true
         case (.readAudit, .national), (.readAudit, .districtAdmin), (.readAudit, .districtStaff),
             (.readAudit, .committee):
             return true

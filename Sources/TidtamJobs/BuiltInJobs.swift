@@ -13,4 +13,7 @@ public enum BuiltInJobs {
     }
 
     public static var all: [any JobHandler] { [noop, sleep] }
+
+    /// Every kind a production worker runs: the built-in ones and the features'.
+    public static var production: [any JobHandler] { all + MonitoringJobs.all }
 }

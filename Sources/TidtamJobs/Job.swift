@@ -1,26 +1,6 @@
 import Foundation
 import Postgres
 
-/// Work to enqueue. `uniqueKey` makes the same logical work exist once per district, ever.
-public struct NewJob: Sendable {
-    public var districtID: Int64
-    public var kind: String
-    public var args: PostgresJSON
-    public var queue: String
-    public var priority: Int
-    public var runAt: Date?
-    public var maxAttempts: Int
-    public var uniqueKey: String?
-
-    public init(
-        districtID: Int64, kind: String, args: PostgresJSON = PostgresJSON("{}"), queue: String = "default",
-        priority: Int = 0, runAt: Date? = nil, maxAttempts: Int = 5, uniqueKey: String? = nil
-    ) {
-        self.districtID = districtID; self.kind = kind; self.args = args; self.queue = queue; self.priority = priority
-        self.runAt = runAt; self.maxAttempts = maxAttempts; self.uniqueKey = uniqueKey
-    }
-}
-
 /// A job as a worker holds it: the attempt number and a stable id let handlers be idempotent.
 public struct ClaimedJob: Sendable, Equatable {
     public let districtID: Int64

@@ -21,31 +21,11 @@ public struct JobQueue: Sendable {
 
     // MARK: enqueue
 
-    /// Enqueues in `tx`, inside whatever transaction it is: the job exists exactly when that
-    /// transaction commits. Returns nil when the unique key was already used.
+    /// Enqueues in `tx`, inside whatever transaction it is (`Transaction.enqueue`, beside the
+    /// stores that enqueue work as part of their own changes).
     @discardableResult
     public static func enqueue(_ job: NewJob, in tx: Transaction) throws -> Int64? {
-        let id: SQL
-        if let key = job.uniqueKey {
-            let reserve: SQL = """
-                INSERT INTO job_key (district_id, unique_key, job_id)
-                VALUES (\(job.districtID), \(key), nextval(pg_get_serial_sequence('job', 'id')))
-                ON CONFLICT DO NOTHING
-                RETURNING job_id
-                """
-            guard let reserved = try tx.query(reserve).first else { return nil }
-            id = "\(try reserved.decode("job_id", as: Int64.self))"
-        } else {
-            id = "DEFAULT"
-        }
-        return try tx.query(
-            """
-            INSERT INTO job (district_id, id, queue, kind, args, priority, run_at, max_attempts, unique_key)
-            VALUES (\(job.districtID), \(id), \(job.queue), \(job.kind), \(job.args), \(job.priority),
-                    coalesce(\(job.runAt)::timestamptz, now()), \(job.maxAttempts), \(job.uniqueKey))
-            RETURNING id
-            """
-        ).first!.decode("id")
+        try tx.enqueue(job)
     }
 
     /// Enqueues in a transaction of its own, acting for the job's district.

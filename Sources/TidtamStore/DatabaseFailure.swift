@@ -42,6 +42,31 @@ public enum DatabaseFailure {
         "activity_dates": .input["activities"],
         "project_dates": .input["end_date"],
         "strategic_plan_years": .input["last_year_be"],
+        // Monitoring (0006).
+        "calendar_feed_district_id_school_id_fkey": .input["school_id"],
+        "calendar_feed_district_id_team_id_fkey": .input["team_id"],
+        "calendar_feed_district_id_user_id_fkey": .input["user_id"],
+        "calendar_feed_target": .input["kind"],
+        "closed_day_unique": .input["day"],
+        "finding_district_id_school_id_fkey": .input["school_id"],
+        "indicator_actual_correction_reason": .input["correction_reason"],
+        "indicator_actual_unique": .input["period"],
+        "report_disbursement_district_id_budget_line_id_fkey": .input["disbursements"],
+        "report_disbursement_line_unique": .input["disbursements"],
+        "team_member_district_id_user_id_fkey": .input["member_ids"],
+        "team_member_unique": .input["member_ids"],
+        "team_name_unique": .input["name_th"],
+        "visit_district_id_school_id_fkey": .input["school_id"],
+        "visit_district_id_team_id_fkey": .input["team_id"],
+        "visit_member_district_id_user_id_fkey": .input["member_ids"],
+        "visit_member_unique": .input["member_ids"],
+        "visit_times": .input["ends_at"],
+        "visit_cancel_reason": .input["reason"],
+        "monitoring_item_moved_with_reason": .input["reason"],
+        "progress_report_returned_reason": .input["reason"],
+        "finding_closed_with_evidence": .input["closure_note_th"],
+        // Raised by the visit trigger (not a catalog constraint): a day no visit may fall on.
+        "visit_closed_day": .input["starts_at"],
     ]
 
     /// Constraints that name no field a client could fix, and why (beside `isUnnamedByRule`).
@@ -51,6 +76,7 @@ public enum DatabaseFailure {
         let history = "the import history, written by the importer"
         let operators = "national users and tokens, made by the operators' command"
         let upsert = "written with ON CONFLICT, so never refused"
+        let generated = "the monitoring plan's items, generated from an approved plan by its job"
         return [
             "action_plan_district_id_previous_id_fkey": storeWritten, "action_plan_reason": storeWritten,
             "performance_agreement_district_id_previous_id_fkey": storeWritten,
@@ -62,8 +88,7 @@ public enum DatabaseFailure {
             "strategy_district_id_plan_id_fkey": parent, "project_district_id_plan_id_fkey": parent,
             "indicator_adoption_district_id_indicator_id_fkey": parent,
             "indicator_target_district_id_indicator_id_fkey": parent,
-            "indicator_actual_district_id_indicator_id_fkey": "indicator actuals: written by the demo only so far",
-            "indicator_actual_unique": "indicator actuals: written by the demo only so far",
+            "indicator_actual_district_id_indicator_id_fkey": parent,
             "indicator_adoption_district_id_indicator_id_school_id_key": upsert, "indicator_target_unique": upsert,
             "strategy_policy_district_id_strategy_id_policy_id_key": upsert,
             "strategy_policy_district_id_strategy_id_fkey": parent,
@@ -72,6 +97,34 @@ public enum DatabaseFailure {
             "import_run_refused_has_errors": history,
             "national_token_token_hash_key": operators, "national_token_user_id_fkey": operators,
             "national_user_email_key": operators,
+            // Monitoring (0006).
+            "calendar_feed_hash_unique": "a generated secret's hash",
+            "evidence_content_size": storeWritten, "evidence_file_district_id_content_id_fkey": storeWritten,
+            "evidence_file_district_id_finding_id_fkey": parent, "evidence_file_district_id_report_id_fkey": parent,
+            "evidence_file_one_owner": storeWritten,
+            "joint_visit_proposal_district_id_other_visit_id_fkey": storeWritten,
+            "joint_visit_proposal_district_id_visit_id_fkey": storeWritten, "joint_visit_proposal_order": storeWritten,
+            "joint_visit_proposal_unique": upsert, "finding_district_id_visit_id_fkey": parent,
+            "monitoring_item_district_id_action_plan_id_fkey": generated,
+            "monitoring_item_district_id_activity_id_fkey": generated,
+            "monitoring_item_district_id_agreement_id_fkey": generated,
+            "monitoring_item_district_id_agreement_item_id_fkey": generated,
+            "monitoring_item_district_id_project_id_fkey": generated,
+            "monitoring_item_district_id_school_id_fkey": generated, "monitoring_item_period_dates": generated,
+            "monitoring_item_source": generated, "monitoring_item_unique": upsert,
+            "progress_report_district_id_item_id_fkey": parent,
+            "progress_report_district_id_previous_id_fkey": storeWritten,
+            "progress_report_district_id_project_id_fkey": storeWritten,
+            "progress_report_district_id_school_id_fkey": storeWritten, "progress_report_submitted_at": storeWritten,
+            "progress_report_version_unique":
+                "two new versions at once: the second waits on the first's row lock and is told a draft exists",
+            "progress_report_one_draft":
+                "two new drafts at once: the second waits on the first's row lock and is told a draft exists",
+            "report_disbursement_district_id_report_id_fkey": parent,
+            "team_member_district_id_team_id_fkey": parent, "visit_district_id_joined_into_id_fkey": storeWritten,
+            "visit_member_no_overlap":
+                "an overlap is a conflict of people, answered 409 naming them (VisitStore.clashes)",
+            "visit_member_visit": storeWritten, "visit_time_range": storeWritten,
         ]
     }()
 
@@ -99,6 +152,17 @@ public enum DatabaseFailure {
         }
         let field = error.constraint.flatMap { constraintFields[$0] }
         if error.isUniqueViolation { return (.duplicate(field), note.at(.info, "a duplicate was refused")) }
+        if error.sqlState == "23P01" {
+            // An exclusion constraint: two bookings of the same people at overlapping times that
+            // raced past the store's own check.
+            return (
+                .conflict(
+                    Explanation(
+                        "Someone on the team is already booked at an overlapping time.",
+                        th: "มีผู้ร่วมลงพื้นที่ติดภารกิจการลงพื้นที่อื่นในช่วงเวลาที่ทับซ้อนกัน")),
+                note.at(.info, "an overlapping booking was refused")
+            )
+        }
         if error.isForeignKeyViolation, error.detail?.contains("still referenced") == true {
             return (.stillReferenced, note.at(.info, "a record still referred to was kept"))
         }

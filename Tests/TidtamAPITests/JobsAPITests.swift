@@ -3,6 +3,7 @@ import HTTPTypes
 @testable import Postgres
 import TidtamDomain
 import TidtamJobs
+import TidtamStore
 import XCTest
 
 final class JobsAPITests: APITestCase {

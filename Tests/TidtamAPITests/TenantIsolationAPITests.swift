@@ -32,7 +32,30 @@ final class TenantIsolationAPITests: APITestCase {
         let planB = try await ActionPlanStore(db).create(
             DistrictTenant.background(b),
             ActionPlanInput(schoolID: nil, fiscalYear: FiscalYear(2569), titleTH: "แผนของเขต B"))
-        let parentsOfB: [String: Int64] = ["planId": planB.id]
+        // One record of B for every other kind of parent, written as the owner acting for B.
+        let owner = try testDB.ownerConnection()
+        let (districtB, schoolB) = (b, fixture.schoolsB[0])
+        try owner.execute(
+            script: """
+                SET tidtam.district_id = '\(districtB)'; SET tidtam.role = 'district_admin';
+                INSERT INTO project (district_id, id, plan_id, code, name_th) VALUES (\(districtB), 900001, \(planB.id), 'P1', 'โครงการของเขต B');
+                INSERT INTO indicator (district_id, id, name_th, unit_th, kind, direction, scoring, levels)
+                    VALUES (\(districtB), 900001, 'ตัวชี้วัดของเขต B', 'ร้อยละ', 'output', 'higher_is_better', 'five_levels', '{1,2,3,4,5}');
+                INSERT INTO monitoring_item (district_id, id, kind, fiscal_year, period_kind, period, period_start, period_end,
+                                             action_plan_id, project_id, due_on, original_due_on)
+                    VALUES (\(districtB), 900001, 'progress_report', 2569, 'quarter', 1, '2025-10-01', '2025-12-31', \(planB.id), 900001,
+                            '2026-01-15', '2026-01-15');
+                INSERT INTO visit (district_id, id, school_id, kind, purpose_th, starts_at, ends_at)
+                    VALUES (\(districtB), 900001, \(schoolB), 'supervision', 'นิเทศของเขต B', '2026-12-02 02:00Z', '2026-12-02 08:00Z');
+                INSERT INTO finding (district_id, id, school_id, visit_id, finding_th) VALUES (\(districtB), 900001, \(schoolB), 900001, 'ข้อค้นพบ');
+                INSERT INTO evidence_content (district_id, id, school_id, sha256, byte_size, content)
+                    VALUES (\(districtB), 900001, \(schoolB), sha256('x'::bytea), 1, 'x'::bytea);
+                INSERT INTO evidence_file (district_id, id, school_id, finding_id, content_id, file_name, content_type, byte_size, sha256)
+                    VALUES (\(districtB), 900001, \(schoolB), 900001, 900001, 'x.txt', 'text/plain', 1, sha256('x'::bytea));
+                """)
+        let parentsOfB: [String: Int64] = [
+            "planId": planB.id, "itemId": 900001, "indicatorId": 900001, "visitId": 900001, "fileId": 900001,
+        ]
         let document = try String(
             contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
         var nested: [String] = [], path: String?

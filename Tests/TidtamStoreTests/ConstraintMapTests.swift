@@ -31,6 +31,11 @@ final class ConstraintMapTests: XCTestCase {
             undecided, [],
             "map each to its field in DatabaseFailure.constraintFields, or say in unnamedConstraints why it has none")
         // And nothing is mapped that the schema does not have (a rename leaves the old name behind).
-        XCTAssertEqual(decided.subtracting(names).sorted(), [], "no longer in the schema")
+        // Names that triggers raise (RAISE … CONSTRAINT = 'name') are in a function's text instead.
+        let raised = try owner.query(
+            "SELECT string_agg(prosrc, ' ') AS src FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public'"
+        ).first!.decode("src", as: String.self)
+        let missing = decided.subtracting(names).filter { !raised.contains("CONSTRAINT = '\($0)'") }
+        XCTAssertEqual(missing.sorted(), [], "no longer in the schema")
     }
 }

@@ -24,6 +24,11 @@ ensure_packages() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
   command -v swift >/dev/null || { echo "swift is not on PATH (Swift 6 toolchain needed)" >&2; exit 1; }
+  # The tests read the iCalendar feeds back with a real parser (PyPI's icalendar).
+  if ! python3 -c "import icalendar" 2>/dev/null; then
+    log "installing the icalendar parser (pip)"
+    python3 -m pip install -q icalendar >/dev/null
+  fi
 }
 
 as_pg() {

@@ -26,6 +26,10 @@ enum LifecycleTable {
 
     var entity: RecordKind { self == .actionPlan ? .actionPlan : .agreement }
 
+    func monitoringSource(_ id: Int64) -> MonitoringSource {
+        self == .actionPlan ? .actionPlan(id) : .agreement(id)
+    }
+
     func lock(district: Int64, id: Int64) -> SQL {
         "SELECT status, version, school_id, fiscal_year FROM \(table) WHERE district_id = \(district) AND id = \(id) FOR UPDATE"
     }
@@ -184,6 +188,8 @@ enum LifecycleTable {
                 supersede(
                     district: district, school: row.decode("school_id"), fiscalYear: row.decode("fiscal_year"),
                     approved: id))
+            // The monitoring plan follows from the approval: its job commits with it, or neither does.
+            try tx.enqueue(MonitoringPlanJob.job(district: district, monitoringSource(id)))
         case .returnForChanges(let reason):
             try tx.query(returnForChanges(district: district, id: id, reason: reason, by: tenant.userID))
         case .revise:

@@ -1,0 +1,23 @@
+import Foundation
+import Logging
+import TidtamStore
+
+/// The monitoring plan's job: generate (or regenerate, after a revision) the due items of an
+/// approved action plan or agreement. Enqueued by the approval itself (MonitoringPlanJob).
+public enum MonitoringJobs {
+    public static let generate = ClosureJobHandler(kind: MonitoringPlanJob.kind) { context in
+        let source = try context.job.args.decoded(as: MonitoringSource.self)
+        let district = context.job.districtID
+        let outcome = try await context.finish { tx in
+            try MonitoringPlanGenerator.generate(tx, district: district, source)
+        }
+        Logger(label: "tidtam.jobs.monitoring").debug(
+            "monitoring plan generated",
+            metadata: [
+                "district": "\(district)", "source": "\(source)", "created": "\(outcome.created)",
+                "moved": "\(outcome.moved)", "withdrawn": "\(outcome.withdrawn)", "skipped": "\(outcome.skipped)",
+            ])
+    }
+
+    public static var all: [any JobHandler] { [generate] }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Postgres
+
+/// Where evidence files' bytes are kept. Their descriptions (name, type, size, SHA-256) are
+/// rows beside the reports; the bytes sit behind this interface, so that an object store can
+/// take them over later (keyed by district and SHA-256) without the stores changing.
+public protocol EvidenceContentStorage: Sendable {
+    /// Keeps `bytes` as part of the transaction that records the file; returns its id and SHA-256 (hex).
+    func store(_ tx: Transaction, district: Int64, school: Int64?, bytes: [UInt8]) throws -> (
+        contentID: Int64, sha256: String
+    )
+    /// The bytes, read as `tenant` (nil when it cannot see them).
+    func load(_ db: Database, _ tenant: some TenantReading, district: Int64, contentID: Int64) async throws -> [UInt8]?
+    /// Lets go of contents no file refers to any more.
+    func release(_ tx: Transaction, district: Int64, contentIDs: [Int64]) throws
+}
+
+/// The bytes in PostgreSQL (`evidence_content`), under the same row-level security as the
+/// reports. Sent and read as base64: parameters travel as text.
+public struct PostgresEvidenceContent: EvidenceContentStorage {
+    public init() {}
+
+    public func store(_ tx: Transaction, district: Int64, school: Int64?, bytes: [UInt8]) throws -> (
+        contentID: Int64, sha256: String
+    ) {
+        let row = try tx.query(
+            """
+            WITH b AS (SELECT decode(\(Data(bytes).base64EncodedString()), 'base64') AS bytes)
+            INSERT INTO evidence_content (district_id, school_id, sha256, byte_size, content)
+            SELECT \(district), \(school), sha256(b.bytes), length(b.bytes), b.bytes FROM b
+            RETURNING id, encode(sha256, 'hex') AS sha256
+            """
+        ).first!
+        return (try row.decode("id"), try row.decode("sha256"))
+    }
+
+    public func load(_ db: Database, _ tenant: some TenantReading, district: Int64, contentID: Int64) async throws
+        -> [UInt8]?
+    {
+        let rows = try await db.read(
+            tenant,
+            "SELECT encode(content, 'base64') AS b FROM evidence_content WHERE district_id = \(district) AND id = \(contentID)"
+        )
+        guard let text: String = try rows.first?.decode("b") else { return nil }
+        // encode(…, 'base64') breaks lines every 76 characters.
+        guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else { return nil }
+        return [UInt8](data)
+    }
+
+    public func release(_ tx: Transaction, district: Int64, contentIDs: [Int64]) throws {
+        guard !contentIDs.isEmpty else { return }
+        try tx.query(
+            """
+            DELETE FROM evidence_content c WHERE c.district_id = \(district) AND c.id = ANY (\(contentIDs)::bigint[])
+              AND NOT EXISTS (SELECT FROM evidence_file f WHERE f.district_id = c.district_id AND f.content_id = c.id)
+            """)
+    }
+}

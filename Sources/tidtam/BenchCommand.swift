@@ -10,7 +10,7 @@ import TidtamStore
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks that print figures (see docs/benchmarks.md).",
-        subcommands: [QueueBench.self, QueueLatencyBench.self])
+        subcommands: [QueueBench.self, QueueLatencyBench.self, MonitoringPlanBench.self])
 }
 
 /// Enqueues N no-op jobs in batches, then drains them with one worker; prints jobs/s for each phase.
@@ -117,6 +117,43 @@ struct QueueLatencyBench: AsyncParsableCommand {
                     "tidtam  enqueue→start when idle: p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  (%d samples, poll every 60 s)",
                 percentile(0.5), percentile(0.9), percentile(0.99), latencies.count))
         await db.shutdown()
+    }
+}
+
+/// The national data set's monitoring plans (29,000 approved plans) generated through the job
+/// runner by one worker, against the floor in the same run: the same items put into the same
+/// table by `INSERT … SELECT` under the service's role. Starts from no monitoring plans (the data
+/// set's are truncated first) and leaves them generated, with their quarter of reports again.
+struct MonitoringPlanBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "monitoring-plan")
+
+    @Option(help: "Fiscal year (Buddhist Era) of the plans.") var fiscalYear = 2569
+    @Option(help: "Handlers the worker runs at once.") var concurrency = 16
+    @Option(help: "Jobs claimed per round trip.") var batch = 100
+
+    func run() async throws {
+        let settings = Settings()
+        let appURL = try settings.databaseURL, ownerURL = try settings.migrationURL
+        let app = Database(PoolConfiguration(conninfo: appURL, maxConnections: 8, applicationName: "tidtam-bench"))
+        let owner = Database(PoolConfiguration(conninfo: ownerURL, maxConnections: 2, applicationName: "tidtam-bench"))
+        let national = NationalMonitoring(app: app, appURL: appURL, owner: owner, ownerURL: ownerURL)
+        try national.clear()
+        let floor = try await national.baseline(fiscalYear: fiscalYear)
+        try national.vacuum()
+        let jobs = try await national.generateThroughJobs(
+            fiscalYear: fiscalYear, concurrency: concurrency, batch: batch)
+        let items = try await app.read(
+            Tenant.nationalService, "SELECT count(*) AS n FROM monitoring_item WHERE fiscal_year = \(fiscalYear)"
+        ).first!.decode("n", as: Int.self)
+        print(
+            String(
+                format:
+                    "monitoring plans: %d jobs, %d items, through the job runner %.1f s; INSERT … SELECT floor %.1f s (%d rows); ratio %.2f",
+                jobs.jobs, items, jobs.seconds, floor.seconds, floor.rows, jobs.seconds / floor.seconds))
+        let reports = try await national.loadReports(fiscalYear: fiscalYear)
+        print("progress reports of quarter 1 loaded again: \(reports)")
+        await app.shutdown()
+        await owner.shutdown()
     }
 }
 

@@ -396,4 +396,41 @@ final class MonitoringAPITests: APITestCase {
             XCTAssertEqual(elsewhere.status, 404)
         }
     }
+    func testAnApprovedAgreementIsFollowedUpAtMidYearAndYearEnd() async throws {
+        let staff = token(a, .districtStaff), school = token(a, .schoolStaff)
+        let db = self.db!
+        try await withAPI { api in
+            let indicator = try await api.send(
+                .post, "/api/v1/indicators", token: staff,
+                json: json([
+                    "name_th": "ร้อยละของนักเรียนที่อ่านออกเขียนได้", "unit_th": "ร้อยละ", "kind": "outcome",
+                    "direction": "higher_is_better",
+                    "scoring": ["method": "five_levels", "levels": [60, 70, 80, 90, 95]],
+                ]))
+            XCTAssertEqual(indicator.status, 201, indicator.text)
+            var agreement = try await api.send(
+                .post, "/api/v1/agreements", token: school,
+                json: json([
+                    "fiscal_year": 2569, "title_th": "ข้อตกลงผลการปฏิบัติงาน ปีงบประมาณ 2569",
+                    "items": [["indicator_id": indicator.json["id"]!, "weight": 100, "target": 85]],
+                ]))
+            XCTAssertEqual(agreement.status, 201, agreement.text)
+            let id = agreement.json["id"]!
+            agreement = try await api.send(
+                .post, "/api/v1/agreements/\(id)/submit", token: school, headers: matching(agreement))
+            agreement = try await api.send(
+                .post, "/api/v1/agreements/\(id)/approve", token: staff, headers: matching(agreement))
+            XCTAssertEqual(agreement.status, 200, agreement.text)
+            try await Self.runJobs(db)
+            let items = try await api.send(.get, "/api/v1/monitoring-items?agreement_id=\(id)", token: school)
+            XCTAssertEqual(items.items.map { $0["kind"] as? String }, ["agreement_follow_up", "agreement_follow_up"])
+            XCTAssertEqual(items.items.map { $0["due_on"] as? String }, ["2026-04-15", "2026-10-15"])
+            XCTAssertEqual(
+                items.items.map { $0["period_th"] as? String },
+                [
+                    "ครึ่งปีแรก ปีงบประมาณ พ.ศ. 2569", "ครึ่งปีหลัง ปีงบประมาณ พ.ศ. 2569",
+                ])
+            XCTAssertEqual(items.items.first?["indicator_name_th"] as? String, "ร้อยละของนักเรียนที่อ่านออกเขียนได้")
+        }
+    }
 }

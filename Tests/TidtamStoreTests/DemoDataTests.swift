@@ -25,13 +25,17 @@ final class DemoDataTests: XCTestCase {
                        (SELECT count(*) FROM strategic_plan) AS strategic_plans, (SELECT count(*) FROM action_plan) AS action_plans,
                        (SELECT count(*) FROM project) AS projects, (SELECT count(*) FROM indicator) AS indicators,
                        (SELECT count(*) FROM performance_agreement) AS agreements, (SELECT count(*) FROM app_user) AS users,
-                       (SELECT count(DISTINCT status) FROM action_plan) AS statuses
+                       (SELECT count(DISTINCT status) FROM action_plan) AS statuses,
+                       (SELECT count(*) FROM monitoring_item) AS items, (SELECT count(*) FROM progress_report) AS reports,
+                       (SELECT count(*) FROM visit) AS visits, (SELECT count(*) FROM finding) AS findings,
+                       (SELECT count(*) FROM indicator_actual WHERE seq > 1) AS corrections
                 """
             ).first!
             return try Dictionary(
                 uniqueKeysWithValues: [
                     "districts", "schools", "policies", "citations", "strategic_plans", "action_plans",
-                    "projects", "indicators", "agreements", "users", "statuses",
+                    "projects", "indicators", "agreements", "users", "statuses", "items", "reports", "visits",
+                    "findings", "corrections",
                 ].map { ($0, try row.decode($0, as: Int.self)) })
         }
         let loaded = try counts()
@@ -44,6 +48,20 @@ final class DemoDataTests: XCTestCase {
         XCTAssertEqual(loaded["statuses"], 4, "draft, submitted, returned and approved all show up")
         XCTAssertEqual(loaded["agreements"], 12)
         XCTAssertEqual(loaded["users"], 12)
+        XCTAssertGreaterThan(loaded["items"]!, 0, "the approved plans' monitoring plans")
+        XCTAssertEqual(loaded["visits"], 18)
+        XCTAssertEqual(loaded["findings"], 12)
+        XCTAssertEqual(loaded["corrections"], 3)
+        // Reports on time, late and never sent, as the data reads them.
+        let standings = try admin.query(
+            """
+            SELECT tidtam_item_standing(m.status, m.due_on,
+                       (SELECT min(r.submitted_at) FROM progress_report r WHERE r.district_id = m.district_id AND r.item_id = m.id)) AS s,
+                   count(*) AS n
+            FROM monitoring_item m WHERE m.kind = 'progress_report' GROUP BY 1 ORDER BY 1
+            """
+        ).rows.map { try $0.decode("s", as: String.self) }
+        XCTAssertEqual(standings, ["late", "missing", "on_time"])
 
         let again = try await DemoData(db).load()
         XCTAssertEqual(again.count, 12)

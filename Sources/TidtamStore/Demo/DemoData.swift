@@ -3,7 +3,8 @@ import Postgres
 import TidtamDomain
 
 /// A small, believable demo: the national policy list (DemoPolicies), three district offices with
-/// Thai names, a dozen schools each, a year of plans (DemoPlans), and one user per role with a fresh token (printed, since a token is shown only once).
+/// Thai names, a dozen schools each, a year of plans (DemoPlans) and of monitoring
+/// (DemoMonitoring), and one user per role with a fresh token (printed, since a token is shown only once).
 /// Loading twice adds no second copy of anything but new tokens.
 public struct DemoData: Sendable {
     let db: Database
@@ -92,6 +93,7 @@ public struct DemoData: Sendable {
             let schools = try await schoolStore.list(tenant, filter: SchoolFilter(), page: PageRequest(limit: 200))
                 .items.map(\.id)
             try await DemoPlans(db: db).load(tenant, schools: schools)
+            var people: [Role: Int64] = [:]
             for person in Self.people {
                 let email = "\(person.local)@\(input.code.lowercased()).demo.tidtam.th"
                 let user: User
@@ -106,9 +108,11 @@ public struct DemoData: Sendable {
                             email: email, displayName: person.name, role: person.role,
                             schoolID: person.role == .schoolStaff ? firstSchool : nil))
                 }
+                people[person.role] = user.id
                 let (_, secret) = try await tokenStore.create(tenant, userID: user.id, name: "demo", expiresAt: nil)
                 issued.append(IssuedToken(district: input.code, email: email, role: person.role, token: secret))
             }
+            try await DemoMonitoring(db: db).load(tenant, users: people)
         }
         return issued
     }

@@ -171,7 +171,8 @@ public struct ProgressReportStore: Sendable {
         }
     }
 
-    /// Locks a report that must be a draft at `expectedVersion`; returns (item, school, project).
+    /// Locks a report that must be a draft at `expectedVersion`; returns its row (school, project, item).
+    @discardableResult
     static func lockDraft(_ tx: Transaction, district: Int64, id: Int64, expectedVersion: Int) throws -> Row {
         let row = try tx.lockVersioned(
             """

@@ -106,7 +106,7 @@ public enum MonitoringPlanGenerator {
         guard
             let row = try tx.query(
                 """
-                SELECT school_id, fiscal_year FROM action_plan
+                SELECT school_id, fiscal_year, previous_id FROM action_plan
                 WHERE district_id = \(district) AND id = \(plan) AND status = 'approved' AND superseded_at IS NULL
                 FOR SHARE
                 """
@@ -115,16 +115,20 @@ public enum MonitoringPlanGenerator {
         let school: Int64? = try row.decode("school_id")
         let year = FiscalYear(try row.decode("fiscal_year"))
         var outcome = Outcome()
-        outcome.moved = try tx.query(moveProjectItems(district: district, plan: plan)).affectedRows
-        outcome.moved += try tx.query(moveCheckpoints(district: district, plan: plan, dueDays: settings.reportDueDays))
-            .affectedRows
-        outcome.withdrawn = try tx.query(
-            """
-            UPDATE monitoring_item SET status = 'withdrawn', withdrawn_at = now()
-            WHERE district_id = \(district) AND school_id IS NOT DISTINCT FROM \(school) AND fiscal_year = \(year.buddhistYear)
-              AND action_plan_id IS NOT NULL AND action_plan_id <> \(plan) AND status = 'open'
-            """
-        ).affectedRows
+        // A first revision has nothing earlier to move or withdraw.
+        if try row.decode("previous_id", as: Int64?.self) != nil {
+            outcome.moved = try tx.query(moveProjectItems(district: district, plan: plan)).affectedRows
+            outcome.moved += try tx.query(
+                moveCheckpoints(district: district, plan: plan, dueDays: settings.reportDueDays)
+            ).affectedRows
+            outcome.withdrawn = try tx.query(
+                """
+                UPDATE monitoring_item SET status = 'withdrawn', withdrawn_at = now()
+                WHERE district_id = \(district) AND school_id IS NOT DISTINCT FROM \(school) AND fiscal_year = \(year.buddhistYear)
+                  AND action_plan_id IS NOT NULL AND action_plan_id <> \(plan) AND status = 'open'
+                """
+            ).affectedRows
+        }
         outcome.created = try tx.query(
             insertProgressItems(
                 district: district, plans: [plan], year: year, frequency: settings.reportFrequency,

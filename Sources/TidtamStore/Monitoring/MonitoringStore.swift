@@ -116,22 +116,28 @@ public struct MonitoringStore: Sendable {
         try await db.document(tenant, Self.byID, id: id)
     }
 
+    /// The filter as SQL: only the conditions that are set, so that each list is planned for
+    /// its own filters (a prepared statement's generic plan cannot use an index for
+    /// `($1 IS NULL OR col = $1)`), and the overdue list's index serves it.
     static func conditions(_ f: MonitoringItemFilter, district: Int64) -> SQL {
-        let standing: SQL = standing("m")
-        return """
-            m.district_id = \(district)
-            AND (\(f.schoolID)::bigint IS NULL OR m.school_id = \(f.schoolID))
-            AND (\(f.fiscalYear)::int IS NULL OR m.fiscal_year = \(f.fiscalYear))
-            AND (\(f.periodKind?.rawValue)::text IS NULL OR m.period_kind = \(f.periodKind?.rawValue))
-            AND (\(f.period)::int IS NULL OR m.period = \(f.period))
-            AND (\(f.kind?.rawValue)::text IS NULL OR m.kind = \(f.kind?.rawValue))
-            AND (\(f.actionPlanID)::bigint IS NULL OR m.action_plan_id = \(f.actionPlanID))
-            AND (\(f.projectID)::bigint IS NULL OR m.project_id = \(f.projectID))
-            AND (\(f.agreementID)::bigint IS NULL OR m.agreement_id = \(f.agreementID))
-            AND (\(f.standing?.rawValue)::text IS NULL OR \(standing) = \(f.standing?.rawValue))
-            AND (NOT \(f.overdue) OR (m.status = 'open' AND m.due_on < (now() AT TIME ZONE 'Asia/Bangkok')::date
-                                      AND \(standing) IN ('late', 'missing')))
-            """
+        var parts: [SQL] = ["m.district_id = \(district)"]
+        if let school = f.schoolID { parts.append("m.school_id = \(school)") }
+        if let year = f.fiscalYear { parts.append("m.fiscal_year = \(year)") }
+        if let kind = f.periodKind { parts.append("m.period_kind = \(kind.rawValue)") }
+        if let period = f.period { parts.append("m.period = \(period)") }
+        if let kind = f.kind { parts.append("m.kind = \(kind.rawValue)") }
+        if let plan = f.actionPlanID { parts.append("m.action_plan_id = \(plan)") }
+        if let project = f.projectID { parts.append("m.project_id = \(project)") }
+        if let agreement = f.agreementID { parts.append("m.agreement_id = \(agreement)") }
+        if let standing = f.standing { parts.append("\(Self.standing("m")) = \(standing.rawValue)") }
+        if f.overdue {
+            parts.append(
+                """
+                m.status = 'open' AND m.due_on < (now() AT TIME ZONE 'Asia/Bangkok')::date
+                AND \(Self.standing("m")) IN ('late', 'missing')
+                """)
+        }
+        return SQL.join(parts, " AND ")
     }
 
     /// Due items by due date, then id.

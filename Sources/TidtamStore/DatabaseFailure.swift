@@ -104,9 +104,8 @@ public enum DatabaseFailure {
             "joint_visit_proposal_district_id_other_visit_id_fkey": storeWritten,
             "joint_visit_proposal_district_id_visit_id_fkey": storeWritten, "joint_visit_proposal_order": storeWritten,
             "joint_visit_proposal_unique": upsert, "finding_district_id_visit_id_fkey": parent,
-            "monitoring_item_district_id_activity_id_fkey": generated,
-            "monitoring_item_district_id_agreement_item_id_fkey": generated,
-            "monitoring_item_district_id_project_id_fkey": generated,
+            "monitoring_item_follows":
+                "raised when a project, milestone or agreement item that items follow is deleted (never by the service: they belong to approved plans)",
             "monitoring_item_period_dates": generated,
             "monitoring_item_source": generated, "monitoring_item_unique": upsert,
             "progress_report_district_id_item_id_fkey": parent,

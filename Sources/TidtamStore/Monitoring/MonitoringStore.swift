@@ -75,10 +75,9 @@ public struct MonitoringStore: Sendable {
 
     // MARK: items
 
-    /// When the first version of an item's report was submitted (nil: never).
-    static func firstSubmitted(_ m: SQL) -> SQL {
-        "(SELECT min(r.submitted_at) FROM progress_report r WHERE r.district_id = \(m).district_id AND r.item_id = \(m).id)"
-    }
+    /// When the first version of an item's report was submitted (nil: never), which the
+    /// reports' trigger keeps on the item.
+    static func firstSubmitted(_ m: SQL) -> SQL { "\(m).first_submitted_at" }
 
     static func standing(_ m: SQL) -> SQL {
         "tidtam_item_standing(\(m).status, \(m).due_on, \(firstSubmitted(m)))"

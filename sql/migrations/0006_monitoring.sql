@@ -191,9 +191,11 @@ CREATE TRIGGER activity_followed_by_monitoring BEFORE DELETE ON activity
 CREATE TRIGGER agreement_item_followed_by_monitoring BEFORE DELETE ON agreement_item
     FOR EACH ROW EXECUTE FUNCTION tidtam_keep_followed_rows();
 -- Few indexes on a table of millions of generated rows: the overdue list (a district's open
--- items of one period), a unit's year (the withdrawals of a revision, a school's or a plan's
--- list), and the agreements' items, which are few.
-CREATE INDEX monitoring_item_period ON monitoring_item (district_id, fiscal_year, period_kind, period, due_on) WHERE status = 'open';
+-- items of one period not submitted, or submitted late: an item submitted on time leaves this
+-- index), a unit's year (the withdrawals of a revision, a school's or a plan's list), and the
+-- agreements' items, which are few.
+CREATE INDEX monitoring_item_overdue ON monitoring_item (district_id, fiscal_year, period_kind, period, due_on) INCLUDE (school_id)
+    WHERE status = 'open' AND (first_submitted_at IS NULL OR (first_submitted_at AT TIME ZONE 'Asia/Bangkok')::date > due_on);
 CREATE INDEX monitoring_item_unit ON monitoring_item (district_id, school_id, fiscal_year, action_plan_id);
 CREATE INDEX monitoring_item_agreement_item ON monitoring_item (district_id, agreement_item_id) WHERE agreement_item_id IS NOT NULL;
 CREATE INDEX monitoring_item_agreement ON monitoring_item (district_id, agreement_id) WHERE agreement_id IS NOT NULL;

@@ -130,10 +130,12 @@ public struct MonitoringStore: Sendable {
         if let agreement = f.agreementID { parts.append("m.agreement_id = \(agreement)") }
         if let standing = f.standing { parts.append("\(Self.standing("m")) = \(standing.rawValue)") }
         if f.overdue {
+            // Late or missing, said as the overdue index's predicate (the same as the standing's
+            // rule once the due date has passed), so that the index serves the list.
             parts.append(
                 """
                 m.status = 'open' AND m.due_on < (now() AT TIME ZONE 'Asia/Bangkok')::date
-                AND \(Self.standing("m")) IN ('late', 'missing')
+                AND (m.first_submitted_at IS NULL OR (m.first_submitted_at AT TIME ZONE 'Asia/Bangkok')::date > m.due_on)
                 """)
         }
         return SQL.join(parts, " AND ")
@@ -175,16 +177,22 @@ public struct MonitoringStore: Sendable {
         let afterName = after?[0], afterSchool = after.flatMap { Int64($0[1]) },
             afterID = after.flatMap { Int64($0[2]) }
         if after != nil, afterSchool == nil || afterID == nil { throw DomainError.invalid([Cursor.invalid]) }
+        // The page is chosen first and only its rows are rendered (a document computed below
+        // the sort would be computed for every overdue item of the period).
         let sql: SQL = """
-            SELECT m.id, m.version, coalesce(s.name_th, '') AS school_name, coalesce(m.school_id, 0) AS school_key,
-                   \(Self.document) AS doc
-            FROM monitoring_item m
-            LEFT JOIN school s ON s.district_id = m.district_id AND s.id = m.school_id
-            WHERE \(Self.conditions(f, district: district))
-              AND (\(afterName)::text IS NULL
-                   OR (coalesce(s.name_th, ''), coalesce(m.school_id, 0), m.id) > (\(afterName)::text COLLATE "th-TH-x-icu", \(afterSchool), \(afterID)))
-            ORDER BY coalesce(s.name_th, '') COLLATE "th-TH-x-icu", coalesce(m.school_id, 0), m.id
-            LIMIT \(page.limit + 1)
+            WITH page AS (
+                SELECT m.id, coalesce(s.name_th, '') AS school_name, coalesce(m.school_id, 0) AS school_key
+                FROM monitoring_item m
+                LEFT JOIN school s ON s.district_id = m.district_id AND s.id = m.school_id
+                WHERE \(Self.conditions(f, district: district))
+                  AND (\(afterName)::text IS NULL
+                       OR (coalesce(s.name_th, ''), coalesce(m.school_id, 0), m.id) > (\(afterName)::text COLLATE "th-TH-x-icu", \(afterSchool), \(afterID)))
+                ORDER BY coalesce(s.name_th, '') COLLATE "th-TH-x-icu", coalesce(m.school_id, 0), m.id
+                LIMIT \(page.limit + 1)
+            )
+            SELECT m.id, m.version, p.school_name, p.school_key, \(Self.document) AS doc
+            FROM page p JOIN monitoring_item m ON m.district_id = \(district) AND m.id = p.id
+            ORDER BY p.school_name COLLATE "th-TH-x-icu", p.school_key, p.id
             """
         let rows = try await db.read(tenant, sql)
         return try JSONPage(rows: rows.rows, limit: page.limit) {

@@ -223,6 +223,7 @@ final class MonitoringAPITests: APITestCase {
     func testARevisionKeepsEveryReportWithdrawsRemovedProjectsAndAddsNewOnes() async throws {
         let staff = token(a, .districtStaff), school = token(a, .schoolStaff)
         let schoolID = fixture.schoolsA[0]
+        let testDB = self.testDB!
         let db = self.db!, districtA = a, tokenB = token(b)
         let schoolA0 = fixture.schoolsA[0], schoolA1 = fixture.schoolsA[1]
         try await withAPI { api in
@@ -283,6 +284,12 @@ final class MonitoringAPITests: APITestCase {
             let all = try await api.send(
                 .get, "/api/v1/monitoring-items?action_plan_id=\(revisionID)&limit=200", token: staff)
             XCTAssertEqual(all.items.count, 8)
+            // What the items follow cannot go away, whoever deletes (the schema owner here).
+            let owner = try testDB.ownerConnection()
+            try owner.execute(script: "SET tidtam.district_id = '\(districtA)'; SET tidtam.role = 'district_admin'")
+            XCTAssertThrowsError(try owner.execute(script: "DELETE FROM project WHERE id = \(p1copy["id"]!)")) { error in
+                XCTAssertTrue("\(error)".contains("still referenced"), "\(error)")
+            }
             // A withdrawn item takes no report.
             let refused = try await api.send(
                 .post, "/api/v1/monitoring-items/\(withdrawn.items[0]["id"]!)/reports", token: school,

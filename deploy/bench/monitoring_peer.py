@@ -26,7 +26,7 @@ SELECT m.id, s.name_th, m.due_on
 FROM monitoring_item m LEFT JOIN school s ON s.district_id = m.district_id AND s.id = m.school_id
 WHERE m.district_id = $1 AND m.fiscal_year = 2569 AND m.period_kind = 'quarter' AND m.period = 1
   AND m.status = 'open' AND m.due_on < (now() AT TIME ZONE 'Asia/Bangkok')::date
-  AND tidtam_item_standing(m.status, m.due_on, m.first_submitted_at) IN ('late', 'missing')
+  AND (m.first_submitted_at IS NULL OR (m.first_submitted_at AT TIME ZONE 'Asia/Bangkok')::date > m.due_on)
 ORDER BY coalesce(s.name_th, '') COLLATE "th-TH-x-icu", coalesce(m.school_id, 0), m.id
 LIMIT 51
 """

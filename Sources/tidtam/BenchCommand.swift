@@ -4,13 +4,14 @@ import Logging
 import NIOConcurrencyHelpers
 import Postgres
 import ServiceLifecycle
+import TidtamDomain
 import TidtamJobs
 import TidtamStore
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks that print figures (see docs/benchmarks.md).",
-        subcommands: [QueueBench.self, QueueLatencyBench.self, MonitoringPlanBench.self])
+        subcommands: [QueueBench.self, QueueLatencyBench.self, MonitoringPlanBench.self, ScoringBench.self])
 }
 
 /// Enqueues N no-op jobs in batches, then drains them with one worker; prints jobs/s for each phase.
@@ -154,6 +155,100 @@ struct MonitoringPlanBench: AsyncParsableCommand {
         print("progress reports of quarter 1 loaded again: \(reports)")
         await app.shutdown()
         await owner.shutdown()
+    }
+}
+
+/// The scoring engine on one core: `count` indicators (five-level and linear rules in every
+/// direction, actuals spread around their thresholds, one in ten not reported), scored with
+/// `Scoring.score` in `Decimal`; beside it, in the same run, the same rules computed in `Double`
+/// (what the engine would cost without exact decimals), and the ratio.
+struct ScoringBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "scoring")
+
+    @Option var count = 1_000_000
+    @Option var reps = 3
+
+    func run() async throws {
+        var generator = SystemRandomNumberGenerator()
+        let directions: [IndicatorDefinition.Direction] = [.higherIsBetter, .lowerIsBetter, .withinBand]
+        var rules: [Scoring.Rule] = []
+        var actuals: [Decimal?] = []
+        rules.reserveCapacity(count)
+        actuals.reserveCapacity(count)
+        for i in 0..<count {
+            let direction = directions[i % 3]
+            let base = Decimal(Int.random(in: 40...60, using: &generator))
+            let up: [Decimal] = [base, base + 10, base + 20, base + 30, base + 35]
+            let rule: Scoring.Rule =
+                switch (direction, i % 2) {
+                case (.higherIsBetter, 0): .init(direction: direction, scoring: .fiveLevels(up))
+                case (.higherIsBetter, _):
+                    .init(direction: direction, scoring: .linear(scoreOne: base, scoreFive: base + 40))
+                case (.lowerIsBetter, 0): .init(direction: direction, scoring: .fiveLevels(up.reversed()))
+                case (.lowerIsBetter, _):
+                    .init(direction: direction, scoring: .linear(scoreOne: base + 40, scoreFive: base))
+                default: .init(direction: direction, scoring: .fiveLevels([8, 6, 4, 2, 0]), band: base...(base + 10))
+                }
+            rules.append(rule)
+            actuals.append(
+                i % 10 == 9 ? nil : base + Decimal(Int.random(in: -1_000...5_000, using: &generator)) / 100)
+        }
+        let doubles = actuals.map { $0.map { NSDecimalNumber(decimal: $0).doubleValue } }
+        let doubleRules = rules.map(DoubleRule.init)
+        print("rep      decimal /s      double /s    ratio")
+        for rep in 1...reps {
+            var started = ContinuousClock.now
+            var checksum = Decimal(0)
+            for i in 0..<count {
+                if let value = Scoring.score(actuals[i], rules[i]).value { checksum += value }
+            }
+            let decimalSeconds = (ContinuousClock.now - started).seconds
+            started = ContinuousClock.now
+            var doubleChecksum = 0.0
+            for i in 0..<count {
+                if let actual = doubles[i] { doubleChecksum += doubleRules[i].score(actual) }
+            }
+            let doubleSeconds = (ContinuousClock.now - started).seconds
+            print(
+                String(
+                    format: "%-4d %14.0f %14.0f %8.2f   (sums %@ / %.2f)", rep, Double(count) / decimalSeconds,
+                    Double(count) / doubleSeconds, decimalSeconds / doubleSeconds, "\(checksum)" as NSString,
+                    doubleChecksum))
+        }
+    }
+
+    /// The same rules in binary floating point, rounded to two places: the baseline.
+    struct DoubleRule {
+        let levels: [Double]
+        let linear: (one: Double, five: Double)?
+        let higher: Bool
+        let band: (low: Double, high: Double)?
+
+        init(_ rule: Scoring.Rule) {
+            func d(_ x: Decimal) -> Double { NSDecimalNumber(decimal: x).doubleValue }
+            switch rule.scoring {
+            case .fiveLevels(let values): levels = values.map(d); linear = nil
+            case .linear(let one, let five): levels = []; linear = (d(one), d(five))
+            }
+            higher = rule.direction == .higherIsBetter
+            band = rule.direction == .withinBand ? rule.band.map { (d($0.lowerBound), d($0.upperBound)) } : nil
+        }
+
+        func score(_ actual: Double) -> Double {
+            var value = actual
+            if let band { value = actual < band.low ? band.low - actual : actual > band.high ? actual - band.high : 0 }
+            let raw: Double
+            if let linear {
+                raw = min(5, max(0, 1 + 4 * (value - linear.one) / (linear.five - linear.one)))
+            } else {
+                var level = 0
+                for (index, threshold) in levels.enumerated() {
+                    if higher ? value >= threshold : value <= threshold { level = index + 1 } else { break }
+                }
+                raw = Double(level)
+            }
+            return (raw * 100).rounded() / 100
+        }
     }
 }
 

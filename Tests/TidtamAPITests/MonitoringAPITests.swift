@@ -287,7 +287,8 @@ final class MonitoringAPITests: APITestCase {
             // What the items follow cannot go away, whoever deletes (the schema owner here).
             let owner = try testDB.ownerConnection()
             try owner.execute(script: "SET tidtam.district_id = '\(districtA)'; SET tidtam.role = 'district_admin'")
-            XCTAssertThrowsError(try owner.execute(script: "DELETE FROM project WHERE id = \(p1copy["id"]!)")) { error in
+            XCTAssertThrowsError(try owner.execute(script: "DELETE FROM project WHERE id = \(p1copy["id"]!)")) {
+                error in
                 XCTAssertTrue("\(error)".contains("still referenced"), "\(error)")
             }
             // A withdrawn item takes no report.

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import TidtamDomain
 
 /// Where evidence files' bytes are kept. Their descriptions (name, type, size, SHA-256) are
 /// rows beside the reports; the bytes sit behind this interface, so that an object store can
@@ -54,5 +55,42 @@ public struct PostgresEvidenceContent: EvidenceContentStorage {
             DELETE FROM evidence_content c WHERE c.district_id = \(district) AND c.id = ANY (\(contentIDs)::bigint[])
               AND NOT EXISTS (SELECT FROM evidence_file f WHERE f.district_id = c.district_id AND f.content_id = c.id)
             """)
+    }
+}
+
+/// What an evidence file is attached to.
+enum EvidenceOwner {
+    case report(Int64)
+    case finding(Int64)
+
+    /// The owner's column in `evidence_file` and its own table (constants of this enum).
+    var column: SQL { if case .report = self { "report_id" } else { "finding_id" } }
+    var table: SQL { if case .report = self { "progress_report" } else { "finding" } }
+    var id: Int64 {
+        switch self {
+        case .report(let id), .finding(let id): return id
+        }
+    }
+}
+
+extension EvidenceContentStorage {
+    /// Keeps the bytes and records the file against its owner in `tx`, and moves the owner's
+    /// version (its list of files changed). Returns the file's document.
+    func attach(
+        _ tx: Transaction, district: Int64, school: Int64?, to owner: EvidenceOwner, fileName: String,
+        type: EvidenceType, bytes: [UInt8], by user: Int64?
+    ) throws -> JSONDocument {
+        let stored = try store(tx, district: district, school: school, bytes: bytes)
+        let id: Int64 = try tx.query(
+            """
+            INSERT INTO evidence_file (district_id, school_id, \(owner.column), content_id, file_name, content_type, byte_size, sha256, created_by)
+            SELECT \(district), \(school), \(owner.id), \(stored.contentID), \(fileName), \(type.rawValue), \(bytes.count),
+                   decode(\(stored.sha256), 'hex'), \(user)
+            RETURNING id
+            """
+        ).first!.decode("id")
+        try tx.query(
+            "UPDATE \(owner.table) SET updated_at = now() WHERE district_id = \(district) AND id = \(owner.id)")
+        return try tx.document(ProgressReportStore.fileByID, district: district, id: id)
     }
 }

@@ -169,17 +169,9 @@ public struct FindingStore: Sendable {
                     Explanation("This finding is closed.", th: "ข้อค้นพบนี้ปิดแล้ว แนบไฟล์เพิ่มไม่ได้"))
             }
             let school: Int64? = try row.decode("school_id")
-            let stored = try content.store(tx, district: district, school: school, bytes: bytes)
-            let id: Int64 = try tx.query(
-                """
-                INSERT INTO evidence_file (district_id, school_id, finding_id, content_id, file_name, content_type, byte_size, sha256, created_by)
-                SELECT \(district), \(school), \(findingID), \(stored.contentID), \(fileName), \(type.rawValue), \(bytes.count),
-                       decode(\(stored.sha256), 'hex'), \(tenant.userID)
-                RETURNING id
-                """
-            ).first!.decode("id")
-            try tx.query("UPDATE finding SET updated_at = now() WHERE district_id = \(district) AND id = \(findingID)")
-            return try tx.document(ProgressReportStore.fileByID, district: district, id: id)
+            return try content.attach(
+                tx, district: district, school: school, to: .finding(findingID), fileName: fileName, type: type,
+                bytes: bytes, by: tenant.userID)
         }
     }
 }

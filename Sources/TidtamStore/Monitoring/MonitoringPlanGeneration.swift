@@ -140,18 +140,27 @@ public enum MonitoringPlanGenerator {
         return outcome
     }
 
+    /// `lineage (current_id, earlier_id)`: each copy in a new revision (the rows of `table` that
+    /// `copies` names, as `c`) with every row it was copied from, through any number of revisions.
+    /// `table` is a constant of this file.
+    static func lineage(_ table: SQL, district: Int64, copies: SQL) -> SQL {
+        """
+        WITH RECURSIVE lineage (current_id, earlier_id) AS (
+            SELECT c.id, c.copied_from_id FROM \(table) c
+            WHERE c.district_id = \(district) AND c.copied_from_id IS NOT NULL AND \(copies)
+            UNION ALL
+            SELECT l.current_id, e.copied_from_id FROM lineage l
+            JOIN \(table) e ON e.district_id = \(district) AND e.id = l.earlier_id
+            WHERE e.copied_from_id IS NOT NULL
+        )
+        """
+    }
+
     /// Items of the projects that this plan's projects were copied from (through any number of
     /// revisions) move to the copies, with what was reported against them.
     static func moveProjectItems(district: Int64, plan: Int64) -> SQL {
         """
-        WITH RECURSIVE lineage (current_id, earlier_id) AS (
-            SELECT id, copied_from_id FROM project
-            WHERE district_id = \(district) AND plan_id = \(plan) AND copied_from_id IS NOT NULL
-            UNION ALL
-            SELECT l.current_id, p.copied_from_id FROM lineage l
-            JOIN project p ON p.district_id = \(district) AND p.id = l.earlier_id
-            WHERE p.copied_from_id IS NOT NULL
-        )
+        \(lineage("project", district: district, copies: "c.plan_id = \(plan)"))
         UPDATE monitoring_item m SET project_id = l.current_id, action_plan_id = \(plan)
         FROM lineage l
         WHERE m.district_id = \(district) AND m.project_id = l.earlier_id AND m.kind = 'progress_report'
@@ -161,25 +170,19 @@ public enum MonitoringPlanGenerator {
     /// Checkpoints move with their milestone; a due date nobody moved by hand follows the
     /// milestone's new dates.
     static func moveCheckpoints(district: Int64, plan: Int64, dueDays: Int) -> SQL {
-        """
-        WITH RECURSIVE lineage (current_id, earlier_id) AS (
-            SELECT a.id, a.copied_from_id FROM activity a
-            JOIN project x ON x.district_id = a.district_id AND x.id = a.project_id
-            WHERE x.district_id = \(district) AND x.plan_id = \(plan) AND a.copied_from_id IS NOT NULL AND a.is_milestone
-            UNION ALL
-            SELECT l.current_id, a.copied_from_id FROM lineage l
-            JOIN activity a ON a.district_id = \(district) AND a.id = l.earlier_id
-            WHERE a.copied_from_id IS NOT NULL
-        )
-        UPDATE monitoring_item m
-        SET activity_id = a.id, project_id = a.project_id, action_plan_id = \(plan),
-            due_on = CASE WHEN m.due_change_reason IS NULL THEN coalesce(a.end_date, a.start_date, m.period_end) + \(dueDays)::int ELSE m.due_on END,
-            original_due_on = coalesce(a.end_date, a.start_date, m.period_end) + \(dueDays)::int,
-            period_start = coalesce(a.start_date, a.end_date, m.period_start),
-            period_end = coalesce(a.end_date, a.start_date, m.period_end)
-        FROM lineage l JOIN activity a ON a.district_id = \(district) AND a.id = l.current_id
-        WHERE m.district_id = \(district) AND m.activity_id = l.earlier_id AND m.kind = 'checkpoint'
-        """
+        let milestonesOf: SQL =
+            "c.is_milestone AND c.project_id IN (SELECT x.id FROM project x WHERE x.district_id = \(district) AND x.plan_id = \(plan))"
+        return """
+            \(lineage("activity", district: district, copies: milestonesOf))
+            UPDATE monitoring_item m
+            SET activity_id = a.id, project_id = a.project_id, action_plan_id = \(plan),
+                due_on = CASE WHEN m.due_change_reason IS NULL THEN coalesce(a.end_date, a.start_date, m.period_end) + \(dueDays)::int ELSE m.due_on END,
+                original_due_on = coalesce(a.end_date, a.start_date, m.period_end) + \(dueDays)::int,
+                period_start = coalesce(a.start_date, a.end_date, m.period_start),
+                period_end = coalesce(a.end_date, a.start_date, m.period_end)
+            FROM lineage l JOIN activity a ON a.district_id = \(district) AND a.id = l.current_id
+            WHERE m.district_id = \(district) AND m.activity_id = l.earlier_id AND m.kind = 'checkpoint'
+            """
     }
 
     /// A progress report per project and reporting period that the project's dates touch.
@@ -241,14 +244,7 @@ public enum MonitoringPlanGenerator {
         var outcome = Outcome()
         outcome.moved = try tx.query(
             """
-            WITH RECURSIVE lineage (current_id, earlier_id) AS (
-                SELECT id, copied_from_id FROM agreement_item
-                WHERE district_id = \(district) AND agreement_id = \(agreement) AND copied_from_id IS NOT NULL
-                UNION ALL
-                SELECT l.current_id, i.copied_from_id FROM lineage l
-                JOIN agreement_item i ON i.district_id = \(district) AND i.id = l.earlier_id
-                WHERE i.copied_from_id IS NOT NULL
-            )
+            \(lineage("agreement_item", district: district, copies: "c.agreement_id = \(agreement)"))
             UPDATE monitoring_item m SET agreement_item_id = l.current_id, agreement_id = \(agreement)
             FROM lineage l
             WHERE m.district_id = \(district) AND m.agreement_item_id = l.earlier_id

@@ -323,19 +323,9 @@ public struct ProgressReportStore: Sendable {
                         th: "เพิ่มไฟล์ได้เฉพาะในร่างรายงาน หากรายงานส่งแล้วให้สร้างฉบับใหม่ก่อน"))
             }
             let school: Int64? = try row.decode("school_id")
-            let stored = try content.store(tx, district: district, school: school, bytes: bytes)
-            let id: Int64 = try tx.query(
-                """
-                INSERT INTO evidence_file (district_id, school_id, report_id, content_id, file_name, content_type, byte_size, sha256, created_by)
-                SELECT \(district), \(school), \(reportID), \(stored.contentID), \(fileName), \(type.rawValue), \(bytes.count),
-                       decode(\(stored.sha256), 'hex'), \(tenant.userID)
-                RETURNING id
-                """
-            ).first!.decode("id")
-            // The report's own version moves too: its list of files changed.
-            try tx.query(
-                "UPDATE progress_report SET updated_at = now() WHERE district_id = \(district) AND id = \(reportID)")
-            return try tx.document(Self.fileByID, district: district, id: id)
+            return try content.attach(
+                tx, district: district, school: school, to: .report(reportID), fileName: fileName, type: type,
+                bytes: bytes, by: tenant.userID)
         }
     }
 

@@ -66,6 +66,17 @@ enum EvidenceOwner {
     /// The owner's column in `evidence_file` and its own table (constants of this enum).
     var column: SQL { if case .report = self { "report_id" } else { "finding_id" } }
     var table: SQL { if case .report = self { "progress_report" } else { "finding" } }
+    /// The files of the row `alias` (a report or a finding, by its `column` in evidence_file),
+    /// as the JSON array every document shows them in.
+    static func files(of alias: SQL, column: SQL) -> SQL {
+        """
+        coalesce((SELECT json_agg(json_build_object('id', e.id, 'file_name', e.file_name, 'content_type', e.content_type,
+                                                    'byte_size', e.byte_size, 'sha256', encode(e.sha256, 'hex'),
+                                                    'created_at', \(SQLJSON.time("e.created_at"))) ORDER BY e.id)
+                  FROM evidence_file e WHERE e.district_id = \(alias).district_id AND e.\(column) = \(alias).id), '[]')
+        """
+    }
+
     var id: Int64 {
         switch self {
         case .report(let id), .finding(let id): return id

@@ -53,9 +53,7 @@ public struct FindingStore: Sendable {
             'status', f.status, 'status_th', \(SQLJSON.thai("f.status", FindingStatus.allCases.map { ($0.rawValue, $0.thaiName) })),
             'overdue', f.status <> 'closed' AND f.due_on < (now() AT TIME ZONE 'Asia/Bangkok')::date,
             'closure_note_th', f.closure_note_th, 'closed_at', \(SQLJSON.time("f.closed_at")), 'closed_by', f.closed_by,
-            'evidence', coalesce((SELECT json_agg(json_build_object('id', e.id, 'file_name', e.file_name, 'content_type', e.content_type,
-                                                                  'byte_size', e.byte_size, 'sha256', encode(e.sha256, 'hex')) ORDER BY e.id)
-                                  FROM evidence_file e WHERE e.district_id = f.district_id AND e.finding_id = f.id), '[]'),
+            'evidence', \(EvidenceOwner.files(of: "f", column: "finding_id")),
             'created_by', f.created_by,
             'version', f.version, 'created_at', \(SQLJSON.time("f.created_at")), 'updated_at', \(SQLJSON.time("f.updated_at")))
         """

@@ -50,11 +50,7 @@ public struct ProgressReportStore: Sendable {
                 WHERE d.district_id = r.district_id AND d.report_id = r.id), '[]'),
             'disbursed_total', (SELECT coalesce(sum(d.amount), 0) FROM report_disbursement d
                                 WHERE d.district_id = r.district_id AND d.report_id = r.id),
-            'evidence', coalesce((
-                SELECT json_agg(json_build_object('id', f.id, 'file_name', f.file_name, 'content_type', f.content_type,
-                                                  'byte_size', f.byte_size, 'sha256', encode(f.sha256, 'hex'),
-                                                  'created_at', \(SQLJSON.time("f.created_at"))) ORDER BY f.id)
-                FROM evidence_file f WHERE f.district_id = r.district_id AND f.report_id = r.id), '[]'),
+            'evidence', \(EvidenceOwner.files(of: "r", column: "report_id")),
             'version', r.version, 'created_at', \(SQLJSON.time("r.created_at")), 'updated_at', \(SQLJSON.time("r.updated_at")))
         """
     static let byID = DocumentQuery("progress_report", "r", document: document)
@@ -83,7 +79,12 @@ public struct ProgressReportStore: Sendable {
             LIMIT \(page.limit + 1)
             """
         let rows = try await db.read(tenant, sql)
-        return try JSONPage(rows: rows.rows, limit: page.limit) { [String(try $0.decode("id", as: Int64.self))] }
+        let result = try JSONPage(rows: rows.rows, limit: page.limit) { [String(try $0.decode("id", as: Int64.self))] }
+        if let item = f.itemID {
+            try await db.requireParent(
+                tenant, of: result, "monitoring_item", district: district, id: item, .monitoringItem)
+        }
+        return result
     }
 
     /// The budget lines of a project: id → amount allocated.

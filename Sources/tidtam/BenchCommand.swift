@@ -159,9 +159,10 @@ struct MonitoringPlanBench: AsyncParsableCommand {
 }
 
 /// The scoring engine on one core: `count` indicators (five-level and linear rules in every
-/// direction, actuals spread around their thresholds, one in ten not reported), scored with
-/// `Scoring.score` in `Decimal`; beside it, in the same run, the same rules computed in `Double`
-/// (what the engine would cost without exact decimals), and the ratio.
+/// direction, actuals spread around their thresholds, one in ten not reported), scored by the
+/// prepared rules (exact, from each actual's text as PostgreSQL sends it) and by `Scoring.score`
+/// in Foundation's `Decimal`; beside them, in the same run, the same rules in `Double` (what the
+/// engine would cost without exact decimals), and the ratios of the times.
 struct ScoringBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "scoring")
 
@@ -195,9 +196,20 @@ struct ScoringBench: AsyncParsableCommand {
         }
         let doubles = actuals.map { $0.map { NSDecimalNumber(decimal: $0).doubleValue } }
         let doubleRules = rules.map(DoubleRule.init)
-        print("rep      decimal /s      double /s    ratio")
+        // As a job reads them: each rule prepared once, each actual as PostgreSQL's text.
+        let texts = actuals.map { $0.map { "\($0)" } }
+        let prepared = rules.map { Scoring.PreparedRule($0)! }
+        print("rep   prepared /s    Decimal /s     Double /s   prepared÷Double   Decimal÷Double (times)")
         for rep in 1...reps {
             var started = ContinuousClock.now
+            var preparedChecksum: Int64 = 0
+            for i in 0..<count {
+                if let text = texts[i], let m = Scoring.millionths(text: text) {
+                    preparedChecksum &+= prepared[i].score(millionths: m, places: 2).units
+                }
+            }
+            let preparedSeconds = (ContinuousClock.now - started).seconds
+            started = ContinuousClock.now
             var checksum = Decimal(0)
             for i in 0..<count {
                 if let value = Scoring.score(actuals[i], rules[i]).value { checksum += value }
@@ -211,9 +223,10 @@ struct ScoringBench: AsyncParsableCommand {
             let doubleSeconds = (ContinuousClock.now - started).seconds
             print(
                 String(
-                    format: "%-4d %14.0f %14.0f %8.2f   (sums %@ / %.2f)", rep, Double(count) / decimalSeconds,
-                    Double(count) / doubleSeconds, decimalSeconds / doubleSeconds, "\(checksum)" as NSString,
-                    doubleChecksum))
+                    format: "%-4d %12.0f %12.0f %13.0f %12.1f %14.1f   (sums %.2f / %@ / %.2f)", rep,
+                    Double(count) / preparedSeconds, Double(count) / decimalSeconds, Double(count) / doubleSeconds,
+                    preparedSeconds / doubleSeconds, decimalSeconds / doubleSeconds, Double(preparedChecksum) / 100,
+                    "\(checksum)" as NSString, doubleChecksum))
         }
     }
 

@@ -150,4 +150,44 @@ final class ScoringTests: XCTestCase {
             XCTAssertEqual(shuffled, result, "the order of items does not matter")
         }
     }
+
+    /// The prepared rules score exactly as the `Decimal` engine does, for every direction and rule,
+    /// at every number of places, at and around the thresholds and far from them.
+    func testPreparedRulesScoreExactlyAsTheDecimalEngine() {
+        var g = Seeded(state: 2571)
+        for _ in 0..<20_000 {
+            let r = rule(&g)
+            guard let prepared = Scoring.PreparedRule(r) else { return XCTFail("\(r) fits in millionths") }
+            var actuals = [decimal(&g, -2_000...12_000)]
+            switch r.scoring {
+            case .fiveLevels(let t): actuals += t.flatMap { [$0, $0 - Decimal(1) / 100, $0 + Decimal(1) / 100] }
+            case .linear(let one, let five): actuals += [one, five, (one + five) / 2, (one * 3 + five) / 4]
+            }
+            if let band = r.band { actuals += [band.lowerBound, band.upperBound] }
+            for actual in actuals {
+                let places = Int.random(in: 0...4, using: &g)
+                let expected = Scoring.score(actual, r, places: places).value!
+                guard let m = Scoring.millionths(actual) else { continue }  // (a + b) / 2 may need more places
+                XCTAssertEqual(
+                    prepared.score(millionths: m, places: places).decimal, expected, "\(r) \(actual) \(places)")
+            }
+        }
+    }
+
+    func testMillionthsReadPostgreSQLNumericTextExactlyOrNotAtAll() {
+        XCTAssertEqual(Scoring.millionths(text: "12.5"), 12_500_000)
+        XCTAssertEqual(Scoring.millionths(text: "-0.000125"), -125)
+        XCTAssertEqual(Scoring.millionths(text: "7"), 7_000_000)
+        XCTAssertEqual(Scoring.millionths(text: "3.1400000000"), 3_140_000)
+        XCTAssertNil(Scoring.millionths(text: "0.0000001"), "a seventh place is not dropped")
+        XCTAssertNil(Scoring.millionths(text: "99999999999999"), "too large is not wrapped")
+        XCTAssertNil(Scoring.millionths(text: "NaN"))
+        XCTAssertNil(Scoring.millionths(text: ""))
+        XCTAssertEqual(Scoring.millionths(Decimal(string: "80.25")!), 80_250_000)
+        XCTAssertNil(
+            Scoring.PreparedRule(
+                Rule(
+                    direction: .higherIsBetter, scoring: .linear(scoreOne: Decimal(string: "0.0000001")!, scoreFive: 1))
+            ))
+    }
 }

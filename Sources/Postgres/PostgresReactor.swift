@@ -16,7 +16,10 @@ final class PostgresReactor: @unchecked Sendable {
         wakeFD = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
         var event = epoll_event(events: EPOLLIN.rawValue, data: epoll_data_t(fd: wakeFD))
         epoll_ctl(epoll, EPOLL_CTL_ADD, wakeFD, &event)
-        let thread = Thread { [unowned self] in self.run() }
+        // The thread holds the reactor until `shutdown` ends its loop. (It held it unowned once:
+        // a pool made and dropped at once could be freed before the thread first ran, which then
+        // read a freed reactor — seen as a crash when the machine was busy.)
+        let thread = Thread { self.run() }
         thread.name = "tidtam-pg-reactor"
         thread.start()
     }

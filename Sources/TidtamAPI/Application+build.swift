@@ -72,6 +72,10 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     MonitoringRoutes(monitoring: MonitoringStore(services.db), reports: reports).register(api)
     ProgressReportRoutes(reports: reports).register(api)
     ActualRoutes(actuals: IndicatorActualStore(services.db)).register(api)
+    EvaluationRoutes(
+        evaluations: EvaluationStore(services.db), proposals: IndicatorProposalStore(services.db),
+        rollups: RollupStore(services.db)
+    ).register(api)
     VisitRoutes(
         visits: VisitStore(services.db), calendar: CalendarStore(services.db), findings: FindingStore(services.db)
     )

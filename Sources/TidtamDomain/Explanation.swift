@@ -56,5 +56,8 @@ public struct RecordKind: Sendable, Equatable {
     public static let publicHoliday = RecordKind("public holiday", th: "วันหยุดราชการ")
     public static let jointVisitProposal = RecordKind("joint visit proposal", th: "ข้อเสนอให้ลงพื้นที่ร่วมกัน")
     public static let finding = RecordKind("finding", th: "ข้อค้นพบ")
+    public static let evaluationRound = RecordKind("evaluation round", th: "รอบการประเมิน")
+    public static let evaluation = RecordKind("evaluation", th: "ผลการประเมิน")
+    public static let indicatorProposal = RecordKind("indicator proposal", th: "ข้อเสนอตัวชี้วัด")
     public static let calendarFeed = RecordKind("calendar feed", th: "ปฏิทินออนไลน์")
 }

@@ -44,10 +44,22 @@ public enum Action: Sendable {
     case manageMonitoring
     /// OBEC's list of public holidays.
     case manageHolidays
+    /// Evaluation: read rounds, evaluations, indicator proposals and roll-ups.
+    case readEvaluations
+    /// The district office evaluates: rounds, computing and finalising evaluations, deciding
+    /// schools' indicator proposals, asking for roll-ups.
+    case evaluate
+    /// The evaluated unit's side: a school's response to its evaluation, its indicator proposals.
+    case respondToEvaluations
 
     public func isAllowed(for role: Role) -> Bool {
         switch (self, role) {
-        case (.readDistrict, _), (.readSchools, _), (.readPlans, _), (.readMonitoring, _): return true
+        case (.readDistrict, _), (.readSchools, _), (.readPlans, _), (.readMonitoring, _), (.readEvaluations, _):
+            return true
+        case (.evaluate, .districtAdmin), (.evaluate, .districtStaff): return true
+        case (.respondToEvaluations, .districtAdmin), (.respondToEvaluations, .districtStaff),
+            (.respondToEvaluations, .schoolStaff):
+            return true
         case (.writeReports, .districtAdmin), (.writeReports, .districtStaff), (.writeReports, .schoolStaff):
             return true
         case (.manageMonitoring, .districtAdmin), (.manageMonitoring, .districtStaff): return true

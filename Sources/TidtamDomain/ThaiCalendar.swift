@@ -1,3 +1,4 @@
+import Foundation
 /// The Thai calendar as district offices use it: Buddhist Era years (CE + 543), Thai month
 /// names, and the government fiscal year, which runs 1 October – 30 September and is named by
 /// the BE year in which it ends (FY 2569 = 1 Oct 2025 – 30 Sep 2026).
@@ -38,6 +39,14 @@ public struct FiscalYear: Hashable, Comparable, Sendable, CustomStringConvertibl
     public init(containing date: CalendarDate) {
         let ceEnd = date.month >= 10 ? date.year + 1 : date.year
         self.buddhistYear = ThaiCalendar.buddhistYear(ofCommonEra: ceEnd)
+    }
+
+    /// The fiscal year of the day it is in Thailand (UTC+7 all year, no daylight saving).
+    public static func current(at now: Date = Date()) -> FiscalYear {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        return FiscalYear(containing: CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!)
     }
 
     public var start: CalendarDate {

@@ -6,6 +6,7 @@ extension Importer.Kind {
         case .schools: SchoolImport.columns
         case .projects: ProjectImport.columns
         case .indicators: IndicatorImport.columns
+        case .actuals: ActualImport.columns
         }
     }
 

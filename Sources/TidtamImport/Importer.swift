@@ -21,6 +21,12 @@ protocol ImportKind: SendableMetatype {
     static func loads(district: Int64) -> [(name: String, sql: SQL)]
     /// One row's staged values (after `line`); a bad cell is nil, with its error in `reader`.
     static func stage(_ reader: inout RowReader) -> [String?]
+    /// Work in the import's transaction after its rows are loaded (marking roll-ups due).
+    static func afterLoad(_ tx: Transaction, district: Int64) throws
+}
+
+extension ImportKind {
+    static func afterLoad(_ tx: Transaction, district: Int64) throws {}
 }
 
 /// Runs an import all-or-nothing: the rows are read and checked in Swift, streamed into a
@@ -28,7 +34,7 @@ protocol ImportKind: SendableMetatype {
 /// the same transaction. Any bad row anywhere rolls everything back and is reported.
 public struct Importer: Sendable {
     public enum Kind: String, Sendable, CaseIterable {
-        case schools, projects, indicators
+        case schools, projects, indicators, actuals
     }
 
     let db: Database
@@ -56,6 +62,9 @@ public struct Importer: Sendable {
             return try await run(
                 IndicatorImport.self, data: data, fileName: fileName, tenant: tenant, dryRun: dryRun, progress: progress
             )
+        case .actuals:
+            return try await run(
+                ActualImport.self, data: data, fileName: fileName, tenant: tenant, dryRun: dryRun, progress: progress)
         }
     }
 
@@ -151,6 +160,7 @@ public struct Importer: Sendable {
                     let count = try tx.query(load.sql).affectedRows
                     if !load.name.isEmpty { inserted[load.name, default: 0] += count }
                 }
+                try K.afterLoad(tx, district: district)
                 if dryRun { throw DryRunDone(inserted: inserted) }
                 // In the same transaction: a loaded file always has its history row.
                 return (

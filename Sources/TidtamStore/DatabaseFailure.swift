@@ -66,6 +66,11 @@ public enum DatabaseFailure {
         "finding_closed_with_evidence": .input["closure_note_th"],
         // Raised by the visit trigger (not a catalog constraint): a day no visit may fall on.
         "visit_closed_day": .input["starts_at"],
+        // Evaluation (0007).
+        "evaluation_unique": .input["subject_id"],
+        "indicator_proposal_scoring": .input["scoring"],
+        "indicator_proposal_band": .input["band"],
+        "indicator_proposal_district_id_school_id_fkey": .input["school_id"],
     ]
 
     /// Constraints that name no field a client could fix, and why (beside `isUnnamedByRule`).
@@ -121,6 +126,17 @@ public enum DatabaseFailure {
             "visit_member_no_overlap":
                 "an overlap is a conflict of people, answered 409 naming them (VisitStore.clashes)",
             "visit_member_visit": storeWritten, "visit_time_range": storeWritten,
+            // Evaluation (0007).
+            "evaluation_round_kind": upsert, "evaluation_final_time": storeWritten,
+            "evaluation_district_id_round_id_fkey": "the store finds the round (or answers 404) before it writes",
+            "evaluation_district_id_school_id_fkey": "the evaluated subject's own unit, copied by the store",
+            "evaluation_final":
+                "raised when a final evaluation would change; the store refuses first (409), this is the database's guard",
+            "indicator_proposal_reason": storeWritten, "indicator_proposal_accepted": storeWritten,
+            "indicator_proposal_district_id_indicator_id_fkey": storeWritten,
+            "school_rollup_district_id_school_id_fkey": "written by the roll-up job from the district's schools",
+            "indicator_rollup_district_id_indicator_id_fkey":
+                "written by the roll-up job from the district's indicators",
         ]
     }()
 

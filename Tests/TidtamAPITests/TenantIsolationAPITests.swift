@@ -52,9 +52,15 @@ final class TenantIsolationAPITests: APITestCase {
                     VALUES (\(districtB), 900001, \(schoolB), sha256('x'::bytea), 1, 'x'::bytea);
                 INSERT INTO evidence_file (district_id, id, school_id, finding_id, content_id, file_name, content_type, byte_size, sha256)
                     VALUES (\(districtB), 900001, \(schoolB), 900001, 900001, 'x.txt', 'text/plain', 1, sha256('x'::bytea));
+                INSERT INTO evaluation_round (district_id, id, fiscal_year, kind, name_th, through_month)
+                    VALUES (\(districtB), 900001, 2569, 'year_end', 'รอบสิ้นปี', 12);
+                INSERT INTO evaluation (district_id, id, round_id, subject, subject_id, fiscal_year, reported_weight, missing_weight,
+                                        indicators_reported, indicators_missing, inputs, result, engine)
+                    VALUES (\(districtB), 900001, 900001, 'project', 900001, 2569, 0, 0, 0, 0, '{}', '{}', 1);
                 """)
         let parentsOfB: [String: Int64] = [
             "planId": planB.id, "itemId": 900001, "indicatorId": 900001, "visitId": 900001, "fileId": 900001,
+            "evaluationId": 900001,
         ]
         let document = try String(
             contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)

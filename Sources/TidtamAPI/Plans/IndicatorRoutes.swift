@@ -102,6 +102,7 @@ struct IndicatorRoutes {
         let period = body.choice("period", ReportingPeriod.self) ?? nil
         let baseline = body.decimal("baseline") ?? nil
         let scoring = body.required("scoring") { $0.object("scoring", Self.scoring) }
+        let places = body.integer("score_places", in: 0...4) ?? nil
         let band =
             body.object("band") { b -> ClosedRange<Decimal>? in
                 let low = b.required("low") { $0.decimal("low") }
@@ -127,7 +128,7 @@ struct IndicatorRoutes {
             definition: IndicatorDefinition(
                 nameTH: name ?? "-", unit: unit ?? "-", kind: kind, direction: direction, baseline: baseline,
                 scoring: scoring, weight: weight ?? 0, isCSF: csf ?? false, band: band),
-            period: period ?? .year, targets: targets ?? [])
+            period: period ?? .year, targets: targets ?? [], scorePlaces: places.map { Int($0) } ?? 2)
         body.add(input.validate())
         return name != nil && unit != nil ? input : nil
     }

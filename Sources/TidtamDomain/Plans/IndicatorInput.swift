@@ -37,15 +37,18 @@ public struct IndicatorInput: Sendable, Equatable {
     public var definition: IndicatorDefinition
     public var period: ReportingPeriod
     public var targets: [TargetInput]
+    /// The places its scores are rounded to (once, at the end): 0–4.
+    public var scorePlaces: Int
 
     public init(
         schoolID: Int64? = nil, goalID: Int64? = nil, projectID: Int64? = nil, code: String? = nil,
         nameEN: String? = nil,
-        definition: IndicatorDefinition, period: ReportingPeriod = .year, targets: [TargetInput] = []
+        definition: IndicatorDefinition, period: ReportingPeriod = .year, targets: [TargetInput] = [],
+        scorePlaces: Int = 2
     ) {
         self.schoolID = schoolID; self.goalID = goalID; self.projectID = projectID; self.code = code;
         self.nameEN = nameEN
-        self.definition = definition; self.period = period; self.targets = targets
+        self.definition = definition; self.period = period; self.targets = targets; self.scorePlaces = scorePlaces
     }
 
     public func validate() -> [FieldError] {

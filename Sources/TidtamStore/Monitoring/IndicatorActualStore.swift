@@ -123,6 +123,8 @@ public struct IndicatorActualStore: Sendable {
                 RETURNING id
                 """
             ).first!.decode("id")
+            // The roll-ups of the year are due again (one job for a burst of actuals).
+            try RollupRequests.mark(tx, district: district, fiscalYear: input.fiscalYear.buddhistYear)
             return try tx.document(Self.byID, district: district, id: id)
         }
     }

@@ -156,9 +156,9 @@ public struct ActionPlanStore: Sendable {
             """,
             """
             INSERT INTO indicator (district_id, school_id, project_id, code, name_th, name_en, unit_th, kind, direction, period, baseline,
-                                   scoring, levels, score_one, score_five, band_low, band_high, weight, is_csf, copied_from_id)
+                                   scoring, levels, score_one, score_five, band_low, band_high, weight, is_csf, score_places, copied_from_id)
             SELECT i.district_id, i.school_id, n.id, i.code, i.name_th, i.name_en, i.unit_th, i.kind, i.direction, i.period, i.baseline,
-                   i.scoring, i.levels, i.score_one, i.score_five, i.band_low, i.band_high, i.weight, i.is_csf, i.id
+                   i.scoring, i.levels, i.score_one, i.score_five, i.band_low, i.band_high, i.weight, i.is_csf, i.score_places, i.id
             FROM project n JOIN indicator i ON i.district_id = n.district_id AND i.project_id = n.copied_from_id
             WHERE n.district_id = \(district) AND n.plan_id = \(newPlan)
             """,

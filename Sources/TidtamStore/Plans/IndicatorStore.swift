@@ -38,7 +38,8 @@ public struct IndicatorStore: Sendable {
             'id', i.id, 'district_id', i.district_id, 'school_id', i.school_id, 'goal_id', i.goal_id, 'project_id', i.project_id,
             'code', i.code, 'name_th', i.name_th, 'name_en', i.name_en, 'unit_th', i.unit_th, 'kind', i.kind,
             'direction', i.direction, 'period', i.period, 'baseline', i.baseline,
-            'scoring', json_build_object('method', i.scoring, 'levels', i.levels, 'score_one', i.score_one, 'score_five', i.score_five),
+            'scoring', json_build_object('method', i.scoring, 'levels', i.levels, 'score_one', i.score_one, 'score_five', i.score_five,
+                                         'places', i.score_places),
             'band', CASE WHEN i.band_low IS NOT NULL THEN json_build_object('low', i.band_low, 'high', i.band_high) END,
             'weight', i.weight, 'is_csf', i.is_csf,
             'targets', \(targets(school: "i.school_id")),
@@ -225,7 +226,7 @@ public struct IndicatorStore: Sendable {
     /// The columns of an indicator's definition, and its values in the same order.
     static let columns: SQL = """
         code, name_th, name_en, unit_th, kind, direction, period, baseline, scoring, levels, score_one, score_five, band_low,
-        band_high, weight, is_csf
+        band_high, weight, is_csf, score_places
         """
 
     static func values(_ input: IndicatorInput) -> SQL {
@@ -239,7 +240,7 @@ public struct IndicatorStore: Sendable {
         return """
             \(input.code), \(d.nameTH), \(input.nameEN), \(d.unit), \(d.kind.rawValue), \(d.direction.rawValue), \(input.period.rawValue),
             \(d.baseline), \(method), \(levels)::numeric[], \(one), \(five), \(d.band?.lowerBound), \(d.band?.upperBound), \(d.weight),
-            \(d.isCSF)
+            \(d.isCSF), \(input.scorePlaces)
             """
     }
 

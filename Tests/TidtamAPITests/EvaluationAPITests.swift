@@ -444,4 +444,49 @@ final class EvaluationAPITests: APITestCase {
             XCTAssertEqual(try Self.jobCount(testDB, district: districtA, kind: RollupRequests.kind), 2)
         }
     }
+
+    func testAWholeRoundIsOneJobThatKeepsFinalEvaluations() async throws {
+        let staff = token(a, .districtStaff), school = token(a, .schoolStaff)
+        let db = self.db!, testDB = self.testDB!
+        try await withAPI { api in
+            let (agreement, reading, _, _) = try await Self.makeAgreement(api, staff: staff, school: school)
+            let actual = try await api.send(
+                .post, "/api/v1/indicators/\(reading)/actuals", token: school,
+                json: json(["fiscal_year": 2569, "period": 0, "value": 91]))
+            XCTAssertEqual(actual.status, 201, actual.text)
+            let round = try await api.send(
+                .post, "/api/v1/evaluation-rounds", token: staff,
+                json: json(["fiscal_year": 2569, "name_th": "รอบประเมินสิ้นปีของเขต", "through_month": 12]))
+            let roundID = round.json["id"] as! Int
+            let run = try await api.send(.post, "/api/v1/evaluation-rounds/\(roundID)/run", token: staff)
+            XCTAssertEqual(run.status, 202, run.text)
+            try await Self.runJobsNow(testDB, db)
+            var listed = try await api.send(.get, "/api/v1/evaluations?round_id=\(roundID)", token: staff)
+            XCTAssertEqual(listed.items.count, 1, listed.text)
+            let evaluation = listed.items[0]
+            XCTAssertEqual(evaluation["subject_id"] as? Int, agreement)
+            XCTAssertEqual(evaluation["score"] as? Double, 4, "91 reaches level 4; the other is missing")
+            XCTAssertEqual(evaluation["missing_weight"] as? Double, 40)
+            // The same as evaluating it alone.
+            let alone = try await api.send(
+                .post, "/api/v1/evaluations", token: staff,
+                json: json(["subject": "agreement", "subject_id": agreement, "round_id": roundID]))
+            XCTAssertEqual(alone.status, 200, alone.text)
+            XCTAssertEqual(
+                (alone.json["result"] as? [String: Any]).map { NSDictionary(dictionary: $0) },
+                (evaluation["result"] as? [String: Any]).map { NSDictionary(dictionary: $0) })
+            let final = try await api.send(
+                .post, "/api/v1/evaluations/\(alone.json["id"]!)/finalize", token: staff, headers: matching(alone))
+            XCTAssertEqual(final.status, 200, final.text)
+            let correction = try await api.send(
+                .post, "/api/v1/indicators/\(reading)/actuals", token: school,
+                json: json(["fiscal_year": 2569, "period": 0, "value": 50, "correction_reason": "กรอกผิด"]))
+            XCTAssertEqual(correction.status, 201, correction.text)
+            _ = try await api.send(.post, "/api/v1/evaluation-rounds/\(roundID)/run", token: staff)
+            try await Self.runJobsNow(testDB, db)
+            listed = try await api.send(.get, "/api/v1/evaluations?round_id=\(roundID)", token: staff)
+            XCTAssertEqual(listed.items.first?["score"] as? Double, 4, "a final evaluation is kept by the round")
+            XCTAssertEqual(listed.items.first?["status"] as? String, "final")
+        }
+    }
 }

@@ -28,14 +28,20 @@ final class DemoDataTests: XCTestCase {
                        (SELECT count(DISTINCT status) FROM action_plan) AS statuses,
                        (SELECT count(*) FROM monitoring_item) AS items, (SELECT count(*) FROM progress_report) AS reports,
                        (SELECT count(*) FROM visit) AS visits, (SELECT count(*) FROM finding) AS findings,
-                       (SELECT count(*) FROM indicator_actual WHERE seq > 1) AS corrections
+                       (SELECT count(*) FROM indicator_actual WHERE seq > 1) AS corrections,
+                       (SELECT count(*) FROM evaluation) AS evaluations,
+                       (SELECT count(*) FROM evaluation WHERE status = 'final') AS final_evaluations,
+                       (SELECT count(*) FROM evaluation WHERE subject = 'agreement' AND indicators_missing > 0) AS with_missing,
+                       (SELECT count(*) FROM evaluation WHERE subject = 'agreement' AND score IS NULL) AS unreported,
+                       (SELECT count(*) FROM indicator_proposal) AS proposals, (SELECT count(*) FROM district_rollup) AS rollups
                 """
             ).first!
             return try Dictionary(
                 uniqueKeysWithValues: [
                     "districts", "schools", "policies", "citations", "strategic_plans", "action_plans",
                     "projects", "indicators", "agreements", "users", "statuses", "items", "reports", "visits",
-                    "findings", "corrections",
+                    "findings", "corrections", "evaluations", "final_evaluations", "with_missing", "unreported",
+                    "proposals", "rollups",
                 ].map { ($0, try row.decode($0, as: Int.self)) })
         }
         let loaded = try counts()
@@ -52,6 +58,14 @@ final class DemoDataTests: XCTestCase {
         XCTAssertEqual(loaded["visits"], 18)
         XCTAssertEqual(loaded["findings"], 12)
         XCTAssertEqual(loaded["corrections"], 3)
+        // Per district: four agreements (two final; one with indicators not reported, one with
+        // nothing reported), the strategic plan, six projects; two proposals; the roll-up.
+        XCTAssertEqual(loaded["evaluations"], 3 * 11)
+        XCTAssertEqual(loaded["final_evaluations"], 3 * 2)
+        XCTAssertEqual(loaded["with_missing"], 3 * 2)
+        XCTAssertEqual(loaded["unreported"], 3, "nothing reported is no score, not zero")
+        XCTAssertEqual(loaded["proposals"], 3 * 2)
+        XCTAssertEqual(loaded["rollups"], 3)
         // Reports on time, late and never sent, as the data reads them.
         let standings = try admin.query(
             """

@@ -13,6 +13,7 @@ struct EvaluationRoutes {
 
     func register(_ routes: AuthenticatedRoutes) {
         registerRounds(routes)
+        registerRun(routes)
         registerEvaluations(routes)
         registerProposals(routes)
         registerRollups(routes)
@@ -50,6 +51,16 @@ struct EvaluationRoutes {
                 throw DomainError.notFound(.evaluationRound)
             }
             return JSONResponse.document(round)
+        }
+    }
+
+    func registerRun(_ routes: AuthenticatedRoutes) {
+        routes.add(.post, "/evaluation-rounds/{roundId}/run") { _, context in
+            let tenant = try context.districtTenant(for: .evaluate)
+            let (job, round) = try await evaluations.run(tenant, round: .id(context.id("roundId", .evaluationRound)))
+            return JSONResponse.raw(
+                "{\"job_id\":\(job),\"round_id\":\(round),\"status\":\"queued\",\"status_th\":\"รอประเมินผลทั้งรอบ\"}",
+                status: .accepted, location: "/api/v1/jobs/\(job)")
         }
     }
 

@@ -4,7 +4,7 @@ import TidtamDomain
 
 /// A small, believable demo: the national policy list (DemoPolicies), three district offices with
 /// Thai names, a dozen schools each, a year of plans (DemoPlans) and of monitoring
-/// (DemoMonitoring), and one user per role with a fresh token (printed, since a token is shown only once).
+/// (DemoMonitoring) and of evaluation (DemoEvaluation), and one user per role with a fresh token (printed, since a token is shown only once).
 /// Loading twice adds no second copy of anything but new tokens.
 public struct DemoData: Sendable {
     let db: Database
@@ -113,6 +113,7 @@ public struct DemoData: Sendable {
                 issued.append(IssuedToken(district: input.code, email: email, role: person.role, token: secret))
             }
             try await DemoMonitoring(db: db).load(tenant, users: people)
+            try await DemoEvaluation(db: db).load(tenant)
         }
         return issued
     }

@@ -5,7 +5,8 @@ import TidtamDomain
 /// The size of the whole country for one fiscal year, for benchmarks: 245 district offices
 /// (183 primary, 62 secondary, as OBEC has them), 29,000 schools, and for each school an
 /// approved action plan of 40 projects with activities, budget lines, 3 indicators, targets and
-/// 12 monthly actuals (sql/demo/national_district.sql).
+/// 12 monthly actuals, and an approved performance agreement on five district-wide indicators
+/// (sql/demo/national_district.sql).
 ///
 /// It runs as the schema owner, one transaction per district (so an interrupted run resumes
 /// where it stopped: districts already there are skipped), on several connections at once.
@@ -77,7 +78,8 @@ public struct NationalDemo: Sendable {
     }
 
     static let analyze: SQL = """
-        ANALYZE district, school, action_plan, project, activity, budget_line, indicator, indicator_target, indicator_actual, audit_log
+        ANALYZE district, school, action_plan, project, activity, budget_line, indicator, indicator_target, indicator_actual, indicator_adoption,
+        performance_agreement, agreement_item, audit_log
         """
 
     /// Generates what is missing, `workers` districts at a time, and reports after each one.

@@ -33,11 +33,14 @@ enum EvaluationInputsQuery {
     /// The indicators of `source` (a FROM list naming the indicator `i`, filtered by `filter`)
     /// scored for `school` in `round`: each one's rule, target and current actual for the
     /// round's period. `weight` and `target` are expressions over the source.
+    /// `schoolColumn`, when given, names the school as a column of the source (a whole
+    /// district's subjects at once) instead of `school`.
     static func indicators(
-        source: SQL, filter: SQL, key: SQL, weight: SQL, target: SQL?, school: Int64?, round: RoundScope,
-        order: SQL
+        source: SQL, filter: SQL, key: SQL, weight: SQL, target: SQL?, school: Int64?, schoolColumn: SQL? = nil,
+        round: RoundScope, order: SQL
     ) -> SQL {
         let periods = round.periods("i.period")
+        let school: SQL = schoolColumn ?? "\(school)::bigint"
         let ownTarget: SQL =
             target
                 ?? """

@@ -95,6 +95,19 @@ public struct EvaluationStore: Sendable {
         }
     }
 
+    /// Enqueues the evaluation of every agreement and project of the round (one job for the
+    /// district); returns the job's id.
+    public func run(_ tenant: DistrictTenant, round reference: RoundReference) async throws -> (
+        job: Int64, round: Int64
+    ) {
+        let district = tenant.districtID
+        return try await db.transaction(tenant) { tx in
+            let round = try Self.scope(tx, district: district, reference)
+            let job = try tx.enqueue(try EvaluationRun.job(district: district, roundID: round.id))!
+            return (job, round.id)
+        }
+    }
+
     /// The round asked for, made first when it is a year's standard round not used before.
     static func scope(_ tx: Transaction, district: Int64, _ reference: RoundReference) throws -> RoundScope {
         let select: SQL = "SELECT id, fiscal_year, through_month, progress_weight FROM evaluation_round"

@@ -11,7 +11,9 @@ import TidtamStore
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks that print figures (see docs/benchmarks.md).",
-        subcommands: [QueueBench.self, QueueLatencyBench.self, MonitoringPlanBench.self, ScoringBench.self])
+        subcommands: [
+            QueueBench.self, QueueLatencyBench.self, MonitoringPlanBench.self, ScoringBench.self, EvaluationBench.self,
+        ])
 }
 
 /// Enqueues N no-op jobs in batches, then drains them with one worker; prints jobs/s for each phase.

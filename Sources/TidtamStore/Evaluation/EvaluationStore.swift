@@ -108,6 +108,11 @@ public struct EvaluationStore: Sendable {
         }
     }
 
+    /// The id of the round asked for (made first when it is a year's standard round not used before).
+    public static func roundID(_ tx: Transaction, district: Int64, _ reference: RoundReference) throws -> Int64 {
+        try scope(tx, district: district, reference).id
+    }
+
     /// The round asked for, made first when it is a year's standard round not used before.
     static func scope(_ tx: Transaction, district: Int64, _ reference: RoundReference) throws -> RoundScope {
         let select: SQL = "SELECT id, fiscal_year, through_month, progress_weight FROM evaluation_round"

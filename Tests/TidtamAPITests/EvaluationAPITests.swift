@@ -346,6 +346,33 @@ final class EvaluationAPITests: APITestCase {
             XCTAssertEqual(twice.status, 409)
             let hidden = try await api.send(.get, "/api/v1/indicator-proposals/\(id)", token: other)
             XCTAssertEqual(hidden.status, 404)
+            // A school's agreement takes its outputs from these: the district-wide one, not another school's own.
+            let ownOfA0 = try await api.send(
+                .post, "/api/v1/indicators", token: staff,
+                json: json([
+                    "school_id": schoolA0, "name_th": "ร้อยละของห้องเรียนสะอาด", "unit_th": "ร้อยละ", "kind": "output",
+                    "direction": "higher_is_better",
+                    "scoring": ["method": "five_levels", "levels": [60, 70, 80, 90, 95]],
+                ]))
+            XCTAssertEqual(ownOfA0.status, 201, ownOfA0.text)
+            let foreign = try await api.send(
+                .post, "/api/v1/agreements", token: staff,
+                json: json([
+                    "school_id": schoolA1, "fiscal_year": 2569, "title_th": "ข้อตกลง 2569",
+                    "items": [
+                        ["indicator_id": indicatorID, "weight": 50, "target": 60],
+                        ["indicator_id": ownOfA0.json["id"]!, "weight": 50, "target": 80],
+                    ],
+                ]))
+            XCTAssertEqual(foreign.status, 422, foreign.text)
+            XCTAssertEqual(foreign.errorPointers, ["/items/1/indicator_id"])
+            let fromTheseOnly = try await api.send(
+                .post, "/api/v1/agreements", token: staff,
+                json: json([
+                    "school_id": schoolA1, "fiscal_year": 2569, "title_th": "ข้อตกลง 2569",
+                    "items": [["indicator_id": indicatorID, "weight": 100, "target": 60]],
+                ]))
+            XCTAssertEqual(fromTheseOnly.status, 201, fromTheseOnly.text)
         }
     }
 

@@ -122,15 +122,25 @@ public struct AgreementStore: Sendable {
         _ tx: Transaction, district: Int64, agreement: Int64, school: Int64?, _ input: [AgreementInput.Item]
     ) throws {
         let named = input.map(\.indicatorID)
-        let found = Set(
-            try tx.query("SELECT id FROM indicator WHERE district_id = \(district) AND id = ANY(\(named)::bigint[])")
-                .rows.map { try $0.decode("id", as: Int64.self) })
-        let missing = input.enumerated().filter { !found.contains($0.element.indicatorID) }.map { index, _ in
-            FieldError(
-                .input["items"][index]["indicator_id"], code: "not_found",
-                detail: "No such indicator in this district.", th: "ไม่พบตัวชี้วัดนี้")
+        // An agreement's output indicators are the district's (set with the schools, adopted)
+        // or the unit's own, never another school's.
+        let owners = Dictionary(
+            uniqueKeysWithValues: try tx.query(
+                "SELECT id, school_id FROM indicator WHERE district_id = \(district) AND id = ANY(\(named)::bigint[])"
+            ).rows.map { (try $0.decode("id", as: Int64.self), try $0.decode("school_id", as: Int64?.self)) })
+        let refused = input.enumerated().compactMap { index, item -> FieldError? in
+            guard let owner = owners[item.indicatorID] else {
+                return FieldError(
+                    .input["items"][index]["indicator_id"], code: "not_found",
+                    detail: "No such indicator in this district.", th: "ไม่พบตัวชี้วัดนี้")
+            }
+            guard let owner, owner != school else { return nil }
+            return FieldError(
+                .input["items"][index]["indicator_id"], code: "another_units",
+                detail: "This indicator is another school's own; use the district's or this unit's.",
+                th: "ตัวชี้วัดนี้เป็นของสถานศึกษาอื่น ให้ใช้ตัวชี้วัดของเขตพื้นที่หรือของหน่วยงานนี้")
         }
-        if !missing.isEmpty { throw DomainError.invalid(missing) }
+        if !refused.isEmpty { throw DomainError.invalid(refused) }
         try items.sync(
             tx, district: district, parentID: agreement, school: school,
             rows: input.enumerated().map { index, item in

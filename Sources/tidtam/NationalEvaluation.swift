@@ -17,8 +17,16 @@ struct EvaluationBench: AsyncParsableCommand {
 
     @Option(help: "Fiscal year (Buddhist Era) evaluated.") var fiscalYear = 2569
     @Option(help: "Handlers the worker runs at once.") var concurrency = 2
+    @Option(help: "Print the floor's statement for this district and round (to EXPLAIN it) and stop.")
+    var printFloor: [Int64] = []
 
     func run() async throws {
+        if printFloor.count == 2 {
+            let (text, binds) = EvaluationFloor.sql(district: printFloor[0], roundID: printFloor[1]).rendered
+            print(text)
+            print("-- binds: " + binds.map { $0.postgresText ?? "NULL" }.joined(separator: ", "))
+            return
+        }
         let settings = Settings()
         let appURL = try settings.databaseURL, ownerURL = try settings.migrationURL
         let app = Database(PoolConfiguration(conninfo: appURL, maxConnections: 8, applicationName: "tidtam-bench"))
@@ -169,7 +177,8 @@ enum EvaluationFloor {
                 WHERE ag.district_id = \(district) AND ag.fiscal_year = r.fiscal_year AND ag.status = 'approved' AND ag.superseded_at IS NULL
             ),
             projects AS (
-                SELECT p.id, p.school_id, x.*, pr.percent_complete, least(5, greatest(0, pr.percent_complete / 20)) AS progress
+                SELECT p.id, p.school_id, x.*, pr.percent_complete,
+                       CASE WHEN pr.percent_complete IS NOT NULL THEN least(5, greatest(0, pr.percent_complete / 20)) END AS progress
                 FROM r, project p JOIN action_plan a ON a.district_id = p.district_id AND a.id = p.plan_id
                 CROSS JOIN LATERAL (
                     SELECT \(parts(key: "'indicator:' || i.id", weight: "i.weight", target: "NULL::numeric"))

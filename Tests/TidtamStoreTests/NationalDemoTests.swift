@@ -29,10 +29,25 @@ final class NationalDemoTests: XCTestCase {
         XCTAssertEqual(approved, schools)
         let projects = try await count("SELECT count(*) AS n FROM project")
         XCTAssertEqual(projects, schools * 40)
-        let indicators = try await count("SELECT count(*) AS n FROM indicator")
+        let indicators = try await count("SELECT count(*) AS n FROM indicator WHERE project_id IS NOT NULL")
         XCTAssertEqual(indicators, projects * 3)
-        let actuals = try await count("SELECT count(*) AS n FROM indicator_actual")
+        let actuals = try await count(
+            "SELECT count(*) AS n FROM indicator_actual a JOIN indicator i ON i.district_id = a.district_id AND i.id = a.indicator_id WHERE i.project_id IS NOT NULL"
+        )
         XCTAssertEqual(actuals, indicators * 12, "monthly actuals")
+        // Every school's approved agreement on the district's five indicators, adopted by every school.
+        let agreements = try await count(
+            "SELECT count(*) AS n FROM performance_agreement WHERE status = 'approved' AND fiscal_year = 2569")
+        XCTAssertEqual(agreements, schools)
+        let items = try await count("SELECT count(*) AS n FROM agreement_item")
+        XCTAssertEqual(items, schools * 5)
+        let adoptions = try await count("SELECT count(*) AS n FROM indicator_adoption")
+        XCTAssertEqual(adoptions, schools * 5)
+        let yearActuals = try await count(
+            "SELECT count(*) AS n FROM indicator_actual a JOIN indicator i ON i.district_id = a.district_id AND i.id = a.indicator_id WHERE i.code LIKE 'KPI-%'"
+        )
+        XCTAssertTrue(
+            (schools * 4...schools * 5).contains(yearActuals), "about one in ten not reported: \(yearActuals)")
         // Row-level security saw to it that every row belongs to its district.
         let everywhere = try await db.read(
             Tenant.nationalService, "SELECT count(DISTINCT district_id) AS n FROM project"

@@ -253,8 +253,10 @@ public struct EvaluationResult: Sendable, Codable, Equatable {
 public enum EvaluationComputation {
     public static let places = 2
 
+    /// Exactly, in fractions; in `Decimal` only when a value does not fit them.
     public static func compute(_ inputs: EvaluationInputs) -> EvaluationResult {
-        EvaluationResult(root: node(inputs.root).result)
+        if let exact = try? node(inputs.root, in: ScoreFraction.self) { return EvaluationResult(root: exact.result) }
+        return EvaluationResult(root: try! node(inputs.root, in: Decimal.self).result)
     }
 
     /// Whether `actual` reaches `target` in the rule's direction (within a band: inside it).
@@ -266,10 +268,32 @@ public enum EvaluationComputation {
         }
     }
 
+    /// A weighted mean of what was reported (parts of weight 0 count equally when every weight
+    /// is 0), with the weights reported and missing, as `Scoring.weighted` gives it, in `N`.
+    static func weighted<N: ScoreArithmetic>(_ parts: [(weight: Decimal, score: N?)]) throws -> (
+        mean: N?, reportedWeight: Decimal, missingWeight: Decimal
+    ) {
+        let allUnweighted = parts.allSatisfy { $0.weight == 0 }
+        var sum = N.zero, reportedWeight = Decimal(0), missingWeight = Decimal(0)
+        for part in parts {
+            let weight = allUnweighted ? 1 : part.weight
+            if let score = part.score {
+                sum = try sum.plus(try N(weight: weight).times(score))
+                reportedWeight += weight
+            } else {
+                missingWeight += weight
+            }
+        }
+        let mean = reportedWeight > 0 ? try sum.over(try N(weight: reportedWeight)) : nil
+        return (mean, reportedWeight, missingWeight)
+    }
+
     /// A node's result and its unrounded score (what its parent weighs).
-    static func node(_ input: EvaluationInputs.Node) -> (result: EvaluationResult.Node, raw: Decimal?) {
+    static func node<N: ScoreArithmetic>(_ input: EvaluationInputs.Node, in _: N.Type) throws -> (
+        result: EvaluationResult.Node, raw: N?
+    ) {
         var indicators: [EvaluationResult.Indicator] = []
-        var indicatorParts: [Scoring.Part] = []
+        var indicatorParts: [(weight: Decimal, score: N?)] = []
         for item in input.indicators {
             let rule = item.rule.rule
             guard item.period != nil else {
@@ -278,44 +302,38 @@ public enum EvaluationComputation {
             }
             guard let actual = item.actual?.value else {
                 indicators.append(.init(key: item.key, indicatorID: item.indicatorID, standing: "missing"))
-                indicatorParts.append(Scoring.Part(weight: item.weight, score: nil))
+                indicatorParts.append((item.weight, nil))
                 continue
             }
-            let raw = Scoring.rawScore(actual, rule)
+            let raw = try N.raw(actual, rule)
             indicators.append(
                 .init(
                     key: item.key, indicatorID: item.indicatorID, standing: "scored",
-                    score: Scoring.round(raw, places: item.rule.places),
-                    met: met(actual, target: item.target, rule: rule)))
-            indicatorParts.append(Scoring.Part(weight: item.weight, score: raw))
+                    score: try raw.rounded(item.rule.places), met: met(actual, target: item.target, rule: rule)))
+            indicatorParts.append((item.weight, raw))
         }
-        let children = input.children.map { node($0) }
-        let childParts = zip(input.children, children).map { Scoring.Part(weight: $0.weight, score: $1.raw) }
-
-        var parts = childParts
-        var progressScore: Decimal?
+        let children = try input.children.map { try node($0, in: N.self) }
+        var parts: [(weight: Decimal, score: N?)] = zip(input.children, children).map { ($0.weight, $1.raw) }
+        var progressScore: N?
         if let progressWeight = input.progressWeight {
             // A project: its indicators (one part, sharing 100 − the progress weight by their
             // weights) beside its progress, percent complete on the 0–5 scale.
             if !indicatorParts.isEmpty {
-                let mean = Scoring.weighted(indicatorParts, places: nil).score
-                parts.append(Scoring.Part(weight: 100 - progressWeight, score: mean))
+                parts.append((100 - progressWeight, try weighted(indicatorParts).mean))
             }
-            progressScore = input.progress.map { min(5, max(0, $0.percentComplete / 20)) }
-            parts.append(Scoring.Part(weight: progressWeight, score: progressScore))
+            progressScore = try input.progress.map { try N.progress($0.percentComplete) }
+            parts.append((progressWeight, progressScore))
         } else {
             parts += indicatorParts
         }
-        let raw = Scoring.weighted(parts, places: nil)
-        let score = raw.score.map { Scoring.round($0, places: places) }
-        let missingIndicators = indicators.filter { $0.standing == "missing" }.count
+        let raw = try weighted(parts)
+        let score = try raw.mean.map { try $0.rounded(places) }
         let result = EvaluationResult.Node(
             key: input.key, score: score, level: score.map { level(of: $0) }, reportedWeight: raw.reportedWeight,
             missingWeight: raw.missingWeight, reported: indicators.filter { $0.standing == "scored" }.count,
-            missing: missingIndicators, indicators: indicators,
-            progressScore: progressScore.map { Scoring.round($0, places: places) },
-            children: children.map(\.result))
-        return (result, raw.score)
+            missing: indicators.filter { $0.standing == "missing" }.count, indicators: indicators,
+            progressScore: try progressScore.map { try $0.rounded(places) }, children: children.map(\.result))
+        return (result, raw.mean)
     }
 
     /// The level (0–5) a score reaches: its whole part.

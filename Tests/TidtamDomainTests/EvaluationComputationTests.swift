@@ -88,4 +88,31 @@ final class EvaluationComputationTests: XCTestCase {
         XCTAssertEqual(again, inputs)
         XCTAssertEqual(EvaluationComputation.compute(again), EvaluationComputation.compute(inputs))
     }
+
+    /// A plan is the mean of its strategies; a strategy the mean of its goals' indicators (one
+    /// part, by their weights) and each of its projects. A strategy with nothing reported is
+    /// missing, not zero.
+    func testAStrategicPlanIsScoredFromItsStrategies() {
+        let project = EvaluationInputs.Node(
+            key: "project:1", nameTH: "โครงการ", indicators: [item(3, weight: 0, levels, actual: 95)], progress: nil,
+            progressWeight: 20)
+        let plan = EvaluationInputs(
+            subject: .strategicPlan,
+            root: .init(
+                key: "strategic_plan:1", nameTH: "แผนกลยุทธ์",
+                children: [
+                    .init(
+                        key: "strategy:1", nameTH: "กลยุทธ์ที่ 1",
+                        indicators: [item(1, weight: 20, levels, actual: 82), item(2, weight: 20, levels, actual: 71)],
+                        children: [project]),
+                    .init(
+                        key: "strategy:2", nameTH: "กลยุทธ์ที่ 2", indicators: [item(4, weight: 20, levels, actual: nil)]),
+                ]))
+        let result = EvaluationComputation.compute(plan)
+        // Strategy 1: goals (3 + 2) / 2 = 2.5 beside the project's 5 (its progress missing): 3.75.
+        XCTAssertEqual(result.root.children.map(\.score), [Decimal(string: "3.75"), nil])
+        XCTAssertEqual(result.score, Decimal(string: "3.75"), "the strategy with nothing reported is left out")
+        XCTAssertEqual(result.root.missingWeight, 1)
+        XCTAssertEqual(result.allIndicators.filter { $0.standing == "missing" }.count, 1)
+    }
 }

@@ -79,8 +79,9 @@ public struct EvaluationInputs: Sendable, Codable, Equatable {
     }
 
     /// A scored thing: an agreement, a project, a strategy, a plan. Its score is the weighted
-    /// mean of its indicators' and its children's scores; a project's progress is a part of
-    /// weight `progressWeight` beside its indicators (which share the rest by their weights).
+    /// mean of its indicators' or its children's scores; a project's progress is a part of
+    /// weight `progressWeight` beside its indicators (which share the rest by their weights); a
+    /// strategy's goal indicators are one part (by their weights) beside each of its projects.
     public struct Node: Sendable, Codable, Equatable {
         public var key: String
         public var nameTH: String
@@ -323,6 +324,11 @@ public enum EvaluationComputation {
             }
             progressScore = try input.progress.map { try N.progress($0.percentComplete) }
             parts.append((progressWeight, progressScore))
+        } else if !parts.isEmpty, !indicatorParts.isEmpty {
+            // A strategy: its goals' indicators (one part, by their weights) beside each of its
+            // projects, equally; weights of 0–100 and of 1 are not mixed.
+            parts = parts.map { (1, $0.score) }
+            parts.append((1, try weighted(indicatorParts).mean))
         } else {
             parts += indicatorParts
         }

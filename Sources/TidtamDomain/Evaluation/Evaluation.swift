@@ -260,6 +260,26 @@ public enum EvaluationComputation {
         return EvaluationResult(root: try! node(inputs.root, in: Decimal.self).result)
     }
 
+    /// One indicator's score, rounded once to `places` from its exact value.
+    public static func score(_ actual: Decimal, _ rule: Scoring.Rule, places: Int) -> Decimal {
+        if let exact = try? ScoreFraction.raw(actual, rule).rounded(places) { return exact }
+        return Scoring.round(Scoring.rawScore(actual, rule), places: places)
+    }
+
+    /// A weighted score of indicators (an agreement's items, as the roll-ups take them), from the
+    /// exact value as an evaluation computes it, with the weights reported and missing.
+    public static func weightedScore(_ items: [(weight: Decimal, actual: Decimal?, rule: Scoring.Rule)]) -> (
+        score: Decimal?, reportedWeight: Decimal, missingWeight: Decimal, reported: Int
+    ) {
+        func inN<N: ScoreArithmetic>(_: N.Type) throws -> (Decimal?, Decimal, Decimal) {
+            let parts = try items.map { item in (item.weight, try item.actual.map { try N.raw($0, item.rule) }) }
+            let raw = try weighted(parts)
+            return (try raw.mean.map { try $0.rounded(places) }, raw.reportedWeight, raw.missingWeight)
+        }
+        let (score, reported, missing) = (try? inN(ScoreFraction.self)) ?? (try! inN(Decimal.self))
+        return (score, reported, missing, items.filter { $0.actual != nil }.count)
+    }
+
     /// Whether `actual` reaches `target` in the rule's direction (within a band: inside it).
     public static func met(_ actual: Decimal, target: Decimal?, rule: Scoring.Rule) -> Bool? {
         switch rule.direction {

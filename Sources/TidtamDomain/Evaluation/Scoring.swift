@@ -106,10 +106,10 @@ public enum Scoring {
         public var missing: Int
     }
 
-    /// The weighted score of `parts`, rounded once to `places` (nil: not rounded, for a score
-    /// that is itself a part of another). Parts of weight 0 count equally among themselves when
-    /// every weight is 0 (an unweighted mean).
-    public static func weighted(_ parts: [Part], places: Int? = 2) -> Weighted {
+    /// The weighted score of `parts`, rounded once to `places`. Parts of weight 0 count
+    /// equally among themselves when every weight is 0 (an unweighted mean). (Evaluations weigh
+    /// in exact fractions: `EvaluationComputation.weighted`.)
+    public static func weighted(_ parts: [Part], places: Int = 2) -> Weighted {
         let allUnweighted = parts.allSatisfy { $0.weight == 0 }
         var sum = Decimal(0), reportedWeight = Decimal(0), missingWeight = Decimal(0)
         var reported = 0, missing = 0
@@ -124,8 +124,7 @@ public enum Scoring {
                 missing += 1
             }
         }
-        let mean = reportedWeight > 0 ? sum / reportedWeight : nil
-        let score = mean.map { value in places.map { round(value, places: $0) } ?? value }
+        let score = reportedWeight > 0 ? round(sum / reportedWeight, places: places) : nil
         return Weighted(
             score: score, reportedWeight: allUnweighted ? Decimal(reported) : reportedWeight,
             missingWeight: allUnweighted ? Decimal(missing) : missingWeight, reported: reported, missing: missing)

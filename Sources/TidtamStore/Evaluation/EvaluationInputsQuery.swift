@@ -106,24 +106,33 @@ enum EvaluationInputsQuery {
                 order: "i.code, i.id")
         ).first!
         let progress = try tx.query(
-            """
-            SELECT r.id, r.report_version, m.period, r.percent_complete
-            FROM monitoring_item m JOIN progress_report r ON r.district_id = m.district_id AND r.item_id = m.id
-            WHERE m.district_id = \(district) AND m.project_id = \(id) AND m.kind = 'progress_report'
-              AND m.status = 'open' AND m.period_end <= \(round.endsOn.sql)::date
-              AND r.status IN ('submitted', 'acknowledged')
-            ORDER BY m.period_end DESC, r.report_version DESC LIMIT 1
-            """
-        ).first.map {
-            EvaluationInputs.ProgressInput(
-                reportID: try $0.decode("id"), reportVersion: try $0.decode("report_version"),
-                period: try $0.decode("period"), percentComplete: try $0.decode("percent_complete"))
-        }
+            "SELECT \(Self.progress(project: "\(id)::bigint", district: "\(district)::bigint", round: round)) AS progress"
+        ).first!
         return .init(
-            key: "project:\(id)", nameTH: name, indicators: try decodeParts(row), progress: progress,
+            key: "project:\(id)", nameTH: name, indicators: try decodeParts(row),
+            progress: try decodeProgress(progress),
             progressWeight: round.progressWeight)
     }
 
+    /// A project's progress as the round uses it (the JSON of `EvaluationInputs.ProgressInput`,
+    /// or NULL): the latest report submitted for a period ending by the round's end.
+    static func progress(project: SQL, district: SQL, round: RoundScope) -> SQL {
+        """
+        (SELECT json_build_object('report_id', r.id, 'report_version', r.report_version, 'period', m.period,
+                                  'percent_complete', r.percent_complete)
+         FROM monitoring_item m JOIN progress_report r ON r.district_id = m.district_id AND r.item_id = m.id
+         WHERE m.district_id = \(district) AND m.project_id = \(project) AND m.kind = 'progress_report'
+           AND m.status = 'open' AND m.period_end <= \(round.endsOn.sql)::date
+           AND r.status IN ('submitted', 'acknowledged')
+         ORDER BY m.period_end DESC, r.report_version DESC LIMIT 1)::text
+        """
+    }
+
+    static func decodeProgress(_ row: Row) throws -> EvaluationInputs.ProgressInput? {
+        try (row.decode("progress") as String?).map {
+            try JSONDecoder().decode(EvaluationInputs.ProgressInput.self, from: Data($0.utf8))
+        }
+    }
     /// A strategic plan: each strategy from its goals' indicators and the projects that carry it
     /// out in the round's year (of approved, current action plans).
     static func strategicPlan(

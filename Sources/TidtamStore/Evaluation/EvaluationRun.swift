@@ -69,13 +69,7 @@ public enum EvaluationRun {
                         source: "indicator i", filter: "i.district_id = p.district_id AND i.project_id = p.id",
                         key: "'indicator:' || i.id", weight: "i.weight", target: nil, school: nil, schoolColumn: "p.school_id",
                         round: round, order: "i.code, i.id"))) AS parts,
-                   (SELECT json_build_object('report_id', r.id, 'report_version', r.report_version, 'period', m.period,
-                                             'percent_complete', r.percent_complete)
-                    FROM monitoring_item m JOIN progress_report r ON r.district_id = m.district_id AND r.item_id = m.id
-                    WHERE m.district_id = p.district_id AND m.project_id = p.id AND m.kind = 'progress_report'
-                      AND m.status = 'open' AND m.period_end <= \(round.endsOn.sql)::date
-                      AND r.status IN ('submitted', 'acknowledged')
-                    ORDER BY m.period_end DESC, r.report_version DESC LIMIT 1)::text AS progress
+                   \(EvaluationInputsQuery.progress(project: "p.id", district: "p.district_id", round: round)) AS progress
             FROM project p JOIN action_plan a ON a.district_id = p.district_id AND a.id = p.plan_id
             WHERE p.district_id = \(district) AND a.fiscal_year = \(round.fiscalYear) AND a.status = 'approved'
               AND a.superseded_at IS NULL
@@ -84,9 +78,7 @@ public enum EvaluationRun {
             let id: Int64 = try row.decode("id")
             let parts = try decoder.decode(
                 [EvaluationInputs.IndicatorInput].self, from: Data(try row.decode("parts", as: String.self).utf8))
-            let progress = try (row.decode("progress") as String?).map {
-                try decoder.decode(EvaluationInputs.ProgressInput.self, from: Data($0.utf8))
-            }
+            let progress = try EvaluationInputsQuery.decodeProgress(row)
             let inputs = EvaluationInputs(
                 subject: .project,
                 root: .init(

@@ -272,51 +272,58 @@ public struct EvaluationStore: Sendable {
     public func evaluate(
         _ tenant: DistrictTenant, subject: EvaluationSubject, subjectID: Int64, round reference: RoundReference
     ) async throws -> (document: JSONDocument, created: Bool) {
-        let district = tenant.districtID
-        return try await db.transaction(tenant) { tx in
-            let round = try Self.scope(tx, district: district, reference)
-            let existing = try tx.query(
-                """
-                SELECT id, status FROM evaluation
-                WHERE district_id = \(district) AND subject = \(subject.rawValue) AND subject_id = \(subjectID)
-                  AND round_id = \(round.id) FOR UPDATE
-                """
-            ).first
-            if let existing, try existing.decode("status", as: String.self) == "final" {
-                throw DomainError.conflict(Self.finalExplanation)
-            }
-            let (school, year, inputs) = try Self.gather(
-                tx, district: district, subject: subject, id: subjectID, round: round)
-            let result = EvaluationComputation.compute(inputs)
-            let counts = result.allIndicators
-            let values: SQL = """
-                \(result.root.score), \(result.root.level), \(result.root.reportedWeight), \(result.root.missingWeight),
-                \(counts.filter { $0.standing == "scored" }.count), \(counts.filter { $0.standing == "missing" }.count),
-                \(PostgresJSON(try Self.encode(inputs)))::jsonb, \(PostgresJSON(try Self.encode(result)))::jsonb, \(inputs.engine)
-                """
-            let id: Int64
-            if let existing {
-                id = try existing.decode("id")
-                try tx.query(
-                    """
-                    UPDATE evaluation SET (score, level, reported_weight, missing_weight, indicators_reported, indicators_missing,
-                                           inputs, result, engine, computed_at, computed_by)
-                        = (\(values), now(), \(tenant.userID))
-                    WHERE district_id = \(district) AND id = \(id)
-                    """)
-            } else {
-                id = try tx.query(
-                    """
-                    INSERT INTO evaluation (district_id, school_id, round_id, subject, subject_id, fiscal_year,
-                                            score, level, reported_weight, missing_weight, indicators_reported, indicators_missing,
-                                            inputs, result, engine, computed_by)
-                    VALUES (\(district), \(school), \(round.id), \(subject.rawValue), \(subjectID), \(year), \(values), \(tenant.userID))
-                    RETURNING id
-                    """
-                ).first!.decode("id")
-            }
-            return (try tx.document(Self.byID, district: district, id: id), existing == nil)
+        try await db.transaction(tenant) { tx in
+            try Self.evaluate(tx, tenant, subject: subject, subjectID: subjectID, round: reference)
         }
+    }
+
+    static func evaluate(
+        _ tx: Transaction, _ tenant: DistrictTenant, subject: EvaluationSubject, subjectID: Int64,
+        round reference: RoundReference
+    ) throws -> (document: JSONDocument, created: Bool) {
+        let district = tenant.districtID
+        let round = try Self.scope(tx, district: district, reference)
+        let existing = try tx.query(
+            """
+            SELECT id, status FROM evaluation
+            WHERE district_id = \(district) AND subject = \(subject.rawValue) AND subject_id = \(subjectID)
+              AND round_id = \(round.id) FOR UPDATE
+            """
+        ).first
+        if let existing, try existing.decode("status", as: String.self) == "final" {
+            throw DomainError.conflict(Self.finalExplanation)
+        }
+        let (school, year, inputs) = try Self.gather(
+            tx, district: district, subject: subject, id: subjectID, round: round)
+        let result = EvaluationComputation.compute(inputs)
+        let counts = result.allIndicators
+        let values: SQL = """
+            \(result.root.score), \(result.root.level), \(result.root.reportedWeight), \(result.root.missingWeight),
+            \(counts.filter { $0.standing == "scored" }.count), \(counts.filter { $0.standing == "missing" }.count),
+            \(PostgresJSON(try Self.encode(inputs)))::jsonb, \(PostgresJSON(try Self.encode(result)))::jsonb, \(inputs.engine)
+            """
+        let id: Int64
+        if let existing {
+            id = try existing.decode("id")
+            try tx.query(
+                """
+                UPDATE evaluation SET (score, level, reported_weight, missing_weight, indicators_reported, indicators_missing,
+                                       inputs, result, engine, computed_at, computed_by)
+                    = (\(values), now(), \(tenant.userID))
+                WHERE district_id = \(district) AND id = \(id)
+                """)
+        } else {
+            id = try tx.query(
+                """
+                INSERT INTO evaluation (district_id, school_id, round_id, subject, subject_id, fiscal_year,
+                                        score, level, reported_weight, missing_weight, indicators_reported, indicators_missing,
+                                        inputs, result, engine, computed_by)
+                VALUES (\(district), \(school), \(round.id), \(subject.rawValue), \(subjectID), \(year), \(values), \(tenant.userID))
+                RETURNING id
+                """
+            ).first!.decode("id")
+        }
+        return (try tx.document(Self.byID, district: district, id: id), existing == nil)
     }
 
     static let finalExplanation = Explanation(
@@ -330,19 +337,20 @@ public struct EvaluationStore: Sendable {
         if try row.decode("status", as: String.self) == "final" { throw DomainError.conflict(finalExplanation) }
     }
 
-    /// Computes a draft again (If-Match), from the data as it is now.
+    /// Computes a draft again (If-Match), from the data as it is now, in the transaction that
+    /// checked its version.
     public func recompute(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int) async throws -> JSONDocument {
         let district = tenant.districtID
-        let row = try await db.transaction(tenant) { tx -> Row in
+        return try await db.transaction(tenant) { tx in
             try Self.lockDraft(tx, district: district, id: id, expectedVersion: expectedVersion)
-            return try tx.query(
+            let row = try tx.query(
                 "SELECT subject, subject_id, round_id FROM evaluation WHERE district_id = \(district) AND id = \(id)"
             ).first!
+            return try Self.evaluate(
+                tx, tenant, subject: EvaluationSubject(rawValue: try row.decode("subject"))!,
+                subjectID: try row.decode("subject_id"), round: .id(try row.decode("round_id"))
+            ).document
         }
-        let subject = EvaluationSubject(rawValue: try row.decode("subject"))!
-        return try await evaluate(
-            tenant, subject: subject, subjectID: try row.decode("subject_id"), round: .id(try row.decode("round_id"))
-        ).document
     }
 
     /// The evaluator's comments on a draft.
@@ -423,86 +431,5 @@ public struct EvaluationStore: Sendable {
                 differs: current != recorded, changed: EvaluationComparison.changes(from: inputs, to: now.inputs))
             return try Self.encode(comparison)
         }
-    }
-}
-
-/// What `GET /evaluations/{id}/comparison` answers.
-struct EvaluationComparison: Encodable {
-    let evaluationID: Int64
-    let status: String
-    let recordedScore: Decimal?
-    let recomputedScore: Decimal?
-    /// Computing again from the recorded inputs gives the recorded result, exactly.
-    let reproduced: Bool
-    let currentScore: Decimal?
-    /// A computation from today's data would give another result.
-    let differs: Bool
-    let changed: [Change]
-
-    struct Change: Encodable {
-        let key: String
-        let indicatorID: Int64?
-        let what: String
-        let whatTH: String
-        let recorded: Decimal?
-        let current: Decimal?
-        let recordedSeq: Int?
-        let currentSeq: Int?
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case status, reproduced, differs, changed
-        case evaluationID = "evaluation_id"
-        case recordedScore = "recorded_score"
-        case recomputedScore = "recomputed_score"
-        case currentScore = "current_score"
-    }
-
-    static func changes(from old: EvaluationInputs, to new: EvaluationInputs) -> [Change] {
-        func indicators(_ node: EvaluationInputs.Node) -> [EvaluationInputs.IndicatorInput] {
-            node.indicators + node.children.flatMap(indicators)
-        }
-        let before = Dictionary(indicators(old.root).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        var changes: [Change] = []
-        for now in indicators(new.root) {
-            guard let then = before[now.key] else {
-                changes.append(
-                    Change(
-                        key: now.key, indicatorID: now.indicatorID, what: "added", whatTH: "ตัวชี้วัดที่เพิ่มขึ้นภายหลัง",
-                        recorded: nil, current: now.actual?.value, recordedSeq: nil, currentSeq: now.actual?.seq))
-                continue
-            }
-            if then.actual != now.actual {
-                changes.append(
-                    Change(
-                        key: now.key, indicatorID: now.indicatorID, what: "actual",
-                        whatTH: "ผลการดำเนินงานถูกแก้ไขหรือรายงานภายหลัง",
-                        recorded: then.actual?.value, current: now.actual?.value, recordedSeq: then.actual?.seq,
-                        currentSeq: now.actual?.seq))
-            }
-            if then.target != now.target {
-                changes.append(
-                    Change(
-                        key: now.key, indicatorID: now.indicatorID, what: "target", whatTH: "ค่าเป้าหมายเปลี่ยน",
-                        recorded: then.target, current: now.target, recordedSeq: nil, currentSeq: nil))
-            }
-            if then.rule != now.rule || then.weight != now.weight {
-                changes.append(
-                    Change(
-                        key: now.key, indicatorID: now.indicatorID, what: "rule", whatTH: "เกณฑ์การให้คะแนนหรือน้ำหนักเปลี่ยน",
-                        recorded: then.weight, current: now.weight, recordedSeq: nil, currentSeq: nil))
-            }
-        }
-        return changes
-    }
-}
-
-extension EvaluationComparison.Change {
-    enum CodingKeys: String, CodingKey {
-        case key, what, recorded, current
-        case indicatorID = "indicator_id"
-        case whatTH = "what_th"
-        case recordedSeq = "recorded_seq"
-        case currentSeq = "current_seq"
     }
 }

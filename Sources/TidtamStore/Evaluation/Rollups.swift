@@ -121,51 +121,35 @@ public struct RollupStore: Sendable {
                                     AND ag.fiscal_year = \(fiscalYear) AND ag.status = 'approved' AND ag.superseded_at IS NULL
                                     AND it.indicator_id = ad.indicator_id)
             )
-            SELECT p.school_id, s.name_th AS school_name, p.indicator_id, p.agreement_id, p.weight::text AS weight,
+            SELECT p.school_id, s.name_th AS school_name, p.indicator_id, p.agreement_id, p.weight,
                    coalesce(p.target, (SELECT t.target FROM indicator_target t
                                        WHERE t.district_id = i.district_id AND t.indicator_id = i.id
                                          AND t.fiscal_year = \(fiscalYear) AND t.period = 0
                                          AND (t.school_id = p.school_id OR t.school_id IS NULL)
-                                       ORDER BY t.school_id IS NULL LIMIT 1))::text AS target,
-                   i.direction, i.scoring, i.levels::text AS levels, i.score_one::text AS score_one,
-                   i.score_five::text AS score_five, i.band_low::text AS band_low, i.band_high::text AS band_high,
+                                       ORDER BY t.school_id IS NULL LIMIT 1)) AS target,
+                   i.direction, i.scoring, i.levels, i.score_one, i.score_five, i.band_low, i.band_high,
                    i.score_places, i.school_id IS NULL AS shared,
                    (SELECT a.value FROM indicator_actual a
                     WHERE a.district_id = i.district_id AND a.indicator_id = i.id AND a.school_id = p.school_id
                       AND a.fiscal_year = \(fiscalYear)
-                    ORDER BY a.period = 0 DESC, a.period DESC, a.seq DESC LIMIT 1)::text AS actual
+                    ORDER BY a.period = 0 DESC, a.period DESC, a.seq DESC LIMIT 1) AS actual
             FROM pairs p
             JOIN indicator i ON i.district_id = \(district) AND i.id = p.indicator_id
             JOIN school s ON s.district_id = \(district) AND s.id = p.school_id
             ORDER BY p.indicator_id, p.school_id
             """)
-        var prepared: [Int64: (rule: Scoring.Rule, fast: Scoring.PreparedRule?, places: Int)] = [:]
+        var rules: [Int64: (rule: Scoring.Rule, places: Int)] = [:]
         var byIndicator: [Int64: [RolledScore]] = [:]
-        var agreementParts: [Int64: (agreement: Int64, parts: [Scoring.Part], items: Int, met: Int)] = [:]
+        var agreementItems:
+            [Int64: (agreement: Int64, items: [(weight: Decimal, actual: Decimal?, rule: Scoring.Rule)], met: Int)] =
+                [:]
         for row in rows.rows {
             let indicator: Int64 = try row.decode("indicator_id")
-            if prepared[indicator] == nil {
-                let rule = try Self.rule(row)
-                prepared[indicator] = (rule, Scoring.PreparedRule(rule), try row.decode("score_places"))
-            }
-            let (rule, fast, places) = prepared[indicator]!
-            let actualText: String? = try row.decode("actual")
-            let actual = actualText.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }
+            if rules[indicator] == nil { rules[indicator] = (try Self.rule(row), try row.decode("score_places")) }
+            let (rule, places) = rules[indicator]!
+            let actual: Decimal? = try row.decode("actual")
             let target: Decimal? = try row.decode("target")
-            var raw: Decimal?
-            var score: Decimal?
-            if let actual {
-                if let fast, let m = actualText.flatMap({ Scoring.millionths(text: $0) }),
-                    case let (n, d) = fast.rawScore(millionths: m), let n64 = Int64(exactly: n),
-                    let d64 = Int64(exactly: d)
-                {
-                    raw = d64 == 1 ? Decimal(n64) : Decimal(n64) / Decimal(d64)
-                    score = fast.score(millionths: m, places: places).decimal
-                } else {
-                    raw = Scoring.rawScore(actual, rule)
-                    score = Scoring.round(raw!, places: places)
-                }
-            }
+            let score = actual.map { EvaluationComputation.score($0, rule, places: places) }
             let met = actual.flatMap { EvaluationComputation.met($0, target: target, rule: rule) }
             let school: Int64 = try row.decode("school_id")
             if try row.decode("shared", as: Bool.self) {
@@ -175,12 +159,10 @@ public struct RollupStore: Sendable {
                         target: target, met: met))
             }
             if let agreement: Int64 = try row.decode("agreement_id") {
-                let weight = Decimal(string: try row.decode("weight", as: String.self)) ?? 0
-                var entry = agreementParts[school] ?? (agreement, [], 0, 0)
-                entry.parts.append(Scoring.Part(weight: weight, score: raw))
-                entry.items += 1
+                var entry = agreementItems[school] ?? (agreement, [], 0)
+                entry.items.append((try row.decode("weight"), actual, rule))
                 if met == true { entry.met += 1 }
-                agreementParts[school] = entry
+                agreementItems[school] = entry
             }
         }
 
@@ -202,17 +184,18 @@ public struct RollupStore: Sendable {
         var schoolRows: [SchoolRow] = []
         var schoolScores: [(id: Int64, name: String, score: Decimal?)] = []
         for (id, name) in schools {
-            guard let entry = agreementParts[id] else {
+            guard let entry = agreementItems[id] else {
                 schoolScores.append((id, name, nil))
                 continue
             }
-            let weighted = Scoring.weighted(entry.parts)
+            // As the school's evaluation scores it: exactly, rounded once.
+            let weighted = EvaluationComputation.weightedScore(entry.items)
             schoolRows.append(
                 SchoolRow(
                     schoolId: id, agreementId: entry.agreement, score: weighted.score,
-                    level: weighted.score.map(EvaluationComputation.level(of:)), items: entry.items,
+                    level: weighted.score.map(EvaluationComputation.level(of:)), items: entry.items.count,
                     itemsReported: weighted.reported, itemsMet: entry.met, missingWeight: weighted.missingWeight,
-                    metAll: entry.items > 0 && entry.met == entry.items))
+                    metAll: !entry.items.isEmpty && entry.met == entry.items.count))
             schoolScores.append((id, name, weighted.score))
         }
 
@@ -248,7 +231,7 @@ public struct RollupStore: Sendable {
                     furthestBelow: try EvaluationStore.encode(Array(below))))
         }
 
-        let district_ = Distribution(schoolScores.map(\.score))
+        let overall = Distribution(schoolScores.map(\.score))
         let below = schoolScores.filter { $0.score != nil }.sorted { ($0.score!, $0.id) < ($1.score!, $1.id) }
             .prefix(5).map {
                 FurthestBelow(schoolID: $0.id, nameTH: $0.name, score: $0.score, actual: nil, target: nil)
@@ -280,10 +263,10 @@ public struct RollupStore: Sendable {
             """
             INSERT INTO district_rollup (district_id, fiscal_year, schools, reported, missing, level_counts, mean, median,
                                          met_all, score_sum, furthest_below, changes, computed_at)
-            VALUES (\(district), \(fiscalYear), \(district_.units), \(district_.reported),
-                    \(district_.units - district_.reported),
-                    \("{" + district_.levelCounts.map(String.init).joined(separator: ",") + "}")::int[],
-                    \(district_.mean), \(district_.median), \(schoolRows.filter(\.metAll).count), \(district_.sum),
+            VALUES (\(district), \(fiscalYear), \(overall.units), \(overall.reported),
+                    \(overall.units - overall.reported),
+                    \("{" + overall.levelCounts.map(String.init).joined(separator: ",") + "}")::int[],
+                    \(overall.mean), \(overall.median), \(schoolRows.filter(\.metAll).count), \(overall.sum),
                     \(PostgresJSON(try EvaluationStore.encode(Array(below))))::jsonb, \(changes), now())
             ON CONFLICT (district_id, fiscal_year) DO UPDATE SET
                 schools = EXCLUDED.schools, reported = EXCLUDED.reported, missing = EXCLUDED.missing,
@@ -307,29 +290,14 @@ public struct RollupStore: Sendable {
         }
     }
 
+    /// The indicator's rule from its columns, as an evaluation records and reads it.
     static func rule(_ row: Row) throws -> Scoring.Rule {
-        func decimal(_ column: String) throws -> Decimal? {
-            try (row.decode(column) as String?).flatMap {
-                Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX"))
-            }
-        }
-        let direction = IndicatorDefinition.Direction(rawValue: try row.decode("direction")) ?? .higherIsBetter
-        let scoring: IndicatorDefinition.Scoring
-        if try row.decode("scoring", as: String.self) == "linear" {
-            scoring = .linear(scoreOne: try decimal("score_one") ?? 0, scoreFive: try decimal("score_five") ?? 0)
-        } else {
-            let text: String = try row.decode("levels") ?? "{}"
-            let levels = text.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").compactMap
-            {
-                Decimal(string: String($0), locale: Locale(identifier: "en_US_POSIX"))
-            }
-            scoring = .fiveLevels(levels)
-        }
-        let band: ClosedRange<Decimal>? =
-            if let low = try decimal("band_low"), let high = try decimal("band_high"), high >= low { low...high } else {
-                nil
-            }
-        return Scoring.Rule(direction: direction, scoring: scoring, band: band)
+        EvaluationInputs.RuleRecord(
+            direction: IndicatorDefinition.Direction(rawValue: try row.decode("direction")) ?? .higherIsBetter,
+            scoring: try row.decode("scoring"), levels: try row.decode("levels"), scoreOne: try row.decode("score_one"),
+            scoreFive: try row.decode("score_five"), bandLow: try row.decode("band_low"),
+            bandHigh: try row.decode("band_high"), places: try row.decode("score_places")
+        ).rule
     }
 
     // MARK: Reading

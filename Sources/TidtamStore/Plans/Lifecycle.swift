@@ -190,8 +190,10 @@ enum LifecycleTable {
                     approved: id))
             // The monitoring plan follows from the approval: its job commits with it, or neither does.
             try tx.enqueue(MonitoringPlanJob.job(district: district, monitoringSource(id)))
-            // What schools are scored on changed: the year's roll-ups are due again.
-            try RollupRequests.mark(tx, district: district, fiscalYear: row.decode("fiscal_year"))
+            // An approved agreement is what the roll-ups score schools on: the year's are due again.
+            if entity == .agreement {
+                try RollupRequests.mark(tx, district: district, fiscalYear: row.decode("fiscal_year"))
+            }
         case .returnForChanges(let reason):
             try tx.query(returnForChanges(district: district, id: id, reason: reason, by: tenant.userID))
         case .revise:

@@ -295,12 +295,11 @@ public struct EvaluationStore: Sendable {
         }
         let (school, year, inputs) = try Self.gather(
             tx, district: district, subject: subject, id: subjectID, round: round)
-        let result = EvaluationComputation.compute(inputs)
-        let counts = result.allIndicators
+        // The same row as a whole round writes.
+        let e = try EvaluationRun.EvaluationRow(subject: subject, id: subjectID, school: school, inputs)
         let values: SQL = """
-            \(result.root.score), \(result.root.level), \(result.root.reportedWeight), \(result.root.missingWeight),
-            \(counts.filter { $0.standing == "scored" }.count), \(counts.filter { $0.standing == "missing" }.count),
-            \(PostgresJSON(try Self.encode(inputs)))::jsonb, \(PostgresJSON(try Self.encode(result)))::jsonb, \(inputs.engine)
+            \(e.score), \(e.level), \(e.reportedWeight), \(e.missingWeight), \(e.indicatorsReported), \(e.indicatorsMissing),
+            \(PostgresJSON(try Self.encode(inputs)))::jsonb, \(PostgresJSON(try Self.encode(e.result)))::jsonb, \(inputs.engine)
             """
         let id: Int64
         if let existing {

@@ -76,6 +76,10 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
         evaluations: EvaluationStore(services.db), proposals: IndicatorProposalStore(services.db),
         rollups: RollupStore(services.db)
     ).register(api)
+    ReportingRoutes(
+        requirements: RequirementStore(services.db), national: NationalRequirementStore(services.db),
+        submissions: SubmissionStore(services.db), rates: ReportingRates(services.db)
+    ).register(api)
     VisitRoutes(
         visits: VisitStore(services.db), calendar: CalendarStore(services.db), findings: FindingStore(services.db)
     )

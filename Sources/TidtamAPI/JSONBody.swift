@@ -200,6 +200,11 @@ struct QueryParameters {
 
     init(_ request: Request) { self.request = request }
 
+    /// A parameter's value that the typed readers cannot judge alone.
+    mutating func reject(_ name: String, _ code: String, _ detail: String, _ th: String) {
+        errors.append(FieldError(.parameter(name), code: code, detail: detail, th: th))
+    }
+
     mutating func text(_ name: String) -> String? {
         read.insert(name)
         return request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }

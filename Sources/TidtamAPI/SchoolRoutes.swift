@@ -78,6 +78,8 @@ struct SchoolRoutes {
         patch.addressTH = body.text("address_th", max: 500)
         patch.size = body.choice("size", School.Size.self)
         patch.studentCount = body.integer("student_count", in: 0...100_000).map { $0.map(Int.init) }
+        patch.openedOn = body.date("opened_on")
+        patch.closedOn = body.date("closed_on")
         return patch
     }
 }

@@ -60,4 +60,6 @@ public struct RecordKind: Sendable, Equatable {
     public static let evaluation = RecordKind("evaluation", th: "ผลการประเมิน")
     public static let indicatorProposal = RecordKind("indicator proposal", th: "ข้อเสนอตัวชี้วัด")
     public static let calendarFeed = RecordKind("calendar feed", th: "ปฏิทินออนไลน์")
+    public static let requirement = RecordKind("report requirement", th: "รายงานที่ต้องส่ง")
+    public static let submission = RecordKind("report submission", th: "การส่งรายงาน")
 }

@@ -40,16 +40,22 @@ public struct School: Sendable, Codable, Equatable {
     public var addressTH: String?
     public var size: Size?
     public var studentCount: Int?
+    /// The day the school opened and closed (ISO dates), when the district records them: a
+    /// school is expected to report only for the periods it was open in.
+    public var openedOn: String?
+    public var closedOn: String?
     public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: Int64, districtID: Int64, obecCode: String, nameTH: String, nameEN: String?, provinceTH: String?,
-        addressTH: String?, size: Size?, studentCount: Int?, version: Int, createdAt: Date, updatedAt: Date
+        addressTH: String?, size: Size?, studentCount: Int?, openedOn: String? = nil, closedOn: String? = nil,
+        version: Int, createdAt: Date, updatedAt: Date
     ) {
         self.id = id; self.districtID = districtID; self.obecCode = obecCode; self.nameTH = nameTH; self.nameEN = nameEN
         self.provinceTH = provinceTH; self.addressTH = addressTH; self.size = size; self.studentCount = studentCount
+        self.openedOn = openedOn; self.closedOn = closedOn
         self.version = version; self.createdAt = createdAt; self.updatedAt = updatedAt
     }
 }
@@ -68,6 +74,8 @@ extension School {
         try c.encode(addressTH, forKey: .addressTH)
         try c.encode(size, forKey: .size)
         try c.encode(studentCount, forKey: .studentCount)
+        try c.encode(openedOn, forKey: .openedOn)
+        try c.encode(closedOn, forKey: .closedOn)
         try c.encode(version, forKey: .version)
         try c.encode(createdAt, forKey: .createdAt)
         try c.encode(updatedAt, forKey: .updatedAt)

@@ -51,11 +51,28 @@ public enum Action: Sendable {
     case evaluate
     /// The evaluated unit's side: a school's response to its evaluation, its indicator proposals.
     case respondToEvaluations
+    /// Reporting: read requirements, submissions and reporting rates.
+    case readReporting
+    /// The district office issues its own requirements and tightens OBEC's reminders.
+    case manageRequirements
+    /// A unit writes and sends its submissions (school staff: their own school's).
+    case submitReports
+    /// The district office accepts or returns submissions.
+    case reviewSubmissions
+    /// OBEC issues and withdraws requirements for every district.
+    case issueNationalRequirements
 
     public func isAllowed(for role: Role) -> Bool {
         switch (self, role) {
-        case (.readDistrict, _), (.readSchools, _), (.readPlans, _), (.readMonitoring, _), (.readEvaluations, _):
+        case (.readDistrict, _), (.readSchools, _), (.readPlans, _), (.readMonitoring, _), (.readEvaluations, _),
+            (.readReporting, _):
             return true
+        case (.manageRequirements, .districtAdmin), (.manageRequirements, .districtStaff),
+            (.reviewSubmissions, .districtAdmin), (.reviewSubmissions, .districtStaff):
+            return true
+        case (.submitReports, .districtAdmin), (.submitReports, .districtStaff), (.submitReports, .schoolStaff):
+            return true
+        case (.issueNationalRequirements, .national): return true
         case (.evaluate, .districtAdmin), (.evaluate, .districtStaff): return true
         case (.respondToEvaluations, .districtAdmin), (.respondToEvaluations, .districtStaff),
             (.respondToEvaluations, .schoolStaff):

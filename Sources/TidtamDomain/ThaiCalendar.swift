@@ -43,10 +43,7 @@ public struct FiscalYear: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     /// The fiscal year of the day it is in Thailand (UTC+7 all year, no daylight saving).
     public static func current(at now: Date = Date()) -> FiscalYear {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
-        return FiscalYear(containing: CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!)
+        FiscalYear(containing: CalendarDate.today(at: now))
     }
 
     public var start: CalendarDate {
@@ -74,5 +71,15 @@ extension String {
         while s.first == set { s.removeFirst() }
         while s.last == set { s.removeLast() }
         return String(s)
+    }
+}
+
+extension CalendarDate {
+    /// The day it is in Thailand (UTC+7 all year, no daylight saving).
+    public static func today(at now: Date = Date()) -> CalendarDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
 }

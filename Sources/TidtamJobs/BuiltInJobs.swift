@@ -15,5 +15,5 @@ public enum BuiltInJobs {
     public static var all: [any JobHandler] { [noop, sleep] }
 
     /// Every kind a production worker runs: the built-in ones and the features'.
-    public static var production: [any JobHandler] { all + MonitoringJobs.all + EvaluationJobs.all }
+    public static var production: [any JobHandler] { all + MonitoringJobs.all + EvaluationJobs.all + ReportingJobs.all }
 }

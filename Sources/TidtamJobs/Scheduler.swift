@@ -35,16 +35,9 @@ public struct Scheduler: Sendable {
     }
 
     static func enqueueSlot(districts: [Int64], key: String, _ schedule: Schedule, slot: Date) -> SQL {
-        """
-        WITH keys AS (
-            INSERT INTO job_key (district_id, unique_key, job_id)
-            SELECT d, \(key), nextval(pg_get_serial_sequence('job', 'id')) FROM unnest(\(districts)::bigint[]) AS d
-            ON CONFLICT DO NOTHING
-            RETURNING district_id, job_id
+        DistrictFanOut.enqueue(
+            districts: districts, key: key, kind: schedule.kind, args: schedule.args, queue: schedule.queue, runAt: slot
         )
-        INSERT INTO job (district_id, id, queue, kind, args, run_at, unique_key)
-        SELECT district_id, job_id, \(schedule.queue), \(schedule.kind), \(schedule.args), \(slot), \(key) FROM keys
-        """
     }
 
     /// Enqueues the slots in `(after, now]` of every schedule; returns the jobs created here.

@@ -71,6 +71,10 @@ public enum DatabaseFailure {
         "indicator_proposal_scoring": .input["scoring"],
         "indicator_proposal_band": .input["band"],
         "indicator_proposal_district_id_school_id_fkey": .input["school_id"],
+        // Reporting (0008).
+        "school_open_before_close": .input["closed_on"],
+        "report_requirement_school_district_id_school_id_fkey": .input["school_ids"],
+        "report_requirement_national_audience": .input["audience"],
     ]
 
     /// Constraints that name no field a client could fix, and why (beside `isUnnamedByRule`).
@@ -137,6 +141,19 @@ public enum DatabaseFailure {
             "school_rollup_district_id_school_id_fkey": "written by the roll-up job from the district's schools",
             "indicator_rollup_district_id_indicator_id_fkey":
                 "written by the roll-up job from the district's indicators",
+            // Reporting (0008).
+            "report_requirement_national": upsert,
+            "report_requirement_national_version": "a copy of OBEC's requirement, written by the reporting scan",
+            "report_requirement_national_requirement_id_fkey":
+                "a copy of OBEC's requirement, written by the reporting scan",
+            "report_requirement_school_district_id_requirement_id_fkey": storeWritten,
+            "report_submission_unit": upsert,
+            "report_submission_returned_reason": storeWritten, "report_submission_submitted": storeWritten,
+            "report_submission_district_id_requirement_id_fkey":
+                "the store finds the requirement (or answers 404) before it writes",
+            "report_submission_district_id_school_id_fkey": "the unit the store checked is expected to submit",
+            "report_submission_version_district_id_submission_id_fkey": storeWritten,
+            "evidence_file_district_id_submission_id_fkey": parent, "evidence_file_submission_section": storeWritten,
         ]
     }()
 

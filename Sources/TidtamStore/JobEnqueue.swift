@@ -49,3 +49,24 @@ extension Transaction {
         ).first!.decode("id")
     }
 }
+
+/// The same work for many districts at once (a schedule's slot, OBEC's new requirement reaching
+/// every district), each district's job created once ever for `key`.
+public enum DistrictFanOut {
+    /// Run by the worker role (the job tables' cross-district policy); `districts` read before.
+    public static func enqueue(
+        districts: [Int64], key: String, kind: String, args: PostgresJSON = PostgresJSON("{}"),
+        queue: String = "default", runAt: Date? = nil
+    ) -> SQL {
+        """
+        WITH keys AS (
+            INSERT INTO job_key (district_id, unique_key, job_id)
+            SELECT d, \(key), nextval(pg_get_serial_sequence('job', 'id')) FROM unnest(\(districts)::bigint[]) AS d
+            ON CONFLICT DO NOTHING
+            RETURNING district_id, job_id
+        )
+        INSERT INTO job (district_id, id, queue, kind, args, run_at, unique_key)
+        SELECT district_id, job_id, \(queue), \(kind), \(args), coalesce(\(runAt)::timestamptz, now()), \(key) FROM keys
+        """
+    }
+}

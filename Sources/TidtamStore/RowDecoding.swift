@@ -20,7 +20,10 @@ extension District {
 
 extension School {
     static let columns: SQL =
-        "id, district_id, obec_code, name_th, name_en, province_th, address_th, size, student_count, version, created_at, updated_at"
+        """
+        id, district_id, obec_code, name_th, name_en, province_th, address_th, size, student_count,
+        opened_on::text AS opened_on, closed_on::text AS closed_on, version, created_at, updated_at
+        """
 
     init(row: Row) throws {
         let size = try row.decode("size", as: String?.self)
@@ -29,7 +32,8 @@ extension School {
             nameTH: try row.decode("name_th"), nameEN: try row.decode("name_en"),
             provinceTH: try row.decode("province_th"),
             addressTH: try row.decode("address_th"), size: size.flatMap(School.Size.init(rawValue:)),
-            studentCount: try row.decode("student_count"), version: try row.decode("version"),
+            studentCount: try row.decode("student_count"), openedOn: try row.decode("opened_on"),
+            closedOn: try row.decode("closed_on"), version: try row.decode("version"),
             createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
     }
 }

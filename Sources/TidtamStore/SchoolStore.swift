@@ -28,6 +28,8 @@ public struct SchoolPatch: Sendable, Equatable {
     public var addressTH: String??
     public var size: School.Size??
     public var studentCount: Int??
+    public var openedOn: CalendarDate??
+    public var closedOn: CalendarDate??
     public init() {}
 
     func applied(to school: School) -> School {
@@ -39,6 +41,8 @@ public struct SchoolPatch: Sendable, Equatable {
         if let addressTH { s.addressTH = addressTH }
         if let size { s.size = size }
         if let studentCount { s.studentCount = studentCount }
+        if let openedOn { s.openedOn = openedOn?.iso }
+        if let closedOn { s.closedOn = closedOn?.iso }
         return s
     }
 }
@@ -66,7 +70,8 @@ public struct SchoolStore: Sendable {
         document: """
             json_build_object('id', s.id, 'district_id', s.district_id, 'obec_code', s.obec_code, 'name_th', s.name_th,
                               'name_en', s.name_en, 'province_th', s.province_th, 'address_th', s.address_th, 'size', s.size,
-                              'student_count', s.student_count, 'version', s.version,
+                              'student_count', s.student_count, 'opened_on', s.opened_on, 'closed_on', s.closed_on,
+                              'version', s.version,
                               'created_at', \(SQLJSON.time("s.created_at")), 'updated_at', \(SQLJSON.time("s.updated_at")))
             """)
 
@@ -150,7 +155,8 @@ public struct SchoolStore: Sendable {
                     """
                     UPDATE school SET obec_code = \(s.obecCode), name_th = \(s.nameTH), name_en = \(s.nameEN),
                                       province_th = \(s.provinceTH), address_th = \(s.addressTH), size = \(s.size?.rawValue),
-                                      student_count = \(s.studentCount)
+                                      student_count = \(s.studentCount), opened_on = \(s.openedOn)::date,
+                                      closed_on = \(s.closedOn)::date
                     WHERE district_id = \(district) AND id = \(id)
                     RETURNING \(School.columns)
                     """

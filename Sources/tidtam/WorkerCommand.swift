@@ -35,6 +35,7 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.concurrency = concurrency
         configuration.batchSize = batch
         configuration.leaseSeconds = lease
+        configuration.schedules = ReportingJobs.schedules
         let worker = Worker(configuration: configuration, db: db, handlers: BuiltInJobs.production, logger: logger)
         // The database first, so that it is shut down last, after the worker has finished.
         var services: [any Service] = [db, worker]

@@ -57,10 +57,14 @@ final class TenantIsolationAPITests: APITestCase {
                 INSERT INTO evaluation (district_id, id, round_id, subject, subject_id, fiscal_year, reported_weight, missing_weight,
                                         indicators_reported, indicators_missing, inputs, result, engine)
                     VALUES (\(districtB), 900001, 900001, 'project', 900001, 2569, 0, 0, 0, 0, '{}', '{}', 1);
+                INSERT INTO report_requirement (district_id, id, title_th, fiscal_year, frequency, due_days, audience, sections, reminder_policy)
+                    VALUES (\(districtB), 900001, 'รายงานของเขต B', 2569, 'year', 10, 'schools', '[]', '{}');
+                INSERT INTO report_submission (district_id, id, requirement_id, school_id, period_no)
+                    VALUES (\(districtB), 900001, 900001, \(schoolB), 1);
                 """)
         let parentsOfB: [String: Int64] = [
             "planId": planB.id, "itemId": 900001, "indicatorId": 900001, "visitId": 900001, "fileId": 900001,
-            "evaluationId": 900001,
+            "evaluationId": 900001, "submissionId": 900001,
         ]
         let document = try String(
             contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)

@@ -33,7 +33,15 @@ final class DemoDataTests: XCTestCase {
                        (SELECT count(*) FROM evaluation WHERE status = 'final') AS final_evaluations,
                        (SELECT count(*) FROM evaluation WHERE subject = 'agreement' AND indicators_missing > 0) AS with_missing,
                        (SELECT count(*) FROM evaluation WHERE subject = 'agreement' AND score IS NULL) AS unreported,
-                       (SELECT count(*) FROM indicator_proposal) AS proposals, (SELECT count(*) FROM district_rollup) AS rollups
+                       (SELECT count(*) FROM indicator_proposal) AS proposals, (SELECT count(*) FROM district_rollup) AS rollups,
+                       (SELECT count(*) FROM national_requirement) AS national_requirements,
+                       (SELECT count(*) FROM report_requirement) AS requirements,
+                       (SELECT count(*) FROM report_submission) AS submissions,
+                       (SELECT count(*) FROM report_submission_version) AS submission_versions,
+                       (SELECT count(*) FROM report_submission s JOIN report_requirement r ON r.district_id = s.district_id AND r.id = s.requirement_id
+                        JOIN tidtam_fiscal_periods(r.fiscal_year, r.frequency) p ON p.period_no = s.period_no
+                        WHERE r.national_requirement_id IS NOT NULL
+                          AND (s.first_submitted_at AT TIME ZONE 'Asia/Bangkok')::date > p.ends_on + r.due_days + r.on_time_days) AS late_submissions
                 """
             ).first!
             return try Dictionary(
@@ -41,7 +49,8 @@ final class DemoDataTests: XCTestCase {
                     "districts", "schools", "policies", "citations", "strategic_plans", "action_plans",
                     "projects", "indicators", "agreements", "users", "statuses", "items", "reports", "visits",
                     "findings", "corrections", "evaluations", "final_evaluations", "with_missing", "unreported",
-                    "proposals", "rollups",
+                    "proposals", "rollups", "national_requirements", "requirements", "submissions",
+                    "submission_versions", "late_submissions",
                 ].map { ($0, try row.decode($0, as: Int.self)) })
         }
         let loaded = try counts()
@@ -66,6 +75,14 @@ final class DemoDataTests: XCTestCase {
         XCTAssertEqual(loaded["unreported"], 3, "nothing reported is no score, not zero")
         XCTAssertEqual(loaded["proposals"], 3 * 2)
         XCTAssertEqual(loaded["rollups"], 3)
+        // Reporting: OBEC's two requirements copied into each district beside its own monthly
+        // one; 18 quarterly submissions (4 of them late, 2 returned and sent again) and 21
+        // monthly ones per district.
+        XCTAssertEqual(loaded["national_requirements"], 2)
+        XCTAssertEqual(loaded["requirements"], 3 * 3)
+        XCTAssertEqual(loaded["submissions"], 3 * 39)
+        XCTAssertEqual(loaded["submission_versions"], 3 * 41)
+        XCTAssertEqual(loaded["late_submissions"], 3 * 4)
         // Reports on time, late and never sent, as the data reads them.
         let standings = try admin.query(
             """

@@ -61,6 +61,7 @@ public struct DemoData: Sendable {
             tokenStore = TokenStore(db)
         var issued: [IssuedToken] = []
         try await DemoPolicies(db: db).load()
+        try await DemoReporting(db: db).loadNational()
         for (index, (input, villages)) in Self.districts.enumerated() {
             let districtID: Int64
             if let existing = try await districtStore.find(code: input.code) {
@@ -114,6 +115,7 @@ public struct DemoData: Sendable {
             }
             try await DemoMonitoring(db: db).load(tenant, users: people)
             try await DemoEvaluation(db: db).load(tenant)
+            try await DemoReporting(db: db).load(tenant, schools: schools)
         }
         return issued
     }

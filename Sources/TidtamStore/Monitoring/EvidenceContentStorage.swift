@@ -62,10 +62,26 @@ public struct PostgresEvidenceContent: EvidenceContentStorage {
 enum EvidenceOwner {
     case report(Int64)
     case finding(Int64)
+    /// A file section of a report submission (migration 0008).
+    case submission(Int64, section: String)
 
     /// The owner's column in `evidence_file` and its own table (constants of this enum).
-    var column: SQL { if case .report = self { "report_id" } else { "finding_id" } }
-    var table: SQL { if case .report = self { "progress_report" } else { "finding" } }
+    var column: SQL {
+        switch self {
+        case .report: "report_id"
+        case .finding: "finding_id"
+        case .submission: "submission_id"
+        }
+    }
+    var table: SQL {
+        switch self {
+        case .report: "progress_report"
+        case .finding: "finding"
+        case .submission: "report_submission"
+        }
+    }
+    /// The section a submission's file belongs to.
+    var section: String? { if case .submission(_, let section) = self { section } else { nil } }
     /// The files of the row `alias` (a report or a finding, by its `column` in evidence_file),
     /// as the JSON array every document shows them in.
     static func files(of alias: SQL, column: SQL) -> SQL {
@@ -79,7 +95,7 @@ enum EvidenceOwner {
 
     var id: Int64 {
         switch self {
-        case .report(let id), .finding(let id): return id
+        case .report(let id), .finding(let id), .submission(let id, _): return id
         }
     }
 }
@@ -94,9 +110,10 @@ extension EvidenceContentStorage {
         let stored = try store(tx, district: district, school: school, bytes: bytes)
         let id: Int64 = try tx.query(
             """
-            INSERT INTO evidence_file (district_id, school_id, \(owner.column), content_id, file_name, content_type, byte_size, sha256, created_by)
-            SELECT \(district), \(school), \(owner.id), \(stored.contentID), \(fileName), \(type.rawValue), \(bytes.count),
-                   decode(\(stored.sha256), 'hex'), \(user)
+            INSERT INTO evidence_file (district_id, school_id, \(owner.column), section_key, content_id, file_name, content_type,
+                                       byte_size, sha256, created_by)
+            SELECT \(district), \(school), \(owner.id), \(owner.section), \(stored.contentID), \(fileName), \(type.rawValue),
+                   \(bytes.count), decode(\(stored.sha256), 'hex'), \(user)
             RETURNING id
             """
         ).first!.decode("id")

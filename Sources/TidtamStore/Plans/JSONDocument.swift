@@ -50,6 +50,12 @@ struct DocumentQuery: Sendable {
             "SELECT \(alias).id, \(version ?? "\(alias).version") AS version, \(document) AS doc FROM \(table) \(alias)"
     }
 
+    /// A row read with what it joins: `from` names the tables, `alias` the row's own.
+    init(from: SQL, alias: SQL, document: SQL) {
+        self.alias = alias
+        select = "SELECT \(alias).id, \(alias).version AS version, \(document) AS doc FROM \(from)"
+    }
+
     func inDistrict(_ district: Int64, id: Int64) -> SQL {
         "\(select) WHERE \(alias).district_id = \(district) AND \(alias).id = \(id)"
     }

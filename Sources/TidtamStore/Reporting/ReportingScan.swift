@@ -1,0 +1,39 @@
+import Foundation
+import Postgres
+import TidtamDomain
+
+/// A district's reporting scan, run by the job runner on the worker's schedule (and at once
+/// when OBEC issues or withdraws a requirement): it brings OBEC's requirements into the
+/// district as its own copies. Every statement is idempotent, so a rescan changes nothing.
+public enum ReportingScan {
+    public static let kind = "reporting.scan"
+
+    public struct Outcome: Sendable, Equatable {
+        public var requirementsCopied: Int
+    }
+
+    public static func run(_ tx: Transaction, district: Int64) throws -> Outcome {
+        Outcome(requirementsCopied: try copyNationalRequirements(tx, district: district))
+    }
+
+    /// New active requirements are copied; a copy follows a newer version of OBEC's (its terms
+    /// and its status), keeping the reminder policy the district tightened.
+    static func copyNationalRequirements(_ tx: Transaction, district: Int64) throws -> Int {
+        try tx.query(
+            """
+            INSERT INTO report_requirement AS r (district_id, national_requirement_id, national_version, title_th, title_en,
+                                                 fiscal_year, frequency, due_days, on_time_days, audience, sections,
+                                                 reminder_policy, status)
+            SELECT \(district), n.id, n.version, n.title_th, n.title_en, n.fiscal_year, n.frequency, n.due_days,
+                   n.on_time_days, n.audience, n.sections, n.reminder_policy, n.status
+            FROM national_requirement n
+            WHERE n.status = 'active'
+               OR EXISTS (SELECT FROM report_requirement c WHERE c.district_id = \(district) AND c.national_requirement_id = n.id)
+            ON CONFLICT (district_id, national_requirement_id) DO UPDATE
+                SET national_version = EXCLUDED.national_version, title_th = EXCLUDED.title_th, title_en = EXCLUDED.title_en,
+                    due_days = EXCLUDED.due_days, on_time_days = EXCLUDED.on_time_days, status = EXCLUDED.status
+                WHERE r.national_version < EXCLUDED.national_version
+            """
+        ).affectedRows
+    }
+}

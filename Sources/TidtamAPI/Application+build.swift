@@ -80,6 +80,8 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
         requirements: RequirementStore(services.db), national: NationalRequirementStore(services.db),
         submissions: SubmissionStore(services.db), rates: ReportingRates(services.db)
     ).register(api)
+    NotificationRoutes(notifications: NotificationStore(services.db), reminders: ReminderStore(services.db)).register(
+        api)
     VisitRoutes(
         visits: VisitStore(services.db), calendar: CalendarStore(services.db), findings: FindingStore(services.db)
     )

@@ -62,4 +62,5 @@ public struct RecordKind: Sendable, Equatable {
     public static let calendarFeed = RecordKind("calendar feed", th: "ปฏิทินออนไลน์")
     public static let requirement = RecordKind("report requirement", th: "รายงานที่ต้องส่ง")
     public static let submission = RecordKind("report submission", th: "การส่งรายงาน")
+    public static let notification = RecordKind("notification", th: "ข้อความแจ้งเตือน")
 }

@@ -85,6 +85,8 @@ public enum DatabaseFailure {
         let operators = "national users and tokens, made by the operators' command"
         let upsert = "written with ON CONFLICT, so never refused"
         let generated = "the monitoring plan's items, generated from an approved plan by its job"
+        let scanned = "made by the reporting scan from the district's own requirements, schools and people"
+        let delivered = "written by a reminder's delivery job from the reminder it delivers"
         return [
             "action_plan_district_id_previous_id_fkey": storeWritten, "action_plan_reason": storeWritten,
             "performance_agreement_district_id_previous_id_fkey": storeWritten,
@@ -154,6 +156,16 @@ public enum DatabaseFailure {
             "report_submission_district_id_school_id_fkey": "the unit the store checked is expected to submit",
             "report_submission_version_district_id_submission_id_fkey": storeWritten,
             "evidence_file_district_id_submission_id_fkey": parent, "evidence_file_submission_section": storeWritten,
+            // Reminders (0009): written by the reporting scan and the delivery jobs only.
+            "reminder_once": upsert, "escalation_digest_once": upsert, "notification_reminder_once": upsert,
+            "notification_digest_once": upsert, "delivery_once": upsert,
+            "reminder_cancelled": storeWritten, "notification_source": storeWritten, "delivery_source": storeWritten,
+            "reminder_district_id_requirement_id_fkey": scanned, "reminder_district_id_school_id_fkey": scanned,
+            "reminder_district_id_recipient_id_fkey": scanned,
+            "escalation_digest_district_id_recipient_id_fkey": scanned,
+            "notification_district_id_user_id_fkey": delivered, "notification_district_id_reminder_id_fkey": delivered,
+            "notification_district_id_digest_id_fkey": delivered, "delivery_district_id_reminder_id_fkey": delivered,
+            "delivery_district_id_digest_id_fkey": delivered,
         ]
     }()
 

@@ -61,7 +61,8 @@ struct DemoReporting {
         let district = tenant.districtID
         let done = try await db.read(tenant, "SELECT 1 FROM report_submission WHERE district_id = \(district)").rowCount
         guard done == 0 else { return }
-        _ = try await db.transaction(tenant) { tx in try ReportingScan.run(tx, district: district) }
+        _ = try await db.transaction(tenant) { tx in try ReportingScan.copyNationalRequirements(tx, district: district)
+        }
         var monthly = Self.monthly
         monthly.schoolIDs = Array(schools.prefix(3))
         let own = try await RequirementStore(db).create(tenant, monthly)
@@ -93,6 +94,9 @@ struct DemoReporting {
                     text: ["supervision": "นิเทศชั้นประถมศึกษา"])
             }
         }
+        // What the scan makes of it today: the reminders due and the administrators' summary of
+        // what is overdue (delivered by the worker).
+        _ = try await db.transaction(tenant) { tx in try ReportingScan.run(tx, district: district) }
     }
 
     /// Sends a submission through the store, then dates its first sending as `sending` says

@@ -4,16 +4,26 @@ import TidtamDomain
 
 /// A district's reporting scan, run by the job runner on the worker's schedule (and at once
 /// when OBEC issues or withdraws a requirement): it brings OBEC's requirements into the
-/// district as its own copies. Every statement is idempotent, so a rescan changes nothing.
+/// district as its own copies, then makes the reminders that have come due and the day's
+/// summary for the administrators, each with its delivery job (`ReminderScan`). Every statement
+/// is idempotent, so a rescan changes nothing.
 public enum ReportingScan {
     public static let kind = "reporting.scan"
 
     public struct Outcome: Sendable, Equatable {
         public var requirementsCopied: Int
+        public var reminders: Int
+        public var digests: Int
     }
 
-    public static func run(_ tx: Transaction, district: Int64) throws -> Outcome {
-        Outcome(requirementsCopied: try copyNationalRequirements(tx, district: district))
+    /// The scan as of `today` (a day in Thailand; tests and drills name one).
+    public static func run(_ tx: Transaction, district: Int64, today: CalendarDate = .today()) throws -> Outcome {
+        let copied = try copyNationalRequirements(tx, district: district)
+        let steps = try ReminderScan.steps(tx, district: district)
+        return Outcome(
+            requirementsCopied: copied,
+            reminders: try ReminderScan.remind(tx, district: district, today: today, steps: steps),
+            digests: try ReminderScan.escalate(tx, district: district, today: today, steps: steps))
     }
 
     /// New active requirements are copied; a copy follows a newer version of OBEC's (its terms

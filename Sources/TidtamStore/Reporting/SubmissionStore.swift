@@ -279,6 +279,7 @@ public struct SubmissionStore: Sendable {
                        return_reason = NULL
                 WHERE district_id = \(district) AND id = \(id)
                 """)
+            try ReminderDelivery.cancelPending(tx, district: district, submissionID: id)
             return try tx.document(Self.byID, district: district, id: id)
         }
     }

@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        // STARTTLS for the reminders' e-mail (no Swift SMTP library exists; the client is ours).
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
@@ -60,10 +62,20 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Delivery channels that leave the process: e-mail over SMTP (and, later, webhooks).
+        .target(
+            name: "TidtamDelivery",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .target(
             name: "TidtamJobs",
             dependencies: [
-                "Postgres", "TidtamDomain", "TidtamStore",
+                "Postgres", "TidtamDomain", "TidtamStore", "TidtamDelivery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -85,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "tidtam",
             dependencies: [
-                "Postgres", "TidtamDomain", "TidtamStore", "TidtamAPI", "TidtamJobs", "TidtamImport",
+                "Postgres", "TidtamDomain", "TidtamStore", "TidtamAPI", "TidtamJobs", "TidtamImport", "TidtamDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -105,6 +117,7 @@ let package = Package(
         .testTarget(name: "TidtamStoreTests", dependencies: ["TidtamStore", "TestSupport"]),
         .testTarget(name: "TidtamImportTests", dependencies: ["TidtamImport", "TidtamStore", "TestSupport"]),
         .testTarget(name: "TidtamJobsTests", dependencies: ["TidtamJobs", "TidtamDomain", "TestSupport"]),
+        .testTarget(name: "TidtamDeliveryTests", dependencies: ["TidtamDelivery", "TestSupport"]),
         .testTarget(
             name: "TidtamAPITests",
             dependencies: [

@@ -15,5 +15,10 @@ public enum BuiltInJobs {
     public static var all: [any JobHandler] { [noop, sleep] }
 
     /// Every kind a production worker runs: the built-in ones and the features'.
-    public static var production: [any JobHandler] { all + MonitoringJobs.all + EvaluationJobs.all + ReportingJobs.all }
+    public static var production: [any JobHandler] { productionHandlers(channels: DeliveryChannels()) }
+
+    /// The same, delivering reminders on `channels` too (e-mail when SMTP is configured).
+    public static func productionHandlers(channels: DeliveryChannels) -> [any JobHandler] {
+        all + MonitoringJobs.all + EvaluationJobs.all + ReportingJobs.handlers(channels)
+    }
 }

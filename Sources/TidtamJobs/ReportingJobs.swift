@@ -19,25 +19,28 @@ public enum ReportingJobs {
             ])
     }
 
-    /// One reminder: its notice and outbox rows commit with the job's completion.
-    public static let deliver = ClosureJobHandler(kind: ReminderDelivery.reminderKind) { context in
-        let args = try context.job.args.decoded(as: ReminderDelivery.ReminderArgs.self)
-        let district = context.job.districtID
-        _ = try await context.finish { tx in
-            try ReminderDelivery.deliver(tx, district: district, reminderID: args.reminderID)
+    /// One reminder: its notice, its outbox rows and its e-mail (`ReminderSender`).
+    public static func deliver(_ channels: DeliveryChannels) -> ClosureJobHandler {
+        ClosureJobHandler(kind: ReminderDelivery.reminderKind) { context in
+            let args = try context.job.args.decoded(as: ReminderDelivery.ReminderArgs.self)
+            try await ReminderSender.deliver(context, .reminder(args.reminderID), channels: channels)
         }
     }
 
     /// One administrator's summary of the day.
-    public static let digest = ClosureJobHandler(kind: ReminderDelivery.digestKind) { context in
-        let args = try context.job.args.decoded(as: ReminderDelivery.DigestArgs.self)
-        let district = context.job.districtID
-        _ = try await context.finish { tx in
-            try ReminderDelivery.deliverDigest(tx, district: district, digestID: args.digestID)
+    public static func digest(_ channels: DeliveryChannels) -> ClosureJobHandler {
+        ClosureJobHandler(kind: ReminderDelivery.digestKind) { context in
+            let args = try context.job.args.decoded(as: ReminderDelivery.DigestArgs.self)
+            try await ReminderSender.deliver(context, .digest(args.digestID), channels: channels)
         }
     }
 
-    public static var all: [any JobHandler] { [scan, deliver, digest] }
+    /// The kinds, delivering in-app only.
+    public static var all: [any JobHandler] { handlers(DeliveryChannels()) }
+
+    public static func handlers(_ channels: DeliveryChannels) -> [any JobHandler] {
+        [scan, deliver(channels), digest(channels)]
+    }
 
     /// Every district's scan every 15 minutes (Asia/Bangkok): what a production worker runs.
     public static let schedules = [

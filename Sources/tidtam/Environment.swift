@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Postgres
+import TidtamDelivery
 import TidtamStore
 
 /// Configuration comes from the environment (docs/operations.md lists every variable).
@@ -24,6 +25,39 @@ struct Settings {
     var openAPIPath: String { environment["TIDTAM_OPENAPI"] ?? "docs/openapi.yaml" }
     /// CSV imports one server runs at once (each holds some 300 MB while a 64 MiB file is read).
     var maxConcurrentImports: Int { environment["TIDTAM_MAX_IMPORTS"].flatMap(Int.init) ?? 2 }
+
+    /// Where reminders are e-mailed: `TIDTAM_SMTP_HOST` turns the channel on; nil without it.
+    var smtp: SMTPConfiguration? {
+        get throws {
+            guard let host = environment["TIDTAM_SMTP_HOST"], !host.isEmpty else { return nil }
+            let securityText = environment["TIDTAM_SMTP_SECURITY"] ?? "starttls"
+            guard let security = SMTPConfiguration.Security(rawValue: securityText) else {
+                throw ValidationFailure("TIDTAM_SMTP_SECURITY is starttls, tls or none, not \(securityText)")
+            }
+            let port = environment["TIDTAM_SMTP_PORT"].flatMap(Int.init) ?? (security == .tls ? 465 : 587)
+            let fromText = environment["TIDTAM_SMTP_FROM"] ?? "Tidtam <noreply@\(host)>"
+            guard let from = Self.address(fromText), from.isValid else {
+                throw ValidationFailure("TIDTAM_SMTP_FROM is an address, or a name and <address>, not \(fromText)")
+            }
+            return SMTPConfiguration(
+                host: host, port: port, security: security, username: environment["TIDTAM_SMTP_USERNAME"],
+                password: environment["TIDTAM_SMTP_PASSWORD"], from: from,
+                heloName: environment["TIDTAM_SMTP_HELO"] ?? ProcessInfo.processInfo.hostName,
+                trustRootsFile: environment["TIDTAM_SMTP_CA_FILE"],
+                timeout: .seconds(environment["TIDTAM_SMTP_TIMEOUT"].flatMap(Int.init) ?? 30))
+        }
+    }
+    /// The API's address as people reach it, for links in e-mail.
+    var publicURL: String { environment["TIDTAM_PUBLIC_URL"] ?? "http://127.0.0.1:8080" }
+
+    /// "ชื่อ <a@b>" or "a@b".
+    static func address(_ text: String) -> MailAddress? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let open = trimmed.lastIndex(of: "<"), trimmed.hasSuffix(">") else { return MailAddress(trimmed) }
+        let name = trimmed[..<open].trimmingCharacters(in: .whitespaces)
+        let address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+        return MailAddress(address, name: name.isEmpty ? nil : name)
+    }
 
     func database(applicationName: String = "tidtam") throws -> Database {
         Database(

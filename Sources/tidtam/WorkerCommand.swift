@@ -6,6 +6,7 @@ import Hummingbird
 import Postgres
 import Prometheus
 import ServiceLifecycle
+import TidtamDelivery
 import TidtamJobs
 
 struct WorkerCommand: AsyncParsableCommand {
@@ -36,7 +37,17 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.batchSize = batch
         configuration.leaseSeconds = lease
         configuration.schedules = ReportingJobs.schedules
-        let worker = Worker(configuration: configuration, db: db, handlers: BuiltInJobs.production, logger: logger)
+        let channels = DeliveryChannels(mail: try settings.smtp.map(SMTPMailer.init), publicURL: settings.publicURL)
+        if let mail = channels.mail?.configuration {
+            logger.info(
+                "reminders are e-mailed",
+                metadata: ["smtp": "\(mail.host):\(mail.port)", "security": "\(mail.security)"])
+        } else {
+            logger.info("reminders go to the in-app inbox only (TIDTAM_SMTP_HOST is not set)")
+        }
+        let worker = Worker(
+            configuration: configuration, db: db, handlers: BuiltInJobs.productionHandlers(channels: channels),
+            logger: logger)
         // The database first, so that it is shut down last, after the worker has finished.
         var services: [any Service] = [db, worker]
         if metricsPort > 0 {

@@ -18,13 +18,13 @@ func matching(_ reply: APIClient.Reply) -> HTTPFields { [.ifMatch: reply.headers
 /// still there; and as another school and another district, see none of it.
 final class MonitoringAPITests: APITestCase {
     /// Runs every job waiting (the monitoring plan's generation) as a worker would.
-    static func runJobs(_ db: Database) async throws {
+    static func runJobs(_ db: Database, handlers: [any JobHandler] = BuiltInJobs.production) async throws {
         let queue = JobQueue(db: db)
         while true {
             let jobs = try await queue.claim(queue: "default", limit: 50, leaseSeconds: 30, workerID: "test")
             if jobs.isEmpty { return }
             for job in jobs {
-                guard let handler = BuiltInJobs.production.first(where: { $0.kind == job.kind }) else {
+                guard let handler = handlers.first(where: { $0.kind == job.kind }) else {
                     XCTFail("no handler for \(job.kind)")
                     continue
                 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Postgres
 import TestSupport
+import TidtamDelivery
 import TidtamDomain
 import TidtamJobs
 import TidtamStore
@@ -139,6 +140,55 @@ final class ReminderAPITests: APITestCase {
             let schoolInbox = try await api.send(.get, "/api/v1/notifications", token: school)
             XCTAssertEqual(schoolInbox.items.count, 1, schoolInbox.text)
             XCTAssertTrue((schoolInbox.items[0]["body_th"] as? String ?? "").hasPrefix("เลยกำหนดส่งมาแล้ว 9 วัน"))
+        }
+    }
+
+    func testAReminderIsEmailedOnceToARealSMTPServerInThai() async throws {
+        let server = try XCTUnwrap(TestMailServer.current, "./deploy/dev/test starts the SMTP server")
+        let staff = token(a, .districtStaff), school = token(a, .schoolStaff)
+        let db = self.db!, district = a, testDB = self.testDB!
+        let mailer = try SMTPMailer(
+            SMTPConfiguration(
+                host: "localhost", port: server.port, username: server.username, password: server.password,
+                from: MailAddress("noreply@tidtam.test", name: "ระบบติดตาม Tidtam"), trustRootsFile: server.caFile))
+        let handlers = BuiltInJobs.productionHandlers(
+            channels: DeliveryChannels(mail: mailer, publicURL: "https://tidtam.test"))
+        try await withAPI { api in
+            let requirement = try await Self.requirement(
+                api, staff: staff, year: 2570, frequency: "quarter", audience: "schools")
+            let made = try await Self.scan(db, district: district, on: "2027-01-03")
+            XCTAssertEqual(made.reminders, 1)
+            try await MonitoringAPITests.runJobs(db, handlers: handlers)
+            let notice = try await api.send(.get, "/api/v1/notifications", token: school).items[0]
+            let messageID = "<reminder-\(district)-\(notice["reminder_id"] as! Int)@tidtam.test>"
+            _ = try await server.waitFor(1)
+            let mail = try XCTUnwrap(try server.parsed(messageID: messageID), "\(server.received())")
+            XCTAssertEqual(mail["subject"] as? String, notice["title_th"] as? String)
+            XCTAssertEqual(mail["to"] as? String, "ผู้ใช้ เจ้าหน้าที่สถานศึกษา <school_staff@d\(district).test>")
+            let text = mail["text"] as? String ?? ""
+            XCTAssertTrue(text.hasPrefix("อีก 7 วันครบกำหนดส่ง"), text)
+            XCTAssertTrue(
+                text.contains("https://tidtam.test/api/v1/submissions?requirement_id=\(requirement)&period=1"), text)
+            XCTAssertTrue((mail["html"] as? String ?? "").contains("lang=\"th\""))
+
+            // The same delivery job again (a second worker, a restart): the notice is there and
+            // the e-mail sent, so nothing more leaves.
+            let owner = try testDB.ownerConnection()
+            try owner.execute(
+                script: """
+                    SELECT set_config('tidtam.role', 'worker', false);
+                    INSERT INTO job (district_id, kind, args) VALUES (\(district), 'reminder.deliver',
+                        jsonb_build_object('reminder_id', \(notice["reminder_id"] as! Int)));
+                    """)
+            try await MonitoringAPITests.runJobs(db, handlers: handlers)
+            try await Task.sleep(for: .milliseconds(300))
+            XCTAssertEqual(server.received().filter { $0.messageID == messageID }.count, 1)
+            let reminders = try await api.send(.get, "/api/v1/reminders?requirement_id=\(requirement)", token: staff)
+            let deliveries = reminders.items[0]["deliveries"] as? [[String: Any]] ?? []
+            XCTAssertEqual(deliveries.map { $0["channel"] as? String }, ["in_app", "email"])
+            XCTAssertEqual(deliveries[1]["status"] as? String, "sent")
+            XCTAssertEqual(deliveries[1]["attempts"] as? Int, 1)
+            XCTAssertEqual(deliveries[1]["message_id"] as? String, String(messageID.dropFirst().dropLast()))
         }
     }
 }

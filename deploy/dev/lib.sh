@@ -29,6 +29,36 @@ ensure_packages() {
     log "installing the icalendar parser (pip)"
     python3 -m pip install -q icalendar >/dev/null
   fi
+  # The reminders' e-mail goes to a real SMTP server (PyPI's aiosmtpd), in development and tests.
+  if ! python3 -c "import aiosmtpd" 2>/dev/null; then
+    log "installing the SMTP server for development (pip: aiosmtpd)"
+    python3 -m pip install -q aiosmtpd >/dev/null
+  fi
+  command -v openssl >/dev/null || { echo "openssl is needed to make the SMTP server's certificate" >&2; exit 1; }
+}
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# start_smtp DIR: a real SMTP server (deploy/dev/smtp_server.py) on a free port of 127.0.0.1,
+# STARTTLS with a certificate for "localhost" made here, AUTH required after it; messages kept
+# in DIR/mail. Sets SMTP_PID, SMTP_PORT, SMTP_CA, SMTP_MAILDIR, SMTP_USER and SMTP_PASSWORD.
+start_smtp() {
+  local dir=$1
+  mkdir -p "$dir/mail"
+  if [ ! -f "$dir/cert.pem" ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/key.pem" -out "$dir/cert.pem" -days 825 \
+      -subj /CN=localhost -addext subjectAltName=DNS:localhost 2>/dev/null
+  fi
+  SMTP_PORT=$(free_port) SMTP_CA=$dir/cert.pem SMTP_MAILDIR=$dir/mail SMTP_USER=tidtam
+  SMTP_PASSWORD=$(openssl rand -hex 12)
+  rm -f "$dir/ready"
+  python3 "$(dirname "${BASH_SOURCE[0]}")/smtp_server.py" --port "$SMTP_PORT" --maildir "$SMTP_MAILDIR" \
+    --tls-cert "$dir/cert.pem" --tls-key "$dir/key.pem" --auth "$SMTP_USER:$SMTP_PASSWORD" \
+    --ready-file "$dir/ready" >"$dir/smtp.log" 2>&1 &
+  SMTP_PID=$!
+  for _ in $(seq 1 100); do [ -f "$dir/ready" ] && break; sleep 0.1; done
+  [ -f "$dir/ready" ] || { cat "$dir/smtp.log" >&2; echo "the SMTP server did not start" >&2; exit 1; }
+  export SMTP_PORT SMTP_CA SMTP_MAILDIR SMTP_USER SMTP_PASSWORD
 }
 
 as_pg() {

@@ -36,7 +36,11 @@ public enum ReminderDelivery {
         """
     }
 
-    public static func deliver(_ tx: Transaction, district: Int64, reminderID: Int64) throws -> Outcome {
+    /// `emailDomain` (the sender's domain, for Message-IDs) queues the notice's e-mail beside it;
+    /// nil when no SMTP server is configured.
+    public static func deliver(_ tx: Transaction, district: Int64, reminderID: Int64, emailDomain: String? = nil) throws
+        -> Outcome
+    {
         guard
             let row = try tx.query(
                 """
@@ -89,6 +93,9 @@ public enum ReminderDelivery {
             SELECT m.district_id, m.school_id, m.id, 'in_app', 'reminder-' || m.district_id || '-' || m.id, 'sent', 1, now() FROM m
             ON CONFLICT DO NOTHING
             """)
+        if let emailDomain {
+            try ReminderOutbox.queue(tx, district: district, .reminder(reminderID), domain: emailDomain)
+        }
         try tx.query(
             "UPDATE reminder SET status = 'sent', sent_at = now() WHERE district_id = \(district) AND id = \(reminderID)"
         )
@@ -96,7 +103,9 @@ public enum ReminderDelivery {
     }
 
     /// The day's summary for one administrator: every overdue unit in one notice.
-    public static func deliverDigest(_ tx: Transaction, district: Int64, digestID: Int64) throws -> Outcome {
+    public static func deliverDigest(_ tx: Transaction, district: Int64, digestID: Int64, emailDomain: String? = nil)
+        throws -> Outcome
+    {
         guard
             let status: String = try tx.query(
                 "SELECT status FROM escalation_digest WHERE district_id = \(district) AND id = \(digestID) FOR UPDATE"
@@ -122,6 +131,7 @@ public enum ReminderDelivery {
             SELECT g.district_id, g.id, 'in_app', 'digest-' || g.district_id || '-' || g.id, 'sent', 1, now() FROM g
             ON CONFLICT DO NOTHING
             """)
+        if let emailDomain { try ReminderOutbox.queue(tx, district: district, .digest(digestID), domain: emailDomain) }
         try tx.query(
             "UPDATE escalation_digest SET status = 'sent', sent_at = now() WHERE district_id = \(district) AND id = \(digestID)"
         )

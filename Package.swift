@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         // STARTTLS for the reminders' e-mail (no Swift SMTP library exists; the client is ours).
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
+        // Webhooks' HTTP posts (timeouts, TLS, no redirects followed).
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
@@ -62,14 +64,17 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // Delivery channels that leave the process: e-mail over SMTP (and, later, webhooks).
+        // Delivery channels that leave the process: e-mail over SMTP and signed webhooks.
         .target(
             name: "TidtamDelivery",
             dependencies: [
+                "CCrypto",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(

@@ -82,6 +82,7 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     ).register(api)
     NotificationRoutes(notifications: NotificationStore(services.db), reminders: ReminderStore(services.db)).register(
         api)
+    WebhookRoutes(webhooks: WebhookStore(services.db)).register(api)
     VisitRoutes(
         visits: VisitStore(services.db), calendar: CalendarStore(services.db), findings: FindingStore(services.db)
     )

@@ -80,8 +80,12 @@ struct JSONBody {
     /// A rule across fields, reported against one of them.
     mutating func reject(_ key: String, _ code: String, _ detail: String, _ th: String) { fail(key, code, detail, th) }
 
+    /// `key` may name an element inside a field (`"event_types/1"`): each part is a step of the
+    /// pointer (a number an index), so it reads `/event_types/1`, not one escaped key.
     mutating func fail(_ key: String, _ code: String, _ detail: String, _ th: String) {
-        errors.append(FieldError(key.isEmpty ? path : path[key], code: code, detail: detail, th: th))
+        var at = path
+        for part in key.split(separator: "/") { at = Int(part).map { at[$0] } ?? at[String(part)] }
+        errors.append(FieldError(at, code: code, detail: detail, th: th))
     }
 
     mutating func value(_ key: String) -> JSONValue? {

@@ -63,4 +63,6 @@ public struct RecordKind: Sendable, Equatable {
     public static let requirement = RecordKind("report requirement", th: "รายงานที่ต้องส่ง")
     public static let submission = RecordKind("report submission", th: "การส่งรายงาน")
     public static let notification = RecordKind("notification", th: "ข้อความแจ้งเตือน")
+    public static let webhookEndpoint = RecordKind("webhook endpoint", th: "ปลายทาง webhook")
+    public static let webhookDelivery = RecordKind("webhook delivery", th: "การส่ง webhook")
 }

@@ -61,6 +61,8 @@ public enum Action: Sendable {
     case reviewSubmissions
     /// OBEC issues and withdraws requirements for every district.
     case issueNationalRequirements
+    /// The district's webhook endpoints: made, changed, rotated, their deliveries read and redone.
+    case manageWebhooks
 
     public func isAllowed(for role: Role) -> Bool {
         switch (self, role) {
@@ -72,7 +74,7 @@ public enum Action: Sendable {
             return true
         case (.submitReports, .districtAdmin), (.submitReports, .districtStaff), (.submitReports, .schoolStaff):
             return true
-        case (.issueNationalRequirements, .national): return true
+        case (.issueNationalRequirements, .national), (.manageWebhooks, .districtAdmin): return true
         case (.evaluate, .districtAdmin), (.evaluate, .districtStaff): return true
         case (.respondToEvaluations, .districtAdmin), (.respondToEvaluations, .districtStaff),
             (.respondToEvaluations, .schoolStaff):

@@ -52,3 +52,15 @@ public struct ClosureJobHandler: JobHandler {
     }
     public func run(_ context: JobContext) async throws { try await body(context) }
 }
+
+/// Thrown by a handler that wants its next attempt after `seconds` rather than the worker's
+/// backoff (Standard Webhooks' retry schedule); `reason` is what the attempt met.
+public struct RetryLater: Error, CustomStringConvertible {
+    public let seconds: Double
+    public let reason: String
+    public init(seconds: Double, reason: String) {
+        self.seconds = seconds
+        self.reason = reason
+    }
+    public var description: String { "\(reason) (next attempt in \(Int(seconds)) s)" }
+}

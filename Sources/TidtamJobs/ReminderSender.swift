@@ -7,11 +7,14 @@ import TidtamStore
 /// The channels a worker delivers on beyond the in-app inbox, from its configuration.
 public struct DeliveryChannels: Sendable {
     public var mail: SMTPMailer?
+    /// Posts webhooks (nil: a worker that does not).
+    public var webhooks: WebhookPoster?
     /// Where the links in e-mail point (the API's public address).
     public var publicURL: String
 
-    public init(mail: SMTPMailer? = nil, publicURL: String = "http://127.0.0.1:8080") {
+    public init(mail: SMTPMailer? = nil, webhooks: WebhookPoster? = nil, publicURL: String = "http://127.0.0.1:8080") {
         self.mail = mail
+        self.webhooks = webhooks
         self.publicURL = publicURL
     }
 

@@ -39,7 +39,7 @@ public enum ReportingJobs {
     public static var all: [any JobHandler] { handlers(DeliveryChannels()) }
 
     public static func handlers(_ channels: DeliveryChannels) -> [any JobHandler] {
-        [scan, deliver(channels), digest(channels)]
+        [scan, deliver(channels), digest(channels), WebhookJobs.deliver(channels.webhooks)]
     }
 
     /// Every district's scan every 15 minutes (Asia/Bangkok): what a production worker runs.

@@ -172,7 +172,8 @@ public final class Worker: Service, Sendable {
             metadata["outcome"] = "done"
         } catch {
             state.withLockedValue { $0.running[job.id] = nil }
-            let delay = configuration.backoff.delay(afterAttempt: job.attempt)
+            // A handler that knows when to try again (a webhook's schedule) says so.
+            let delay = (error as? RetryLater)?.seconds ?? configuration.backoff.delay(afterAttempt: job.attempt)
             let dead =
                 (try? await queue.fail(
                     job, error: "\(error)", retryIn: delay, maxAttempts: handlers[job.kind]?.maxAttempts)) ?? false

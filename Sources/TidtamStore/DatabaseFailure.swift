@@ -166,6 +166,11 @@ public enum DatabaseFailure {
             "notification_district_id_user_id_fkey": delivered, "notification_district_id_reminder_id_fkey": delivered,
             "notification_district_id_digest_id_fkey": delivered, "delivery_district_id_reminder_id_fkey": delivered,
             "delivery_district_id_digest_id_fkey": delivered,
+            // Webhooks (0010).
+            "webhook_endpoint_disabled": storeWritten, "webhook_secret_district_id_endpoint_id_fkey": storeWritten,
+            "webhook_event_once": upsert, "delivery_webhook": storeWritten,
+            "delivery_district_id_event_id_fkey": delivered, "delivery_district_id_endpoint_id_fkey": delivered,
+            "delivery_attempt_district_id_delivery_id_fkey": delivered,
         ]
     }()
 

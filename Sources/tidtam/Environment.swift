@@ -47,6 +47,11 @@ struct Settings {
                 timeout: .seconds(environment["TIDTAM_SMTP_TIMEOUT"].flatMap(Int.init) ?? 30))
         }
     }
+    /// Whether webhooks may be posted to loopback and private addresses (a test receiver, an
+    /// integration inside the same network); off unless `TIDTAM_WEBHOOK_ALLOW_PRIVATE=1`.
+    var webhooksMayReachPrivateAddresses: Bool { environment["TIDTAM_WEBHOOK_ALLOW_PRIVATE"] == "1" }
+    /// Seconds one webhook post may take.
+    var webhookTimeoutSeconds: Int { environment["TIDTAM_WEBHOOK_TIMEOUT"].flatMap(Int.init) ?? 15 }
     /// The API's address as people reach it, for links in e-mail.
     var publicURL: String { environment["TIDTAM_PUBLIC_URL"] ?? "http://127.0.0.1:8080" }
 

@@ -37,7 +37,12 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.batchSize = batch
         configuration.leaseSeconds = lease
         configuration.schedules = ReportingJobs.schedules
-        let channels = DeliveryChannels(mail: try settings.smtp.map(SMTPMailer.init), publicURL: settings.publicURL)
+        let http = WebhookPoster.makeClient()
+        let poster = WebhookPoster(
+            client: http, policy: DestinationPolicy(allowPrivate: settings.webhooksMayReachPrivateAddresses),
+            timeout: .seconds(settings.webhookTimeoutSeconds))
+        let channels = DeliveryChannels(
+            mail: try settings.smtp.map(SMTPMailer.init), webhooks: poster, publicURL: settings.publicURL)
         if let mail = channels.mail?.configuration {
             logger.info(
                 "reminders are e-mailed",
@@ -68,5 +73,6 @@ struct WorkerCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        try await http.shutdown()
     }
 }

@@ -61,10 +61,12 @@ final class TenantIsolationAPITests: APITestCase {
                     VALUES (\(districtB), 900001, 'รายงานของเขต B', 2569, 'year', 10, 'schools', '[]', '{}');
                 INSERT INTO report_submission (district_id, id, requirement_id, school_id, period_no)
                     VALUES (\(districtB), 900001, 900001, \(schoolB), 1);
+                INSERT INTO webhook_endpoint (district_id, id, url, event_types)
+                    VALUES (\(districtB), 900001, 'https://example.org/hook', '{reminder.due}');
                 """)
         let parentsOfB: [String: Int64] = [
             "planId": planB.id, "itemId": 900001, "indicatorId": 900001, "visitId": 900001, "fileId": 900001,
-            "evaluationId": 900001, "submissionId": 900001,
+            "evaluationId": 900001, "submissionId": 900001, "endpointId": 900001,
         ]
         let document = try String(
             contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)

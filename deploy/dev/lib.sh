@@ -35,6 +35,26 @@ ensure_packages() {
     python3 -m pip install -q aiosmtpd >/dev/null
   fi
   command -v openssl >/dev/null || { echo "openssl is needed to make the SMTP server's certificate" >&2; exit 1; }
+  # Webhooks are checked at a real receiver with the Standard Webhooks reference library.
+  if ! python3 -c "import standardwebhooks" 2>/dev/null; then
+    log "installing the Standard Webhooks reference library (pip: standardwebhooks)"
+    python3 -m pip install -q standardwebhooks >/dev/null
+  fi
+}
+
+# start_webhook_receiver DIR: deploy/dev/webhook_receiver.py on a free port of 127.0.0.1; what
+# it receives is in DIR. Sets WEBHOOK_PID and WEBHOOK_PORT.
+start_webhook_receiver() {
+  local dir=$1
+  mkdir -p "$dir"
+  WEBHOOK_PORT=$(free_port)
+  rm -f "$dir/ready"
+  python3 "$(dirname "${BASH_SOURCE[0]}")/webhook_receiver.py" --port "$WEBHOOK_PORT" --dir "$dir" \
+    --ready-file "$dir/ready" >"$dir/receiver.log" 2>&1 &
+  WEBHOOK_PID=$!
+  for _ in $(seq 1 100); do [ -f "$dir/ready" ] && break; sleep 0.1; done
+  [ -f "$dir/ready" ] || { cat "$dir/receiver.log" >&2; echo "the webhook receiver did not start" >&2; exit 1; }
+  export WEBHOOK_PORT
 }
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

@@ -194,6 +194,14 @@ enum LifecycleTable {
             if entity == .agreement {
                 try RollupRequests.mark(tx, district: district, fiscalYear: row.decode("fiscal_year"))
             }
+            // The district's integrations hear of it (webhooks), with the approval or not at all.
+            let kind = entity == .agreement ? "performance_agreement" : "action_plan"
+            let school: Int64? = try row.decode("school_id"), year: Int = try row.decode("fiscal_year")
+            try WebhookEvents.emit(
+                tx, district: district, .planApproved, sourceKey: "\(kind):\(id):approved",
+                data:
+                    "SELECT jsonb_build_object('kind', \(kind)::text, 'id', \(id)::bigint, 'school_id', \(school)::bigint, 'fiscal_year', \(year)::int)"
+            )
         case .returnForChanges(let reason):
             try tx.query(returnForChanges(district: district, id: id, reason: reason, by: tenant.userID))
         case .revise:

@@ -96,6 +96,16 @@ public enum ReminderDelivery {
         if let emailDomain {
             try ReminderOutbox.queue(tx, district: district, .reminder(reminderID), domain: emailDomain)
         }
+        try WebhookEvents.emit(
+            tx, district: district, .reminderDue, sourceKey: "reminder:\(reminderID)",
+            data: """
+                SELECT jsonb_build_object('reminder_id', m.id, 'requirement_id', m.requirement_id, 'title_th', r.title_th,
+                                          'period', m.period_no, 'school_id', m.school_id, 'recipient_id', m.recipient_id,
+                                          'step', m.step, 'due_on', m.due_on, 'text_th', n.body_th)
+                FROM reminder m JOIN report_requirement r ON r.district_id = m.district_id AND r.id = m.requirement_id
+                JOIN notification n ON n.district_id = m.district_id AND n.reminder_id = m.id
+                WHERE m.district_id = \(district) AND m.id = \(reminderID)
+                """)
         try tx.query(
             "UPDATE reminder SET status = 'sent', sent_at = now() WHERE district_id = \(district) AND id = \(reminderID)"
         )
@@ -132,6 +142,12 @@ public enum ReminderDelivery {
             ON CONFLICT DO NOTHING
             """)
         if let emailDomain { try ReminderOutbox.queue(tx, district: district, .digest(digestID), domain: emailDomain) }
+        try WebhookEvents.emit(
+            tx, district: district, .reminderEscalation, sourceKey: "digest:\(digestID)",
+            data: """
+                SELECT jsonb_build_object('digest_id', g.id, 'day', g.day, 'recipient_id', g.recipient_id, 'items', g.items)
+                FROM escalation_digest g WHERE g.district_id = \(district) AND g.id = \(digestID)
+                """)
         try tx.query(
             "UPDATE escalation_digest SET status = 'sent', sent_at = now() WHERE district_id = \(district) AND id = \(digestID)"
         )

@@ -160,8 +160,6 @@ public enum DatabaseFailure {
             "reminder_once": upsert, "escalation_digest_once": upsert, "notification_reminder_once": upsert,
             "notification_digest_once": upsert, "delivery_once": upsert,
             "reminder_cancelled": storeWritten, "notification_source": storeWritten, "delivery_source": storeWritten,
-            "reminder_district_id_requirement_id_fkey": scanned, "reminder_district_id_school_id_fkey": scanned,
-            "reminder_district_id_recipient_id_fkey": scanned,
             "escalation_digest_district_id_recipient_id_fkey": scanned,
             "notification_district_id_user_id_fkey": delivered, "notification_district_id_reminder_id_fkey": delivered,
             "notification_district_id_digest_id_fkey": delivered, "delivery_district_id_reminder_id_fkey": delivered,

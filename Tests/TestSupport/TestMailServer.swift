@@ -52,10 +52,17 @@ public struct TestMailServer: Sendable {
     }
 
     static func parse(_ file: URL) throws -> [String: Any] {
+        try PythonScript.json("Tests/mail/parse_message.py", file.path)
+    }
+}
+
+/// A test's own Python script (a real parser from PyPI or the standard library, reading what
+/// the service wrote), its JSON output decoded.
+public enum PythonScript {
+    public static func json(_ script: String, _ arguments: String...) throws -> [String: Any] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        let script = TestDatabase.repositoryRoot.appendingPathComponent("Tests/mail/parse_message.py")
-        process.arguments = ["python3", script.path, file.path]
+        process.arguments = ["python3", TestDatabase.repositoryRoot.appendingPathComponent(script).path] + arguments
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
@@ -65,7 +72,7 @@ public struct TestMailServer: Sendable {
         guard process.terminationStatus == 0 else {
             let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             throw NSError(
-                domain: "mail", code: Int(process.terminationStatus), userInfo: [NSLocalizedDescriptionKey: message])
+                domain: script, code: Int(process.terminationStatus), userInfo: [NSLocalizedDescriptionKey: message])
         }
         return try JSONSerialization.jsonObject(with: data) as! [String: Any]
     }

@@ -244,20 +244,6 @@ final class VisitsAPITests: APITestCase {
 
     /// The feed as PyPI's icalendar reads it (Tests/ical/parse_feed.py).
     static func parse(_ file: URL, root: URL) throws -> [String: Any] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", root.appendingPathComponent("Tests/ical/parse_feed.py").path, file.path]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw NSError(
-                domain: "ical", code: Int(process.terminationStatus), userInfo: [NSLocalizedDescriptionKey: message])
-        }
-        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        try PythonScript.json("Tests/ical/parse_feed.py", file.path)
     }
 }

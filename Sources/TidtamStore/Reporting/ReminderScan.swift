@@ -112,6 +112,18 @@ enum ReminderScan {
     /// policy's reminders (periods due in the last year), with its delivery job; once a day.
     static func escalate(_ tx: Transaction, district: Int64, today: CalendarDate, steps: Steps) throws -> Int {
         guard !steps.escalating.isEmpty else { return 0 }
+        // Most scans of a day find today's summaries made (or no administrator to send one to):
+        // the list of what is overdue is then not gathered at all.
+        let waiting: Int = try tx.query(
+            """
+            SELECT count(*)::int AS n FROM membership m
+            JOIN app_user au ON au.district_id = m.district_id AND au.id = m.user_id AND au.disabled_at IS NULL
+            WHERE m.district_id = \(district) AND m.role = 'district_admin'
+              AND NOT EXISTS (SELECT FROM escalation_digest g
+                              WHERE g.district_id = m.district_id AND g.day = \(today.sql)::date AND g.recipient_id = m.user_id)
+            """
+        ).first!.decode("n")
+        guard waiting > 0 else { return 0 }
         return try tx.query(
             """
             WITH escalating AS (

@@ -26,6 +26,11 @@ public enum ReportingScan {
             digests: try ReminderScan.escalate(tx, district: district, today: today, steps: steps))
     }
 
+    /// OBEC's requirements into the district, nothing else (a bench's or a migration's set-up).
+    public static func copy(_ tx: Transaction, district: Int64) throws {
+        _ = try copyNationalRequirements(tx, district: district)
+    }
+
     /// New active requirements are copied; a copy follows a newer version of OBEC's (its terms
     /// and its status), keeping the reminder policy the district tightened.
     static func copyNationalRequirements(_ tx: Transaction, district: Int64) throws -> Int {

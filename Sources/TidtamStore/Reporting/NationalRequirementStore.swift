@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Postgres
 import TidtamDomain
 
@@ -59,7 +60,7 @@ public struct NationalRequirementStore: Sendable {
                     """
                 ).first!)
         }
-        try await reachEveryDistrict(key: "national_requirement:\(document.id):\(document.version)")
+        await reachEveryDistrict(key: "national_requirement:\(document.id):\(document.version)")
         return document
     }
 
@@ -73,17 +74,24 @@ public struct NationalRequirementStore: Sendable {
             try tx.query("UPDATE national_requirement SET status = 'withdrawn' WHERE id = \(id)")
             return try JSONDocument(row: tx.query("\(Self.byID) WHERE n.id = \(id)").first!)
         }
-        try await reachEveryDistrict(key: "national_requirement:\(document.id):\(document.version)")
+        await reachEveryDistrict(key: "national_requirement:\(document.id):\(document.version)")
         return document
     }
 
-    /// One reporting scan per district now. If this fails after the requirement committed, the
-    /// next scheduled scan brings it in all the same.
-    func reachEveryDistrict(key: String) async throws {
-        let districts = try await db.read(Tenant.nationalService, "SELECT id FROM district ORDER BY id")
-            .rows.map { try $0.decode("id", as: Int64.self) }
-        try await db.transaction(Tenant.workerAcrossDistricts) { tx in
-            try tx.query(DistrictFanOut.enqueue(districts: districts, key: key, kind: ReportingScan.kind))
+    /// One reporting scan per district now. The requirement has committed already: if this
+    /// fails, the caller is not told it failed (it did not), and the next scheduled scan of each
+    /// district brings the change in all the same.
+    func reachEveryDistrict(key: String) async {
+        do {
+            let districts = try await db.read(Tenant.nationalService, "SELECT id FROM district ORDER BY id")
+                .rows.map { try $0.decode("id", as: Int64.self) }
+            try await db.transaction(Tenant.workerAcrossDistricts) { tx in
+                try tx.query(DistrictFanOut.enqueue(districts: districts, key: key, kind: ReportingScan.kind))
+            }
+        } catch {
+            Logger(label: "tidtam.reporting").warning(
+                "OBEC's requirement is issued, but its scans were not enqueued now; the scheduled scans bring it in",
+                metadata: ["key": "\(key)", "error": "\(error)"])
         }
     }
 }

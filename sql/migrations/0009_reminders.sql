@@ -41,6 +41,9 @@ SELECT tidtam_distribute('reminder');
 -- disabled, a school with records refused).
 -- Made in bulk by the scan (its job is the record of who made them); later changes are audited.
 SELECT tidtam_monitoring_table('reminder', versioned => false, audit_inserts => false);
+-- A school's people, found by the scan for each of its units (without it, every membership of
+-- the district was read for each unit: 25 of a district's 30 ms).
+CREATE INDEX membership_school ON membership (district_id, school_id) WHERE role = 'school_staff';
 
 -- สรุปรายการค้างส่ง: one a day for each of the district's administrators, listing what is still
 -- overdue after its policy's reminders (frozen as it stood when the day's scan made it).

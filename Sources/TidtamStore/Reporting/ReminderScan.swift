@@ -90,12 +90,19 @@ enum ReminderScan {
                 WHERE r.district_id = \(district) AND r.status = 'active'
                   AND p.ends_on + r.due_days + s.offset_days BETWEEN \(today.sql)::date - \(window)::int AND \(today.sql)::date
                 ORDER BY r.id, p.period_no, s.offset_days DESC
-            ), \(outstanding("due")), recipients AS (
-                SELECT o.*, m.user_id FROM outstanding o
-                JOIN membership m ON m.district_id = o.district_id
-                 AND ((o.school_id IS NOT NULL AND m.role = 'school_staff' AND m.school_id = o.school_id)
-                      OR (o.school_id IS NULL AND m.role IN ('district_admin', 'district_staff')))
-                JOIN app_user au ON au.district_id = m.district_id AND au.id = m.user_id AND au.disabled_at IS NULL
+            ), \(outstanding("due")), members AS (
+                -- A school's staff (by the index on the school), or the office's admins and staff.
+                SELECT o.district_id, o.requirement_id, o.period_no, o.school_id, o.step, o.due_on, o.step_on, m.user_id
+                FROM outstanding o
+                JOIN membership m ON m.district_id = o.district_id AND m.school_id = o.school_id AND m.role = 'school_staff'
+                UNION ALL
+                SELECT o.district_id, o.requirement_id, o.period_no, o.school_id, o.step, o.due_on, o.step_on, m.user_id
+                FROM outstanding o
+                JOIN membership m ON m.district_id = o.district_id AND m.role IN ('district_admin', 'district_staff')
+                WHERE o.school_id IS NULL
+            ), recipients AS (
+                SELECT x.* FROM members x
+                JOIN app_user au ON au.district_id = x.district_id AND au.id = x.user_id AND au.disabled_at IS NULL
             ), made AS (
                 INSERT INTO reminder (district_id, requirement_id, period_no, school_id, recipient_id, step, due_on, step_on)
                 SELECT district_id, requirement_id, period_no, school_id, user_id, step, due_on, step_on FROM recipients

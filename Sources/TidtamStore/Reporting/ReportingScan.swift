@@ -18,6 +18,10 @@ public enum ReportingScan {
 
     /// The scan as of `today` (a day in Thailand; tests and drills name one).
     public static func run(_ tx: Transaction, district: Int64, today: CalendarDate = .today()) throws -> Outcome {
+        // The scan's statements are the same for every district and every scan, with the district
+        // and the day as parameters; planning them afresh each time (custom plans, with the
+        // policies' conditions) cost about as much as running them.
+        try tx.query("SET LOCAL plan_cache_mode = force_generic_plan")
         let copied = try copyNationalRequirements(tx, district: district)
         let steps = try ReminderScan.steps(tx, district: district)
         return Outcome(

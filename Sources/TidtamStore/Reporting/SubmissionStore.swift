@@ -102,10 +102,10 @@ public struct SubmissionStore: Sendable {
             guard
                 let r = try tx.query(
                     """
-                    SELECT r.audience, r.status, r.frequency,
-                           (SELECT p.starts_on FROM tidtam_fiscal_periods(r.fiscal_year, r.frequency) p WHERE p.period_no = \(period))::text AS starts_on,
-                           (SELECT p.ends_on FROM tidtam_fiscal_periods(r.fiscal_year, r.frequency) p WHERE p.period_no = \(period))::text AS ends_on
-                    FROM report_requirement r WHERE r.district_id = \(district) AND r.id = \(requirementID)
+                    SELECT r.audience, r.status, r.frequency, p.starts_on::text AS starts_on, p.ends_on::text AS ends_on
+                    FROM report_requirement r
+                    LEFT JOIN LATERAL tidtam_fiscal_periods(r.fiscal_year, r.frequency) p ON p.period_no = \(period)
+                    WHERE r.district_id = \(district) AND r.id = \(requirementID)
                     """
                 ).first
             else { throw DomainError.notFound(.requirement) }

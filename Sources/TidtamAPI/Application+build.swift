@@ -58,7 +58,7 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     SchoolRoutes(schools: SchoolStore(services.db)).register(api)
     UserRoutes(users: UserStore(services.db)).register(api)
     TokenRoutes(tokens: tokens, cache: services.tokenCache).register(api)
-    AuditRoutes(audit: AuditStore(services.db)).register(api)
+    AuditRoutes(audit: AuditStore(services.db), nationalAudit: NationalAuditStore(services.db)).register(api)
     JobRoutes(queue: JobQueue(db: services.db)).register(api)
     StrategicPlanRoutes(plans: StrategicPlanStore(services.db), policies: NationalPolicyStore(services.db)).register(
         api)

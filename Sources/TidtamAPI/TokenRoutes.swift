@@ -51,6 +51,7 @@ struct TokenRoutes {
 /// `/audit`: the district's append-only change log, newest first.
 struct AuditRoutes {
     let audit: AuditStore
+    let nationalAudit: NationalAuditStore
 
     func register(_ routes: AuthenticatedRoutes) {
         routes.add(.get, "/audit") { request, context in
@@ -63,6 +64,18 @@ struct AuditRoutes {
             let page = query.page()
             try query.finish()
             return try JSONResponse.make(await audit.list(tenant, filter: filter, page: page))
+        }
+        // OBEC's own changes: its requirements, staff and tokens (they belong to no district).
+        routes.add(.get, "/national-audit") { request, context in
+            let tenant = try context.tenant(for: .readNationalAudit)
+            var query = QueryParameters(request)
+            let filter = AuditFilter(
+                entity: query.text("entity"), entityID: query.integer("entity_id", in: 1...Int64.max),
+                actorID: query.integer("actor_id", in: 1...Int64.max),
+                since: query.timestamp("since"), until: query.timestamp("until"))
+            let page = query.page()
+            try query.finish()
+            return try await JSONResponse.page(nationalAudit.list(tenant, filter: filter, page: page))
         }
     }
 }

@@ -61,6 +61,8 @@ public enum Action: Sendable {
     case reviewSubmissions
     /// OBEC issues and withdraws requirements for every district.
     case issueNationalRequirements
+    /// OBEC's own change log (its requirements, staff and tokens), which belongs to no district.
+    case readNationalAudit
     /// The district's webhook endpoints: made, changed, rotated, their deliveries read and redone.
     case manageWebhooks
 
@@ -75,6 +77,7 @@ public enum Action: Sendable {
         case (.submitReports, .districtAdmin), (.submitReports, .districtStaff), (.submitReports, .schoolStaff):
             return true
         case (.issueNationalRequirements, .national), (.manageWebhooks, .districtAdmin): return true
+        case (.readNationalAudit, .national): return true
         case (.evaluate, .districtAdmin), (.evaluate, .districtStaff): return true
         case (.respondToEvaluations, .districtAdmin), (.respondToEvaluations, .districtStaff),
             (.respondToEvaluations, .schoolStaff):

@@ -43,3 +43,32 @@ public struct AuditStore: Sendable {
         return .trimmed(try rows.map(AuditEntry.init(row:)), limit: page.limit) { [String($0.id)] }
     }
 }
+
+/// Reads OBEC's own change log (`national_audit_log`: its requirements, staff and tokens, which
+/// belong to no district), newest first; the national role only, by the table's policy.
+public struct NationalAuditStore: Sendable {
+    let db: Database
+    public init(_ db: Database) { self.db = db }
+
+    public func list(_ tenant: some TenantReading, filter: AuditFilter, page: PageRequest) async throws -> JSONPage {
+        let before = try Cursor.decodeID(page.cursor)
+        let f = filter
+        let rows = try await db.read(
+            tenant,
+            """
+            SELECT a.id, json_build_object(
+                       'id', a.id, 'at', \(SQLJSON.time("a.at")), 'actor_id', a.actor_id, 'actor_role', a.actor_role,
+                       'request_id', a.request_id, 'action', a.action, 'entity', a.entity, 'entity_id', a.entity_id,
+                       'before', a.before, 'after', a.after) AS doc
+            FROM national_audit_log a
+            WHERE (\(f.entity)::text IS NULL OR a.entity = \(f.entity))
+              AND (\(f.entityID)::bigint IS NULL OR a.entity_id = \(f.entityID))
+              AND (\(f.actorID)::bigint IS NULL OR a.actor_id = \(f.actorID))
+              AND (\(f.since)::timestamptz IS NULL OR a.at >= \(f.since))
+              AND (\(f.until)::timestamptz IS NULL OR a.at < \(f.until))
+              AND (\(before)::bigint IS NULL OR a.id < \(before))
+            ORDER BY a.id DESC LIMIT \(page.limit + 1)
+            """)
+        return try JSONPage(rows: rows.rows, limit: page.limit) { [String(try $0.decode("id", as: Int64.self))] }
+    }
+}

@@ -23,7 +23,8 @@ struct ReminderBench: AsyncParsableCommand {
         let owner = Database(
             PoolConfiguration(conninfo: try settings.migrationURL, maxConnections: 2, applicationName: "tidtam-bench"))
         let today = CalendarDate.today()
-        let ids = try await load(app: app, owner: owner, today: today)
+        let ids = try await Self.load(
+            app: app, owner: owner, today: today, districts: districts, schools: schools, requirements: requirements)
 
         // The floor first (rolled back), then the scan, then the scan again.
         var floorSeconds = 0.0, floorRows = 0
@@ -63,7 +64,9 @@ struct ReminderBench: AsyncParsableCommand {
 
     /// Districts with schools and one school staff user each, and OBEC's monthly requirements
     /// (copied into every district) due a week from today for the month that ended last.
-    func load(app: Database, owner: Database, today: CalendarDate) async throws -> [Int64] {
+    static func load(
+        app: Database, owner: Database, today: CalendarDate, districts: Int, schools: Int, requirements: Int
+    ) async throws -> [Int64] {
         let existing = try await app.read(
             Tenant.nationalService, "SELECT id FROM district WHERE code LIKE 'RB%' ORDER BY id"
         ).rows.map { try $0.decode("id", as: Int64.self) }

@@ -45,6 +45,14 @@ struct ReportingRoutes {
             }
             return JSONResponse.document(found)
         }
+        routes.add(.patch, "/national-requirements/{requirementId}") { request, context in
+            let tenant = try context.tenant(for: .issueNationalRequirements)
+            let id = try context.id("requirementId", .requirement)
+            let version = try ETag.expectedVersion(request)
+            let terms = try await JSONBody.decode(request, context: context) { body in Self.terms(&body) }
+            return try await JSONResponse.document(
+                national.changeTerms(tenant, id: id, expectedVersion: version, terms))
+        }
         routes.add(.post, "/national-requirements/{requirementId}/withdraw") { request, context in
             let tenant = try context.tenant(for: .issueNationalRequirements)
             let id = try context.id("requirementId", .requirement)
@@ -80,6 +88,14 @@ struct ReportingRoutes {
                 throw DomainError.notFound(.requirement)
             }
             return JSONResponse.document(found)
+        }
+        routes.add(.patch, "/requirements/{requirementId}") { request, context in
+            let tenant = try context.districtTenant(for: .manageRequirements)
+            let id = try context.id("requirementId", .requirement)
+            let version = try ETag.expectedVersion(request)
+            let terms = try await JSONBody.decode(request, context: context) { body in Self.terms(&body) }
+            return try await JSONResponse.document(
+                requirements.changeTerms(tenant, id: id, expectedVersion: version, terms))
         }
         routes.add(.put, "/requirements/{requirementId}/reminder-policy") { request, context in
             let tenant = try context.districtTenant(for: .manageRequirements)
@@ -226,6 +242,35 @@ struct ReportingRoutes {
             reminderPolicy: policy)
         body.add(input.problems(national: national))
         return body.errors.isEmpty ? input : nil
+    }
+
+    /// A change of terms: the title and the dates; what is fixed once issued is named as such.
+    static func terms(_ body: inout JSONBody) -> RequirementTerms? {
+        for key in RequirementTerms.fixedFields where body.value(key) != nil {
+            body.fail(
+                key, "fixed_after_issue",
+                "Fixed once the requirement is issued (submissions and reminders refer to its periods and form): withdraw it and issue a new one.",
+                "กำหนดแล้วแก้ไขไม่ได้ เพราะการส่งรายงานและการแจ้งเตือนอ้างอิงงวดและแบบรายงานนี้แล้ว ให้ยกเลิกแล้วกำหนดรายงานใหม่")
+        }
+        let title = body.text("title_th", max: 300, min: 1)
+        let dueDays = body.integer("due_days", in: 0...180), onTimeDays = body.integer("on_time_days", in: 0...90)
+        // The Thai title and the days are never removed: null is not "unchanged" (leave the field out).
+        for (key, isNull) in [
+            ("title_th", title == .some(nil)), ("due_days", dueDays == .some(nil)),
+            ("on_time_days", onTimeDays == .some(nil)),
+        ] where isNull {
+            body.fail(
+                key, "required", "Cannot be removed; leave the field out to keep it.", "ลบค่านี้ไม่ได้ หากไม่เปลี่ยนให้ละฟิลด์นี้ไว้")
+        }
+        let terms = RequirementTerms(
+            titleTH: title ?? nil, titleEN: body.text("title_en", max: 300), dueDays: (dueDays ?? nil).map(Int.init),
+            onTimeDays: (onTimeDays ?? nil).map(Int.init))
+        if terms.isEmpty && body.errors.isEmpty {
+            body.fail(
+                "", "nothing_to_change", "Name at least one of title_th, title_en, due_days, on_time_days.",
+                "ต้องระบุอย่างน้อยหนึ่งรายการ: title_th, title_en, due_days, on_time_days")
+        }
+        return body.errors.isEmpty ? terms : nil
     }
 
     static func section(_ body: inout JSONBody) -> RequirementSection? {

@@ -156,3 +156,29 @@ public struct RequirementInput: Sendable {
         return errors + reminderPolicy.problems(at: .input["reminder_policy"])
     }
 }
+
+/// What may change in a requirement once issued: its title and its dates (a deadline moved or a
+/// longer window that still counts as on time, which then holds for every period, as an
+/// extension does). Its year, frequency, audience and form stay as issued, because submissions
+/// and reminders already refer to its periods and sections; changing them is a new requirement.
+public struct RequirementTerms: Sendable, Equatable {
+    public var titleTH: String?
+    /// `.some(nil)` clears the English title.
+    public var titleEN: String??
+    public var dueDays: Int?
+    public var onTimeDays: Int?
+
+    public init(titleTH: String? = nil, titleEN: String?? = nil, dueDays: Int? = nil, onTimeDays: Int? = nil) {
+        self.titleTH = titleTH
+        self.titleEN = titleEN
+        self.dueDays = dueDays
+        self.onTimeDays = onTimeDays
+    }
+
+    public var isEmpty: Bool { titleTH == nil && titleEN == nil && dueDays == nil && onTimeDays == nil }
+
+    /// The fields of a requirement that are fixed once it is issued.
+    public static let fixedFields = [
+        "fiscal_year", "frequency", "audience", "school_ids", "sections", "reminder_policy",
+    ]
+}

@@ -78,6 +78,24 @@ public struct NationalRequirementStore: Sendable {
         return document
     }
 
+    /// OBEC changes the title or dates of its requirement; every district's copy follows it
+    /// at its next scan (enqueued now), keeping the reminders the district tightened.
+    public func changeTerms(_ tenant: Tenant, id: Int64, expectedVersion: Int, _ terms: RequirementTerms) async throws
+        -> JSONDocument
+    {
+        try Self.requireNational(tenant)
+        let document = try await db.transaction(tenant) { tx in
+            let row = try tx.lockVersioned(
+                "SELECT version, status FROM national_requirement WHERE id = \(id) FOR UPDATE",
+                expectedVersion: expectedVersion, entity: .requirement)
+            try RequirementStore.refuseWithdrawn(row)
+            try tx.query(RequirementStore.changeTerms(table: "national_requirement", terms, where: "id = \(id)"))
+            return try JSONDocument(row: tx.query("\(Self.byID) WHERE n.id = \(id)").first!)
+        }
+        await reachEveryDistrict(key: "national_requirement:\(document.id):\(document.version)")
+        return document
+    }
+
     /// One reporting scan per district now. The requirement has committed already: if this
     /// fails, the caller is not told it failed (it did not), and the next scheduled scan of each
     /// district brings the change in all the same.

@@ -167,6 +167,49 @@ public struct RequirementStore: Sendable {
         }
     }
 
+    /// A district changes the title or dates of its own requirement (OBEC changes its own).
+    public func changeTerms(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int, _ terms: RequirementTerms)
+        async throws -> JSONDocument
+    {
+        let district = tenant.districtID
+        return try await db.transaction(tenant) { tx in
+            let row = try tx.lockVersioned(
+                "SELECT version, national_requirement_id, status FROM report_requirement WHERE district_id = \(district) AND id = \(id) FOR UPDATE",
+                expectedVersion: expectedVersion, entity: .requirement)
+            if try row.decode("national_requirement_id", as: Int64?.self) != nil {
+                throw DomainError.forbidden(
+                    Explanation(
+                        "This requirement is OBEC's: only OBEC changes its terms (the district may tighten its reminders).",
+                        th: "รายงานนี้ สพฐ. เป็นผู้กำหนด แก้ไขได้โดย สพฐ. เท่านั้น (เขตพื้นที่ปรับการแจ้งเตือนให้เข้มขึ้นได้)"))
+            }
+            try Self.refuseWithdrawn(row)
+            try tx.query(
+                Self.changeTerms(table: "report_requirement", terms, where: "district_id = \(district) AND id = \(id)"))
+            return try tx.document(Self.byID, district: district, id: id)
+        }
+    }
+
+    static func refuseWithdrawn(_ row: Row) throws {
+        if try row.decode("status", as: String.self) == "withdrawn" {
+            throw DomainError.conflict(
+                Explanation(
+                    "The requirement has been withdrawn; its terms no longer change.",
+                    th: "รายงานนี้ถูกยกเลิกแล้ว จึงแก้ไขไม่ได้"))
+        }
+    }
+
+    /// The UPDATE of a requirement's terms (the district's own, or OBEC's).
+    static func changeTerms(table: SQL, _ terms: RequirementTerms, where condition: SQL) -> SQL {
+        let clearEN = terms.titleEN.map { $0 == nil } ?? false
+        return """
+            UPDATE \(table)
+            SET title_th = coalesce(\(terms.titleTH), title_th),
+                title_en = CASE WHEN \(clearEN) THEN NULL ELSE coalesce(\(terms.titleEN ?? nil), title_en) END,
+                due_days = coalesce(\(terms.dueDays), due_days), on_time_days = coalesce(\(terms.onTimeDays), on_time_days)
+            WHERE \(condition)
+            """
+    }
+
     /// A district withdraws its own requirement (OBEC withdraws its own for every district).
     public func withdraw(_ tenant: DistrictTenant, id: Int64, expectedVersion: Int) async throws -> JSONDocument {
         let district = tenant.districtID

@@ -48,6 +48,8 @@ let package = Package(
             ]
         ),
         .target(name: "TidtamDomain"),
+        // Reports' data models and their renderings (CSV; XLSX, HTML and PDF to come): pure.
+        .target(name: "TidtamReports", dependencies: ["TidtamDomain"]),
         .target(
             name: "TidtamStore",
             dependencies: [
@@ -80,7 +82,7 @@ let package = Package(
         .target(
             name: "TidtamJobs",
             dependencies: [
-                "Postgres", "TidtamDomain", "TidtamStore", "TidtamDelivery",
+                "Postgres", "TidtamDomain", "TidtamStore", "TidtamDelivery", "TidtamReports",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -118,6 +120,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "TidtamDomainTests", dependencies: ["TidtamDomain"]),
+        .testTarget(name: "TidtamReportsTests", dependencies: ["TidtamReports"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "TidtamStoreTests", dependencies: ["TidtamStore", "TestSupport"]),
         .testTarget(name: "TidtamImportTests", dependencies: ["TidtamImport", "TidtamStore", "TestSupport"]),

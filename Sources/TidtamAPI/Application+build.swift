@@ -83,6 +83,7 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     NotificationRoutes(notifications: NotificationStore(services.db), reminders: ReminderStore(services.db)).register(
         api)
     WebhookRoutes(webhooks: WebhookStore(services.db)).register(api)
+    ReportRoutes(reports: ReportStore(services.db)).register(api)
     VisitRoutes(
         visits: VisitStore(services.db), calendar: CalendarStore(services.db), findings: FindingStore(services.db)
     )

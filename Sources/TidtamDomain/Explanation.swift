@@ -65,4 +65,7 @@ public struct RecordKind: Sendable, Equatable {
     public static let notification = RecordKind("notification", th: "ข้อความแจ้งเตือน")
     public static let webhookEndpoint = RecordKind("webhook endpoint", th: "ปลายทาง webhook")
     public static let webhookDelivery = RecordKind("webhook delivery", th: "การส่ง webhook")
+    public static let reportRequest = RecordKind("report request", th: "คำขอจัดทำรายงาน")
+    public static let reportVersion = RecordKind("report", th: "รายงาน")
+    public static let reportFile = RecordKind("report file", th: "ไฟล์รายงาน")
 }

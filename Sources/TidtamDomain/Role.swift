@@ -65,6 +65,11 @@ public enum Action: Sendable {
     case readNationalAudit
     /// The district's webhook endpoints: made, changed, rotated, their deliveries read and redone.
     case manageWebhooks
+    /// Reports assembled across schools: read the requests, versions and files (not school
+    /// staff: a district's report holds every school's data).
+    case readReports
+    /// Ask for a report to be assembled.
+    case requestReports
 
     public func isAllowed(for role: Role) -> Bool {
         switch (self, role) {
@@ -78,6 +83,9 @@ public enum Action: Sendable {
             return true
         case (.issueNationalRequirements, .national), (.manageWebhooks, .districtAdmin): return true
         case (.readNationalAudit, .national): return true
+        case (.readReports, .districtAdmin), (.readReports, .districtStaff), (.readReports, .committee),
+            (.readReports, .national), (.requestReports, .districtAdmin), (.requestReports, .districtStaff):
+            return true
         case (.evaluate, .districtAdmin), (.evaluate, .districtStaff): return true
         case (.respondToEvaluations, .districtAdmin), (.respondToEvaluations, .districtStaff),
             (.respondToEvaluations, .schoolStaff):

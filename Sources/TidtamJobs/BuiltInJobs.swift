@@ -19,6 +19,6 @@ public enum BuiltInJobs {
 
     /// The same, delivering reminders on `channels` too (e-mail when SMTP is configured).
     public static func productionHandlers(channels: DeliveryChannels) -> [any JobHandler] {
-        all + MonitoringJobs.all + EvaluationJobs.all + ReportingJobs.handlers(channels)
+        all + MonitoringJobs.all + EvaluationJobs.all + ReportingJobs.handlers(channels) + ReportJobs.all
     }
 }

@@ -31,13 +31,8 @@ CREATE POLICY national_audit_log_read ON national_audit_log FOR SELECT
 CREATE POLICY national_audit_log_write ON national_audit_log FOR INSERT WITH CHECK (true);
 SELECT tidtam_guard_policies('national_audit_log');
 
-CREATE FUNCTION tidtam_national_audit_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
-BEGIN
-    RAISE EXCEPTION 'national_audit_log is append-only' USING ERRCODE = '42501';
-END
-$fn$;
 CREATE TRIGGER national_audit_log_append_only BEFORE UPDATE OR DELETE ON national_audit_log
-    FOR EACH ROW EXECUTE FUNCTION tidtam_national_audit_is_append_only();
+    FOR EACH ROW EXECUTE FUNCTION tidtam_append_only();
 
 -- One row per changed row; a token's hash never leaves its table.
 CREATE FUNCTION tidtam_national_audit() RETURNS trigger LANGUAGE plpgsql AS $fn$

@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TidtamDomain
+import TidtamStore
+
+/// `/report-requests` and `/reports`: a report asked for (202: the job assembles it), followed
+/// while it runs, and its versions and their files; each version kept, never changed.
+struct ReportRoutes {
+    let reports: ReportStore
+
+    func register(_ routes: AuthenticatedRoutes) {
+        routes.add(.post, "/report-requests") { request, context in
+            let tenant = try context.districtTenant(for: .requestReports)
+            let input = try await JSONBody.decode(request, context: context) { body in Self.input(&body) }
+            let made = try await reports.request(tenant, input)
+            return JSONResponse.document(made, status: .accepted, location: "/api/v1/report-requests/\(made.id)")
+        }
+        routes.add(.get, "/report-requests") { request, context in
+            let tenant = try context.tenant(for: .readReports)
+            var query = QueryParameters(request)
+            let kind = query.choice("kind", ReportKind.self)
+            let page = query.page()
+            try query.finish()
+            return try await JSONResponse.page(reports.requests(tenant, kind: kind, page: page))
+        }
+        routes.add(.get, "/report-requests/{requestId}") { _, context in
+            let tenant = try context.tenant(for: .readReports)
+            guard let found = try await reports.request(tenant, id: context.id("requestId", .reportRequest)) else {
+                throw DomainError.notFound(.reportRequest)
+            }
+            return JSONResponse.document(found)
+        }
+        routes.add(.get, "/reports") { request, context in
+            let tenant = try context.tenant(for: .readReports)
+            var query = QueryParameters(request)
+            let kind = query.choice("kind", ReportKind.self)
+            let key = query.text("report_key")
+            let page = query.page()
+            try query.finish()
+            return try await JSONResponse.page(reports.versions(tenant, kind: kind, key: key, page: page))
+        }
+        routes.add(.get, "/reports/{versionId}") { _, context in
+            let tenant = try context.tenant(for: .readReports)
+            guard let found = try await reports.version(tenant, id: context.id("versionId", .reportVersion)) else {
+                throw DomainError.notFound(.reportVersion)
+            }
+            return JSONResponse.document(found)
+        }
+        routes.add(.get, "/reports/{versionId}/files/{format}") { request, context in
+            let tenant = try context.tenant(for: .readReports)
+            let id = try context.id("versionId", .reportVersion)
+            let format = context.parameters.get("format") ?? ""
+            guard let file = try await reports.file(tenant, versionID: id, format: format) else {
+                throw DomainError.notFound(.reportFile)
+            }
+            return Self.download(file, request: request)
+        }
+    }
+
+    /// A file of a version: its SHA-256 is its ETag (a version's files never change).
+    static func download(_ file: ReportStore.File, request: Request) -> Response {
+        let etag = "\"\(file.sha256)\""
+        var headers: HTTPFields = [
+            .contentType: file.contentType, .eTag: etag, .cacheControl: "private, max-age=0, must-revalidate",
+            .contentDisposition: EvidenceUpload.disposition(file.fileName),
+            .lastModified: HTTPDate.format(file.createdAt),
+        ]
+        if let match = request.headers[.ifNoneMatch],
+            match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag })
+        {
+            headers[.contentType] = nil
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.xContentTypeOptions] = "nosniff"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+    }
+
+    static func input(_ body: inout JSONBody) -> ReportRequestInput? {
+        let kind = body.required("kind") { $0.choice("kind", ReportKind.self) }
+        let requirement = body.integer("requirement_id", in: 1...Int64.max) ?? nil
+        let period = body.integer("period", in: 1...12) ?? nil
+        let year = body.fiscalYear("fiscal_year") ?? nil
+        guard let kind else { return nil }
+        let input = ReportRequestInput(
+            kind: kind, requirementID: requirement, period: period.map(Int.init), fiscalYear: year)
+        body.add(input.problems)
+        return body.errors.isEmpty ? input : nil
+    }
+}
+
+/// HTTP dates (RFC 9110 §5.6.7) for Last-Modified.
+enum HTTPDate {
+    static func format(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
+    }
+}

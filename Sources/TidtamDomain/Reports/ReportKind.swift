@@ -1,0 +1,73 @@
+/// The reports a district office assembles across its schools (seed 5.3).
+public enum ReportKind: String, Sendable, CaseIterable, Codable {
+    /// Every unit's submission for one requirement and period, with who is missing or late.
+    case requirementConsolidated = "requirement_consolidated"
+    /// Each school's weighted score under its performance agreement, and the district's distribution.
+    case agreementEvaluation = "agreement_evaluation"
+    /// The district's annual report of results for a fiscal year.
+    case annual
+    /// The summary of the schools' self-assessment reports for the district committee.
+    case sarSummary = "sar_summary"
+
+    public var thaiName: String {
+        switch self {
+        case .requirementConsolidated: "รายงานสรุปการส่งรายงาน"
+        case .agreementEvaluation: "รายงานผลการประเมินตามข้อตกลงการพัฒนางาน"
+        case .annual: "รายงานผลการดำเนินงานประจำปี"
+        case .sarSummary: "สรุปรายงานการประเมินตนเองของสถานศึกษา"
+        }
+    }
+
+    /// The kinds that can be assembled now; the others are refused with a clear answer.
+    public static let assembled: [ReportKind] = [.requirementConsolidated]
+}
+
+/// What a report is asked for: its kind and what it is about.
+public struct ReportRequestInput: Sendable, Equatable {
+    public var kind: ReportKind
+    public var requirementID: Int64?
+    public var period: Int?
+    public var fiscalYear: FiscalYear?
+
+    public init(kind: ReportKind, requirementID: Int64? = nil, period: Int? = nil, fiscalYear: FiscalYear? = nil) {
+        self.kind = kind
+        self.requirementID = requirementID
+        self.period = period
+        self.fiscalYear = fiscalYear
+    }
+
+    /// What each kind needs, every missing piece at once.
+    public var problems: [FieldError] {
+        var errors: [FieldError] = []
+        switch kind {
+        case .requirementConsolidated:
+            if requirementID == nil {
+                errors.append(
+                    FieldError(
+                        .input["requirement_id"], code: "required", detail: "Name the requirement.",
+                        th: "ต้องระบุรายงานที่ต้องส่ง"))
+            }
+            if period == nil {
+                errors.append(
+                    FieldError(
+                        .input["period"], code: "required", detail: "Name the period (1 to 12).",
+                        th: "ต้องระบุงวดของรายงาน (1 ถึง 12)"))
+            }
+        case .agreementEvaluation, .annual, .sarSummary:
+            if fiscalYear == nil {
+                errors.append(
+                    FieldError(
+                        .input["fiscal_year"], code: "required", detail: "Name the fiscal year (Buddhist Era).",
+                        th: "ต้องระบุปีงบประมาณ (พ.ศ.)"))
+            }
+        }
+        if !ReportKind.assembled.contains(kind) {
+            errors.append(
+                FieldError(
+                    .input["kind"], code: "not_yet_available",
+                    detail: "This report cannot be assembled yet; the requirement's consolidated report can.",
+                    th: "ยังจัดทำรายงานชนิดนี้ไม่ได้ ขณะนี้จัดทำได้เฉพาะรายงานสรุปการส่งรายงาน"))
+        }
+        return errors
+    }
+}

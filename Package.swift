@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
+        // Reports' .xlsx files are zip archives (the SpreadsheetML inside is written by TidtamReports).
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -48,8 +50,11 @@ let package = Package(
             ]
         ),
         .target(name: "TidtamDomain"),
-        // Reports' data models and their renderings (CSV; XLSX, HTML and PDF to come): pure.
-        .target(name: "TidtamReports", dependencies: ["TidtamDomain"]),
+        // Reports' data models and their renderings (CSV, XLSX; HTML and PDF to come): no I/O.
+        .target(
+            name: "TidtamReports",
+            dependencies: ["TidtamDomain", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .target(
             name: "TidtamStore",
             dependencies: [

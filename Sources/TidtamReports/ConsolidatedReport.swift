@@ -108,4 +108,42 @@ public struct ConsolidatedReport: Codable, Sendable, Equatable {
                 ]
             })
     }
+
+    /// The summary on a first sheet, every unit on a second.
+    public var xlsx: XLSXWorkbook {
+        let r = requirement, s = summary
+        func rate(_ value: Decimal?) -> XLSXWorkbook.Cell { value.map { .number("\($0)") } ?? .empty }
+        let overview: [[XLSXWorkbook.Cell]] = [
+            [.text(titleTH)],
+            [.text("สำนักงานเขตพื้นที่การศึกษา"), .text(district.nameTH)],
+            [.text("ผู้กำหนด"), .text(r.issuerTH)],
+            [.text("งวด"), .text(r.periodTH)],
+            [.text("กำหนดส่ง"), .text(r.dueOnTH)],
+            [.text("ส่งทันเวลาถึง"), .text(r.onTimeUntilTH)],
+            [.text("หน่วยงานที่ต้องส่ง"), .number(String(s.expected))],
+            [.text("ส่งแล้ว"), .number(String(s.submitted))],
+            [.text("ส่งตรงเวลา"), .number(String(s.onTime))],
+            [.text("ส่งล่าช้า"), .number(String(s.late))],
+            [.text("ยังไม่ส่ง"), .number(String(s.missing))],
+            [.text("ร้อยละที่ส่ง"), rate(s.reportingRate)],
+            [.text("ร้อยละที่ส่งตรงเวลา"), rate(s.onTimeRate)],
+            [.text("จัดทำเมื่อ"), .text(assembledOnTH)],
+        ]
+        let table = csv
+        let units = [table.header.map(XLSXWorkbook.Cell.text)] + table.rows.map { $0.map(XLSXWorkbook.Cell.init) }
+        return XLSXWorkbook(sheets: [
+            .init(name: "สรุป", rows: overview, widths: [28, 60]),
+            .init(name: "รายหน่วยงาน", rows: units, widths: [8, 14, 48, 16, 20, 20, 14]),
+        ])
+    }
+}
+
+extension XLSXWorkbook.Cell {
+    init(_ cell: CSVFile.Cell) {
+        switch cell {
+        case .text(let text): self = .text(text)
+        case .number(let digits): self = .number(digits)
+        case .empty: self = .empty
+        }
+    }
 }

@@ -15,6 +15,8 @@ public enum ReportRenderer {
         public var files: [File]
     }
 
+    static let xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
     public enum Failure: Error, Equatable {
         case notRenderable(ReportKind)
     }
@@ -26,7 +28,10 @@ public enum ReportRenderer {
             let report = try JSONDecoder().decode(ConsolidatedReport.self, from: Data(data.utf8))
             return Rendered(
                 titleTH: report.titleTH,
-                files: [json, File(format: "csv", contentType: "text/csv; charset=utf-8", bytes: report.csv.bytes)])
+                files: [
+                    json, File(format: "csv", contentType: "text/csv; charset=utf-8", bytes: report.csv.bytes),
+                    File(format: "xlsx", contentType: xlsxType, bytes: try report.xlsx.bytes()),
+                ])
         case .agreementEvaluation, .annual, .sarSummary:
             throw Failure.notRenderable(kind)
         }

@@ -94,6 +94,7 @@ struct APIClient: Sendable {
         let status: Int
         let headers: HTTPFields
         let text: String
+        let bytes: [UInt8]
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:] }
         var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }
         var contentType: String { headers[.contentType] ?? "" }
@@ -115,6 +116,8 @@ struct APIClient: Sendable {
             body = ByteBuffer(bytes: bytes); headers[.contentType] = headers[.contentType] ?? "application/json"
         }
         let response = try await client.executeRequest(uri: path, method: method, headers: headers, body: body)
-        return Reply(status: Int(response.status.code), headers: response.headers, text: String(buffer: response.body))
+        return Reply(
+            status: Int(response.status.code), headers: response.headers, text: String(buffer: response.body),
+            bytes: Array(response.body.readableBytesView))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import TestSupport
 import TidtamDomain
 import TidtamJobs
 import TidtamStore
@@ -78,7 +79,7 @@ final class ReportsAPITests: APITestCase {
                 version.json["title_th"] as? String,
                 "รายงานสรุปการส่งรายงาน รายงานผลการดำเนินงานรายไตรมาส ไตรมาสที่ 1 ปีงบประมาณ พ.ศ. 2569")
             let files = version.json["files"] as! [[String: Any]]
-            XCTAssertEqual(files.map { $0["format"] as? String }, ["csv", "json"])
+            XCTAssertEqual(files.map { $0["format"] as? String }, ["csv", "json", "xlsx"])
 
             // The data: three schools expected, one on time, one late, one missing.
             let data = try await api.send(.get, "/api/v1/reports/\(versionID)/files/json", token: staff)
@@ -114,6 +115,27 @@ final class ReportsAPITests: APITestCase {
             let cached = try await api.send(
                 .get, "/api/v1/reports/\(versionID)/files/csv", token: staff, headers: [.ifNoneMatch: etag])
             XCTAssertEqual(cached.status, 304)
+
+            // The workbook, read by openpyxl: Thai sheets and headers, counts as numbers, the formula a string.
+            let xlsx = try await api.send(.get, "/api/v1/reports/\(versionID)/files/xlsx", token: staff)
+            XCTAssertEqual(xlsx.status, 200)
+            XCTAssertEqual(Array(xlsx.bytes.prefix(2)), [0x50, 0x4B], "a zip archive")
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID()).xlsx")
+            try Data(xlsx.bytes).write(to: path)
+            defer { try? FileManager.default.removeItem(at: path) }
+            let book = try PythonScript.json("Tests/reports/read_xlsx.py", path.path)
+            let sheets = book["sheets"] as! [String: [[[String: Any]]]]
+            XCTAssertEqual(Set(sheets.keys), ["สรุป", "รายหน่วยงาน"])
+            let overview = sheets["สรุป"]!
+            XCTAssertEqual(overview[6][0]["v"] as? String, "หน่วยงานที่ต้องส่ง")
+            XCTAssertEqual(overview[6][1]["t"] as? String, "n", "a count is a number")
+            XCTAssertEqual(overview[6][1]["v"] as? Int, schools)
+            let table = sheets["รายหน่วยงาน"]!
+            XCTAssertEqual(table[0].map { $0["v"] as? String }.prefix(3), ["ลำดับ", "รหัสสถานศึกษา", "หน่วยงาน"])
+            XCTAssertEqual(table[0][0]["b"] as? Bool, true, "the header is bold")
+            let hostile = table.first { ($0[2]["v"] as? String)?.hasPrefix("=HYPERLINK") == true }
+            XCTAssertEqual(hostile?[2]["t"] as? String, "s", "a string, never a formula")
+            XCTAssertEqual(hostile?[2]["q"] as? Bool, true, "quote-prefixed")
 
             // The same job once more (a retry after a kill): no second version.
             try await db.transaction(DistrictTenant.background(district)) { tx in

@@ -16,6 +16,8 @@ ensure_packages() {
   [ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)
   [ -f /usr/include/openssl/sha.h ] || missing+=(libssl-dev)
   command -v pkg-config >/dev/null || missing+=(pkg-config)
+  # Reports' .xlsx files are zip archives, deflated with zlib.
+  pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     local sudo=""
@@ -28,6 +30,11 @@ ensure_packages() {
   if ! python3 -c "import icalendar" 2>/dev/null; then
     log "installing the icalendar parser (pip)"
     python3 -m pip install -q icalendar >/dev/null
+  fi
+  # The reports' workbooks are read back with a real reader (PyPI's openpyxl).
+  if ! python3 -c "import openpyxl" 2>/dev/null; then
+    log "installing the workbook reader for the tests (pip: openpyxl)"
+    python3 -m pip install -q openpyxl >/dev/null
   fi
   # The reminders' e-mail goes to a real SMTP server (PyPI's aiosmtpd), in development and tests.
   if ! python3 -c "import aiosmtpd" 2>/dev/null; then

@@ -50,5 +50,33 @@ public enum ReportJobs {
         }
     }
 
-    public static var all: [any JobHandler] { [assemble] }
+    /// A version's PDF from its HTML, by the renderer in a process of its own.
+    public static func pdf(_ renderer: PDFRenderer) -> ClosureJobHandler {
+        ClosureJobHandler(kind: ReportAssembly.pdfKind) { context in
+            let args = try context.job.args.decoded(as: ReportAssembly.PDFArgs.self)
+            let district = context.job.districtID
+            guard
+                let html = try await context.db.transaction(
+                    context.tenant,
+                    { tx in try ReportAssembly.htmlAwaitingPDF(tx, district: district, versionID: args.versionID) })
+            else {
+                try await context.finish { _ in }
+                return
+            }
+            let pdf: [UInt8]
+            do {
+                pdf = try await renderer.render(html: html)
+            } catch let failure as PDFRenderer.Failure {
+                if case .notInstalled = failure { throw RetryLater(seconds: 3600, reason: failure.description) }
+                throw failure
+            }
+            try await context.finish { tx in
+                try ReportAssembly.addFile(
+                    tx, district: district, versionID: args.versionID,
+                    .init(format: "pdf", contentType: "application/pdf", bytes: pdf))
+            }
+        }
+    }
+
+    public static var all: [any JobHandler] { [assemble, pdf(PDFRenderer())] }
 }

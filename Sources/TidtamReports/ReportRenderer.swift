@@ -31,6 +31,7 @@ public enum ReportRenderer {
                 files: [
                     json, File(format: "csv", contentType: "text/csv; charset=utf-8", bytes: report.csv.bytes),
                     File(format: "xlsx", contentType: xlsxType, bytes: try report.xlsx.bytes()),
+                    File(format: "html", contentType: "text/html; charset=utf-8", bytes: Array(report.html.utf8)),
                 ])
         case .agreementEvaluation, .annual, .sarSummary:
             throw Failure.notRenderable(kind)

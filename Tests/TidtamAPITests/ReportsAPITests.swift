@@ -79,7 +79,7 @@ final class ReportsAPITests: APITestCase {
                 version.json["title_th"] as? String,
                 "รายงานสรุปการส่งรายงาน รายงานผลการดำเนินงานรายไตรมาส ไตรมาสที่ 1 ปีงบประมาณ พ.ศ. 2569")
             let files = version.json["files"] as! [[String: Any]]
-            XCTAssertEqual(files.map { $0["format"] as? String }, ["csv", "json", "xlsx"])
+            XCTAssertEqual(files.map { $0["format"] as? String }, ["csv", "html", "json", "pdf", "xlsx"])
 
             // The data: three schools expected, one on time, one late, one missing.
             let data = try await api.send(.get, "/api/v1/reports/\(versionID)/files/json", token: staff)
@@ -136,6 +136,36 @@ final class ReportsAPITests: APITestCase {
             let hostile = table.first { ($0[2]["v"] as? String)?.hasPrefix("=HYPERLINK") == true }
             XCTAssertEqual(hostile?[2]["t"] as? String, "s", "a string, never a formula")
             XCTAssertEqual(hostile?[2]["q"] as? Bool, true, "quote-prefixed")
+
+            // The printed report: Thai HTML, and its PDF read by poppler — the Thai text, fonts embedded, ink on page 1.
+            let html = try await api.send(.get, "/api/v1/reports/\(versionID)/files/html", token: staff)
+            XCTAssertTrue(html.text.contains("<html lang=\"th\">") && html.text.contains("Laksaman"), html.text)
+            XCTAssertTrue(html.text.contains("=HYPERLINK(&quot;http://x.test&quot;"), "escaped, inert")
+            let pdf = try await api.send(.get, "/api/v1/reports/\(versionID)/files/pdf", token: staff)
+            XCTAssertEqual(pdf.status, 200)
+            XCTAssertEqual(pdf.headers[.contentType], "application/pdf")
+            let pdfPath = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID()).pdf")
+            try Data(pdf.bytes).write(to: pdfPath)
+            defer { try? FileManager.default.removeItem(at: pdfPath) }
+            let read = try PythonScript.json("Tests/reports/check_pdf.py", pdfPath.path)
+            // Compared without spaces (pdftotext adds some where a line breaks or an upper vowel
+            // shifts), and with ำ read as า: HarfBuzz draws SARA AM as two glyphs, and WeasyPrint
+            // maps only the second back to text; the page itself shows ำ (checked by eye, page 1).
+            func plain(_ text: String) -> String {
+                text.replacingOccurrences(of: "ำ", with: "า").filter { !$0.isWhitespace }
+            }
+            let pdfText = plain(read["text"] as! String)
+            for thai in [
+                "รายงานสรุปการส่งรายงาน", "รายงานผลการดำเนินงานรายไตรมาส", "ไตรมาสที่ 1 ปีงบประมาณ พ.ศ. 2569", "ส่งตรงเวลา",
+                "ยังไม่ส่ง", "หน้า 1 จาก",
+            ] {
+                XCTAssertTrue(pdfText.contains(plain(thai)), "\(thai) in: \(pdfText)")
+            }
+            let fonts = read["fonts"] as! [[String: Any]]
+            XCTAssertFalse(fonts.isEmpty)
+            XCTAssertTrue(fonts.allSatisfy { $0["embedded"] as? Bool == true }, "\(fonts)")
+            XCTAssertTrue(fonts.contains { ($0["name"] as? String)?.contains("Laksaman") == true }, "\(fonts)")
+            XCTAssertGreaterThan(read["ink_pixels"] as! Int, 500, "page 1 is not blank")
 
             // The same job once more (a retry after a kill): no second version.
             try await db.transaction(DistrictTenant.background(district)) { tx in

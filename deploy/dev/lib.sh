@@ -16,6 +16,11 @@ ensure_packages() {
   [ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)
   [ -f /usr/include/openssl/sha.h ] || missing+=(libssl-dev)
   command -v pkg-config >/dev/null || missing+=(pkg-config)
+  # Reports' PDFs: WeasyPrint (a process of its own), the Thai official-style typeface it sets
+  # them in (Laksaman, in fonts-thai-tlwg), and poppler's tools that the tests read them with.
+  command -v weasyprint >/dev/null || missing+=(weasyprint)
+  [ -f /usr/share/fonts/truetype/tlwg/Laksaman.ttf ] || missing+=(fonts-thai-tlwg)
+  command -v pdftotext >/dev/null || missing+=(poppler-utils)
   # Reports' .xlsx files are zip archives, deflated with zlib.
   pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)
   if [ ${#missing[@]} -gt 0 ]; then

@@ -9,6 +9,13 @@ import TidtamDomain
 /// (killed after recording, retried) makes no second version.
 public enum ReportAssembly {
     public static let kind = "report.assemble"
+    /// The PDF, made from the version's HTML by the renderer after the version is recorded.
+    public static let pdfKind = "report.pdf"
+
+    public struct PDFArgs: Codable, Sendable {
+        public var versionID: Int64
+        enum CodingKeys: String, CodingKey { case versionID = "version_id" }
+    }
 
     public struct Args: Codable, Sendable {
         public var requestID: Int64
@@ -126,6 +133,12 @@ public enum ReportAssembly {
                        encode(sha256(b.bytes), 'hex'), b.bytes FROM b
                 """)
         }
+        if files.contains(where: { $0.format == "html" }) {
+            try tx.enqueue(
+                NewJob(
+                    districtID: district, kind: pdfKind, args: PostgresJSON("{\"version_id\":\(version)}"),
+                    maxAttempts: 5, uniqueKey: "report-pdf:\(version)"))
+        }
         try tx.query(
             """
             UPDATE report_request SET status = 'done', finished_at = now(), error = NULL,
@@ -133,6 +146,33 @@ public enum ReportAssembly {
             WHERE district_id = \(district) AND id = \(request.id)
             """)
         return version
+    }
+
+    /// A version's HTML, for its PDF; nil when the version has its PDF already.
+    public static func htmlAwaitingPDF(_ tx: Transaction, district: Int64, versionID: Int64) throws -> [UInt8]? {
+        guard
+            let text: String = try tx.query(
+                """
+                SELECT encode(h.content, 'base64') AS b FROM report_file h
+                WHERE h.district_id = \(district) AND h.version_id = \(versionID) AND h.format = 'html'
+                  AND NOT EXISTS (SELECT FROM report_file p WHERE p.district_id = h.district_id
+                                  AND p.version_id = h.version_id AND p.format = 'pdf')
+                """
+            ).first?.decode("b"), let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters)
+        else { return nil }
+        return [UInt8](data)
+    }
+
+    /// A file added to a version after it was recorded (its PDF), once.
+    public static func addFile(_ tx: Transaction, district: Int64, versionID: Int64, _ file: RenderedFile) throws {
+        try tx.query(
+            """
+            WITH b AS (SELECT decode(\(Data(file.bytes).base64EncodedString()), 'base64') AS bytes)
+            INSERT INTO report_file (district_id, version_id, format, content_type, byte_size, sha256, content)
+            SELECT \(district), \(versionID), \(file.format), \(file.contentType), length(b.bytes),
+                   encode(sha256(b.bytes), 'hex'), b.bytes FROM b
+            ON CONFLICT DO NOTHING
+            """)
     }
 
     /// The request given up after its last attempt, with why.

@@ -1,0 +1,74 @@
+/// Print-ready Thai HTML, for the screen and for the PDF renderer (WeasyPrint): A4 with the
+/// margins of a Thai official document (3 cm left, 2.5 cm top, 2 cm right and bottom), the
+/// Laksaman typeface (Debian's fonts-thai-tlwg, derived from TH Sarabun New, the official
+/// typeface) at 16 pt — named alone: with "TH Sarabun New" listed after it, fontconfig's
+/// substitute for the missing family squeezed WeasyPrint's Thai glyphs together —, page numbers in Thai at the foot of every page, table headings repeated
+/// on each page and no row broken across two.
+public enum PrintHTML {
+    public static func document(titleTH: String, body: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="th">
+        <head>
+        <meta charset="utf-8">
+        <title>\(escape(titleTH))</title>
+        <style>
+        @page {
+          size: A4;
+          margin: 2.5cm 2cm 2cm 3cm;
+          @bottom-center { content: "หน้า " counter(page) " จาก " counter(pages); font-family: Laksaman, serif; font-size: 12pt; }
+        }
+        body { font-family: Laksaman, serif; font-size: 16pt; line-height: 1.35; color: #000; }
+        h1 { font-size: 20pt; text-align: center; margin: 0 0 0.4em; }
+        h2 { font-size: 18pt; margin: 1em 0 0.3em; break-after: avoid; }
+        p.meta { text-align: center; margin: 0 0 1em; }
+        table { width: 100%; border-collapse: collapse; font-size: 13pt; table-layout: fixed; }
+        thead { display: table-header-group; }
+        tr { break-inside: avoid; page-break-inside: avoid; }
+        th, td { border: 0.5pt solid #444; padding: 2pt 3pt; vertical-align: top; overflow-wrap: anywhere; }
+        th { background: #eee; font-weight: bold; }
+        td.n { text-align: right; font-variant-numeric: tabular-nums; }
+        table.summary { width: auto; font-size: 16pt; }
+        table.summary th, table.summary td { border: none; background: none; text-align: left; padding: 0 1em 0 0; }
+        .late { color: #8a4b00; }
+        .missing { color: #a00; font-weight: bold; }
+        </style>
+        </head>
+        <body>
+        \(body)
+        </body>
+        </html>
+        """
+    }
+
+    /// A table with its headings, `numeric` the columns aligned right.
+    public static func table(
+        header: [String], rows: [[String]], numeric: Set<Int> = [], rowClasses: [String?] = [], widths: [Int] = []
+    ) -> String {
+        let columns =
+            widths.isEmpty ? "" : "<colgroup>" + widths.map { "<col style=\"width: \($0)%\">" }.joined() + "</colgroup>"
+        var out =
+            "<table>\(columns)<thead><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for (n, row) in rows.enumerated() {
+            let rowClass = n < rowClasses.count ? rowClasses[n].map { " class=\"\($0)\"" } ?? "" : ""
+            out += "<tr\(rowClass)>"
+            for (c, cell) in row.enumerated() {
+                out += numeric.contains(c) ? "<td class=\"n\">\(escape(cell))</td>" : "<td>\(escape(cell))</td>"
+            }
+            out += "</tr>"
+        }
+        return out + "</tbody></table>"
+    }
+
+    /// Label and value pairs, one per line.
+    public static func pairs(_ pairs: [(String, String)]) -> String {
+        "<table class=\"summary\"><tbody>"
+            + pairs.map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined() + "</tbody></table>"
+    }
+
+    public static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "'", with: "&#39;")
+    }
+}

@@ -72,7 +72,14 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        // The webhook client is shut down however the group ends (a worker stopped while the
+        // database is away ends with that error): a client left running is a crash at exit.
+        do {
+            try await group.run()
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
         try await http.shutdown()
     }
 }

@@ -70,6 +70,8 @@ def main():
         for n, worker in enumerate(workers):
             if worker.poll() is not None:  # it ended by itself: counted, and started again
                 exits[n] += 1
+                print(f"  {now - began:6.1f} s  worker {n} ended by itself (exit {worker.returncode}); "
+                      f"see {args.logs}/worker-{n}.log", flush=True)
                 start(n)
         if now - last_kill >= args.kill_every:
             victim = random.randrange(args.workers)
@@ -118,7 +120,8 @@ def main():
                           "WHERE type = 'reminder.due'").split("\n"))
     hook_rows = [line.split("\t") for line in lines(args.webhook_index) if line.startswith("drill-d")]
     got_hooks = collections.Counter(row[1] for row in hook_rows if row[4] == "200")
-    unverified = sum(1 for row in hook_rows if row[2] != "true")
+    unverified = sum(1 for row in hook_rows if row[2] == "false")
+    cut_off = sum(1 for row in hook_rows if row[2] == "cut-off")
     dead = psql("SELECT count(*) FROM job_archive WHERE state = 'dead'")
 
     def report(what, want, got, max_rate):
@@ -138,7 +141,8 @@ def main():
     print(f"reminder events: {events[0]} for {events[1]} reminders (one each: {events[0] == events[1]})")
     ok = report("e-mail (Message-ID at the SMTP server)", want_mail, got_mail, args.max_email_rate)
     ok = report("webhooks (webhook-id at the receiver)", want_hooks, got_hooks, args.max_webhook_rate) and ok
-    print(f"webhooks whose signature the receiver could not verify: {unverified}")
+    print(f"webhooks whose signature the receiver could not verify: {unverified}; "
+          f"posts cut off by a killed worker before their body was sent: {cut_off}")
     ok = ok and done_at is not None and int(events[0]) == expected and unverified == 0 and dead == "0"
     print("DRILL PASSED" if ok else "DRILL FAILED")
     return 0 if ok else 1

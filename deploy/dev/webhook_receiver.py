@@ -4,7 +4,8 @@ Standard Webhooks reference library (PyPI's standardwebhooks), never the sender'
 
 POST /hooks/<name> verifies the signature against each secret in DIR/secrets/<name> (one per
 line; during a rotation both old and new), appends `name, webhook-id, verified, signatures,
-answer` to DIR/index.tsv and keeps the body as DIR/bodies/<n>.json. The name says how to answer:
+answer` to DIR/index.tsv and keeps the body as DIR/bodies/<n>.json (a post whose sender went away
+before its body was all sent is recorded as `cut-off`, with no answer). The name says how to answer:
 `gone` 410; `flaky-N` 500 to the first N posts of each webhook-id, then 200; `slow` 200 after 3 s;
 anything else 200 (401 when the signature does not verify).
 """
@@ -27,7 +28,15 @@ def make_handler(directory):
 
         def do_POST(self):
             name = self.path.rstrip("/").split("/")[-1]
-            body = self.rfile.read(int(self.headers.get("content-length", "0")))
+            length = int(self.headers.get("content-length", "0"))
+            body = self.rfile.read(length)
+            if len(body) < length:
+                # The sender went away mid-post (a worker killed in a drill): nothing was
+                # delivered and nobody is there to answer; recorded as such, not as a bad signature.
+                with open(os.path.join(directory, "index.tsv"), "a") as index, lock:
+                    index.write(f"{name}\t{self.headers.get('webhook-id', '')}\tcut-off\t0\t-\n")
+                self.close_connection = True
+                return
             headers = {k.lower(): v for k, v in self.headers.items()}
             secrets_path = os.path.join(directory, "secrets", name)
             secrets = open(secrets_path).read().split() if os.path.exists(secrets_path) else []

@@ -67,7 +67,6 @@ struct AuditRoutes {
         }
         // OBEC's own changes: its requirements, staff and tokens (they belong to no district).
         routes.add(.get, "/national-audit") { request, context in
-            let tenant = try context.tenant(for: .readNationalAudit)
             var query = QueryParameters(request)
             let filter = AuditFilter(
                 entity: query.text("entity"), entityID: query.integer("entity_id", in: 1...Int64.max),
@@ -75,6 +74,8 @@ struct AuditRoutes {
                 since: query.timestamp("since"), until: query.timestamp("until"))
             let page = query.page()
             try query.finish()
+            // After the parameters (a typo is 422 whoever asks): the national role only.
+            let tenant = try context.tenant(for: .readNationalAudit)
             return try await JSONResponse.page(nationalAudit.list(tenant, filter: filter, page: page))
         }
     }

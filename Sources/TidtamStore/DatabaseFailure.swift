@@ -169,6 +169,10 @@ public enum DatabaseFailure {
             "webhook_event_once": upsert, "delivery_webhook": storeWritten,
             "delivery_district_id_event_id_fkey": delivered, "delivery_district_id_endpoint_id_fkey": delivered,
             "delivery_attempt_district_id_delivery_id_fkey": delivered,
+            // Reports (0012): written by the request and the assembly job from what the store found.
+            "report_version_once": upsert, "report_version_district_id_request_id_fkey": storeWritten,
+            "report_version_number": "numbered in turn by the assembly job, under a lock per report",
+            "report_file_district_id_version_id_fkey": storeWritten,
         ]
     }()
 

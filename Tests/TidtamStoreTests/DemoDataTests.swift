@@ -41,7 +41,8 @@ final class DemoDataTests: XCTestCase {
                        (SELECT count(*) FROM report_submission s JOIN report_requirement r ON r.district_id = s.district_id AND r.id = s.requirement_id
                         JOIN tidtam_fiscal_periods(r.fiscal_year, r.frequency) p ON p.period_no = s.period_no
                         WHERE r.national_requirement_id IS NOT NULL
-                          AND (s.first_submitted_at AT TIME ZONE 'Asia/Bangkok')::date > p.ends_on + r.due_days + r.on_time_days) AS late_submissions
+                          AND (s.first_submitted_at AT TIME ZONE 'Asia/Bangkok')::date > p.ends_on + r.due_days + r.on_time_days) AS late_submissions,
+                       (SELECT count(*) FROM report_request WHERE kind = 'requirement_consolidated') AS report_requests
                 """
             ).first!
             return try Dictionary(
@@ -50,7 +51,7 @@ final class DemoDataTests: XCTestCase {
                     "projects", "indicators", "agreements", "users", "statuses", "items", "reports", "visits",
                     "findings", "corrections", "evaluations", "final_evaluations", "with_missing", "unreported",
                     "proposals", "rollups", "national_requirements", "requirements", "submissions",
-                    "submission_versions", "late_submissions",
+                    "submission_versions", "late_submissions", "report_requests",
                 ].map { ($0, try row.decode($0, as: Int.self)) })
         }
         let loaded = try counts()
@@ -83,6 +84,8 @@ final class DemoDataTests: XCTestCase {
         XCTAssertEqual(loaded["submissions"], 3 * 39)
         XCTAssertEqual(loaded["submission_versions"], 3 * 41)
         XCTAssertEqual(loaded["late_submissions"], 3 * 4)
+        XCTAssertEqual(
+            loaded["report_requests"], 3, "each district's consolidated report of OBEC's first quarter, asked for")
         // Reports on time, late and never sent, as the data reads them.
         let standings = try admin.query(
             """

@@ -97,6 +97,10 @@ struct DemoReporting {
         // What the scan makes of it today: the reminders due and the administrators' summary of
         // what is overdue (delivered by the worker).
         _ = try await db.transaction(tenant) { tx in try ReportingScan.run(tx, district: district) }
+        // The consolidated report of OBEC's first quarter, asked for: the worker assembles it
+        // (JSON, CSV, XLSX, HTML, then the PDF), to read at /api/v1/reports.
+        _ = try await ReportStore(db).request(
+            tenant, ReportRequestInput(kind: .requirementConsolidated, requirementID: quarterly, period: 1))
     }
 
     /// Sends a submission through the store, then dates its first sending as `sending` says

@@ -57,10 +57,7 @@ struct AuditRoutes {
         routes.add(.get, "/audit") { request, context in
             let tenant = try context.tenant(for: .readAudit)
             var query = QueryParameters(request)
-            let filter = AuditFilter(
-                entity: query.text("entity"), entityID: query.integer("entity_id", in: 1...Int64.max),
-                actorID: query.integer("actor_id", in: 1...Int64.max),
-                since: query.timestamp("since"), until: query.timestamp("until"))
+            let filter = Self.filter(&query)
             let page = query.page()
             try query.finish()
             return try JSONResponse.make(await audit.list(tenant, filter: filter, page: page))
@@ -68,15 +65,20 @@ struct AuditRoutes {
         // OBEC's own changes: its requirements, staff and tokens (they belong to no district).
         routes.add(.get, "/national-audit") { request, context in
             var query = QueryParameters(request)
-            let filter = AuditFilter(
-                entity: query.text("entity"), entityID: query.integer("entity_id", in: 1...Int64.max),
-                actorID: query.integer("actor_id", in: 1...Int64.max),
-                since: query.timestamp("since"), until: query.timestamp("until"))
+            let filter = Self.filter(&query)
             let page = query.page()
             try query.finish()
             // After the parameters (a typo is 422 whoever asks): the national role only.
             let tenant = try context.tenant(for: .readNationalAudit)
             return try await JSONResponse.page(nationalAudit.list(tenant, filter: filter, page: page))
         }
+    }
+
+    /// The filters both logs take: the table, the row, who, and a time range.
+    static func filter(_ query: inout QueryParameters) -> AuditFilter {
+        AuditFilter(
+            entity: query.text("entity"), entityID: query.integer("entity_id", in: 1...Int64.max),
+            actorID: query.integer("actor_id", in: 1...Int64.max),
+            since: query.timestamp("since"), until: query.timestamp("until"))
     }
 }

@@ -91,19 +91,9 @@ struct ProgressReportRoutes {
             guard let file = try await reports.fileContent(tenant, id: context.id("fileId", .evidenceFile)) else {
                 throw DomainError.notFound(.evidenceFile)
             }
-            let etag = "\"\(file.sha256)\""
-            var headers: HTTPFields = [
-                .contentType: file.contentType, .eTag: etag, .cacheControl: "private, max-age=0, must-revalidate",
-                .contentDisposition: EvidenceUpload.disposition(file.fileName),
-            ]
-            if let match = request.headers[.ifNoneMatch],
-                match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag })
-            {
-                headers[.contentType] = nil
-                return Response(status: .notModified, headers: headers)
-            }
-            headers[.xContentTypeOptions] = "nosniff"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+            return StoredFileResponse.make(
+                bytes: file.bytes, contentType: file.contentType, sha256: file.sha256, fileName: file.fileName,
+                request: request)
         }
     }
 

@@ -55,26 +55,10 @@ struct ReportRoutes {
             guard let file = try await reports.file(tenant, versionID: id, format: format) else {
                 throw DomainError.notFound(.reportFile)
             }
-            return Self.download(file, request: request)
+            return StoredFileResponse.make(
+                bytes: file.bytes, contentType: file.contentType, sha256: file.sha256, fileName: file.fileName,
+                lastModified: file.createdAt, request: request)
         }
-    }
-
-    /// A file of a version: its SHA-256 is its ETag (a version's files never change).
-    static func download(_ file: ReportStore.File, request: Request) -> Response {
-        let etag = "\"\(file.sha256)\""
-        var headers: HTTPFields = [
-            .contentType: file.contentType, .eTag: etag, .cacheControl: "private, max-age=0, must-revalidate",
-            .contentDisposition: EvidenceUpload.disposition(file.fileName),
-            .lastModified: HTTPDate.format(file.createdAt),
-        ]
-        if let match = request.headers[.ifNoneMatch],
-            match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag })
-        {
-            headers[.contentType] = nil
-            return Response(status: .notModified, headers: headers)
-        }
-        headers[.xContentTypeOptions] = "nosniff"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
     }
 
     static func input(_ body: inout JSONBody) -> ReportRequestInput? {
@@ -87,16 +71,5 @@ struct ReportRoutes {
             kind: kind, requirementID: requirement, period: period.map(Int.init), fiscalYear: year)
         body.add(input.problems)
         return body.errors.isEmpty ? input : nil
-    }
-}
-
-/// HTTP dates (RFC 9110 §5.6.7) for Last-Modified.
-enum HTTPDate {
-    static func format(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: date)
     }
 }

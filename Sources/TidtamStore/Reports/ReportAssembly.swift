@@ -124,15 +124,7 @@ public enum ReportAssembly {
             ).first!.decode("id")
         }
         let version: Int64 = try made.decode("id")
-        for file in files {
-            try tx.query(
-                """
-                WITH b AS (SELECT decode(\(Data(file.bytes).base64EncodedString()), 'base64') AS bytes)
-                INSERT INTO report_file (district_id, version_id, format, content_type, byte_size, sha256, content)
-                SELECT \(district), \(version), \(file.format), \(file.contentType), length(b.bytes),
-                       encode(sha256(b.bytes), 'hex'), b.bytes FROM b
-                """)
-        }
+        for file in files { try addFile(tx, district: district, versionID: version, file) }
         if files.contains(where: { $0.format == "html" }) {
             try tx.enqueue(
                 NewJob(
@@ -163,7 +155,7 @@ public enum ReportAssembly {
         return [UInt8](data)
     }
 
-    /// A file added to a version after it was recorded (its PDF), once.
+    /// A file of a version, once (its PDF is added after the version is recorded).
     public static func addFile(_ tx: Transaction, district: Int64, versionID: Int64, _ file: RenderedFile) throws {
         try tx.query(
             """

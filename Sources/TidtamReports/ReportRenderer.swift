@@ -33,7 +33,16 @@ public enum ReportRenderer {
                     File(format: "xlsx", contentType: xlsxType, bytes: try report.xlsx.bytes()),
                     File(format: "html", contentType: "text/html; charset=utf-8", bytes: Array(report.html.utf8)),
                 ])
-        case .agreementEvaluation, .annual, .sarSummary:
+        case .agreementEvaluation:
+            let report = try JSONDecoder().decode(AgreementEvaluationReport.self, from: Data(data.utf8))
+            return Rendered(
+                titleTH: report.titleTH,
+                files: [
+                    json, File(format: "csv", contentType: "text/csv; charset=utf-8", bytes: report.csv.bytes),
+                    File(format: "xlsx", contentType: xlsxType, bytes: try report.xlsx.bytes()),
+                    File(format: "html", contentType: "text/html; charset=utf-8", bytes: Array(report.html.utf8)),
+                ])
+        case .annual, .sarSummary:
             throw Failure.notRenderable(kind)
         }
     }

@@ -12,14 +12,14 @@ public enum ReportKind: String, Sendable, CaseIterable, Codable {
     public var thaiName: String {
         switch self {
         case .requirementConsolidated: "รายงานสรุปการส่งรายงาน"
-        case .agreementEvaluation: "รายงานผลการประเมินตามข้อตกลงการพัฒนางาน"
+        case .agreementEvaluation: "รายงานผลการประเมินตัวชี้วัดตามข้อตกลงผลการปฏิบัติงาน"
         case .annual: "รายงานผลการดำเนินงานประจำปี"
         case .sarSummary: "สรุปรายงานการประเมินตนเองของสถานศึกษา"
         }
     }
 
     /// The kinds that can be assembled now; the others are refused with a clear answer.
-    public static let assembled: [ReportKind] = [.requirementConsolidated]
+    public static let assembled: [ReportKind] = [.requirementConsolidated, .agreementEvaluation]
 }
 
 /// What a report is asked for: its kind and what it is about.
@@ -65,8 +65,9 @@ public struct ReportRequestInput: Sendable, Equatable {
             errors.append(
                 FieldError(
                     .input["kind"], code: "not_yet_available",
-                    detail: "This report cannot be assembled yet; the requirement's consolidated report can.",
-                    th: "ยังจัดทำรายงานชนิดนี้ไม่ได้ ขณะนี้จัดทำได้เฉพาะรายงานสรุปการส่งรายงาน"))
+                    detail:
+                        "This report cannot be assembled yet; the requirement's consolidated report and the agreements' evaluation can.",
+                    th: "ยังจัดทำรายงานชนิดนี้ไม่ได้ ขณะนี้จัดทำได้เฉพาะรายงานสรุปการส่งรายงานและรายงานผลการประเมินตามข้อตกลง"))
         }
         return errors
     }

@@ -68,7 +68,10 @@ public enum ReportAssembly {
                 ConsolidatedReportQuery.data(
                     district: district, requirementID: requirement, period: period, endsOn: endsOn)
             ).first!.decode("data")
-        case .agreementEvaluation, .annual, .sarSummary:
+        case .agreementEvaluation:
+            return try tx.query(AgreementEvaluationQuery.data(district: district, fiscalYear: request.fiscalYear!))
+                .first!.decode("data")
+        case .annual, .sarSummary:
             throw DomainError.unavailable(
                 Explanation(
                     "This report cannot be assembled yet.", th: "ยังจัดทำรายงานชนิดนี้ไม่ได้"))

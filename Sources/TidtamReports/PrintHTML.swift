@@ -22,10 +22,10 @@ public enum PrintHTML {
         h1 { font-size: 20pt; text-align: center; margin: 0 0 0.4em; }
         h2 { font-size: 18pt; margin: 1em 0 0.3em; break-after: avoid; }
         p.meta { text-align: center; margin: 0 0 1em; }
-        table { width: 100%; border-collapse: collapse; font-size: 13pt; table-layout: fixed; }
+        table { width: 100%; border-collapse: collapse; font-size: 13pt; table-layout: fixed; margin: 0.3em 0 0.9em; }
         thead { display: table-header-group; }
         tr { break-inside: avoid; page-break-inside: avoid; }
-        th, td { border: 0.5pt solid #444; padding: 2pt 3pt; vertical-align: top; overflow-wrap: anywhere; }
+        th, td { border: 0.5pt solid #444; padding: 2pt 3pt; vertical-align: top; overflow-wrap: break-word; }
         th { background: #eee; font-weight: bold; }
         td.n { text-align: right; font-variant-numeric: tabular-nums; }
         table.summary { width: auto; font-size: 16pt; }

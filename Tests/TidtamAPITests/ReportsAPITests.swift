@@ -210,3 +210,33 @@ final class ReportsAPITests: APITestCase {
         }
     }
 }
+
+/// OBEC sees each district's consolidated report of its requirement arrive; a district sees its own only.
+final class NationalReportsAPITests: APITestCase {
+    func testOBECSeesEachDistrictsConsolidatedReportArrive() async throws {
+        let staff = token(a, .districtStaff), staffB = token(b, .districtStaff)
+        let national = try await TokenStore(db).createNational(email: "obec@test", displayName: "สพฐ.", name: "test")
+        let db = self.db!, district = a
+        try await withAPI { api in
+            let issued = try await api.send(
+                .post, "/api/v1/national-requirements", token: national, json: json(ReportingAPITests.quarterly))
+            let nationalID = issued.json["id"] as! Int
+            try await MonitoringAPITests.runJobs(db)
+            let copy = try await api.send(.get, "/api/v1/requirements?issuer=obec", token: staff).items[0]
+            let asked = try await api.send(
+                .post, "/api/v1/report-requests", token: staff,
+                json: json(["kind": "requirement_consolidated", "requirement_id": copy["id"] as! Int, "period": 1]))
+            XCTAssertEqual(asked.status, 202, asked.text)
+            try await MonitoringAPITests.runJobs(db)
+            let arrived = try await api.send(
+                .get, "/api/v1/reports?national_requirement_id=\(nationalID)", token: national)
+            XCTAssertEqual(arrived.status, 200, arrived.text)
+            XCTAssertEqual(arrived.items.map { $0["district_id"] as? Int }, [Int(district)], arrived.text)
+            let own = try await api.send(.get, "/api/v1/reports?national_requirement_id=\(nationalID)", token: staffB)
+            XCTAssertEqual(own.items.count, 0, "district B has asked for none")
+            let file = try await api.send(
+                .get, "/api/v1/reports/\(arrived.items[0]["id"] as! Int)/files/csv", token: national)
+            XCTAssertEqual(file.status, 200, "OBEC downloads it")
+        }
+    }
+}

@@ -37,9 +37,11 @@ struct ReportRoutes {
             var query = QueryParameters(request)
             let kind = query.choice("kind", ReportKind.self)
             let key = query.text("report_key")
+            let national = query.integer("national_requirement_id", in: 1...Int64.max)
             let page = query.page()
             try query.finish()
-            return try await JSONResponse.page(reports.versions(tenant, kind: kind, key: key, page: page))
+            return try await JSONResponse.page(
+                reports.versions(tenant, kind: kind, key: key, nationalRequirementID: national, page: page))
         }
         routes.add(.get, "/reports/{versionId}") { _, context in
             let tenant = try context.tenant(for: .readReports)

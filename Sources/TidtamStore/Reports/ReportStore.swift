@@ -125,10 +125,12 @@ public struct ReportStore: Sendable {
         try await db.document(tenant, Self.versionByID, id: id)
     }
 
-    /// The versions, newest first; of one report (`key`) or of a kind.
-    public func versions(_ tenant: some TenantReading, kind: ReportKind?, key: String?, page: PageRequest) async throws
-        -> JSONPage
-    {
+    /// The versions, newest first; of one report (`key`), of a kind, or the consolidated reports
+    /// of OBEC's requirement `national` (each district's copy of it): what OBEC sees arrive.
+    public func versions(
+        _ tenant: some TenantReading, kind: ReportKind?, key: String?, nationalRequirementID national: Int64? = nil,
+        page: PageRequest
+    ) async throws -> JSONPage {
         let before = try Cursor.decodeID(page.cursor)
         let rows = try await db.read(
             tenant,
@@ -137,6 +139,10 @@ public struct ReportStore: Sendable {
             WHERE (\(tenant.district?.districtID)::bigint IS NULL OR v.district_id = \(tenant.district?.districtID))
               AND (\(kind?.rawValue)::text IS NULL OR v.kind = \(kind?.rawValue))
               AND (\(key)::text IS NULL OR v.report_key = \(key))
+              AND (\(national)::bigint IS NULL OR (v.kind = 'requirement_consolidated' AND EXISTS (
+                       SELECT FROM report_requirement r
+                       WHERE r.district_id = v.district_id AND r.national_requirement_id = \(national)
+                         AND r.id = split_part(v.report_key, ':', 2)::bigint)))
               AND (\(before)::bigint IS NULL OR v.id < \(before))
             ORDER BY v.id DESC LIMIT \(page.limit + 1)
             """)

@@ -107,7 +107,8 @@ public enum ReportAssembly {
         files: [RenderedFile]
     ) throws -> Int64 {
         // Versions of one report are numbered in turn: two requests finishing at once wait here.
-        try tx.query("SELECT pg_advisory_xact_lock(\(district), hashtext(\(request.reportKey)))")
+        try tx.query(
+            "SELECT pg_advisory_xact_lock(hashtextextended(\(district)::text || ':' || \(request.reportKey)::text, 0))")
         let made = try tx.query(
             """
             INSERT INTO report_version (district_id, request_id, kind, report_key, number, title_th, data, data_sha256,

@@ -240,3 +240,39 @@ final class NationalReportsAPITests: APITestCase {
         }
     }
 }
+
+/// Two requests for the same report assembled at the same moment by two workers: versions 1 and
+/// 2, both requests done, nothing refused (the numbering waits on a lock per report).
+final class ConcurrentReportsAPITests: APITestCase {
+    func testTwoAssembliesAtOnceNumberTheirVersionsInTurn() async throws {
+        let staff = token(a, .districtStaff)
+        let db = self.db!
+        try await withAPI { api in
+            var office = ReportingAPITests.quarterly
+            office["audience"] = "district_office"
+            let requirement = try await api.send(.post, "/api/v1/requirements", token: staff, json: json(office))
+            let body = json([
+                "kind": "requirement_consolidated", "requirement_id": requirement.json["id"] as! Int, "period": 2,
+            ])
+            let first = try await api.send(.post, "/api/v1/report-requests", token: staff, json: body)
+            let second = try await api.send(.post, "/api/v1/report-requests", token: staff, json: body)
+            XCTAssertEqual([first.status, second.status], [202, 202])
+            let jobs = try await JobQueue(db: db).claim(queue: "default", limit: 50, leaseSeconds: 30, workerID: "test")
+                .filter { $0.kind == ReportAssembly.kind }
+            XCTAssertEqual(jobs.count, 2)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for job in jobs { group.addTask { try await ReportJobs.assemble.run(JobContext(job: job, db: db)) } }
+                try await group.waitForAll()
+            }
+            var numbers: [Int] = []
+            for asked in [first, second] {
+                let done = try await api.send(.get, "/api/v1/report-requests/\(asked.json["id"] as! Int)", token: staff)
+                XCTAssertEqual(done.json["status"] as? String, "done", done.text)
+                let version = try await api.send(
+                    .get, "/api/v1/reports/\(done.json["version_id"] as! Int)", token: staff)
+                numbers.append(version.json["number"] as! Int)
+            }
+            XCTAssertEqual(Set(numbers), [1, 2])
+        }
+    }
+}

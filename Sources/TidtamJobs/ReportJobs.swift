@@ -71,9 +71,9 @@ public enum ReportJobs {
                 throw failure
             }
             try await context.finish { tx in
-                try ReportAssembly.addFile(
+                try ReportAssembly.addFiles(
                     tx, district: district, versionID: args.versionID,
-                    .init(format: "pdf", contentType: "application/pdf", bytes: pdf))
+                    [.init(format: "pdf", contentType: "application/pdf", bytes: pdf)])
             }
         }
     }

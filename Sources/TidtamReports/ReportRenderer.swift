@@ -22,28 +22,36 @@ public enum ReportRenderer {
     }
 
     public static func render(_ kind: ReportKind, data: String) throws -> Rendered {
-        let json = File(format: "json", contentType: "application/json; charset=utf-8", bytes: Array(data.utf8))
         switch kind {
-        case .requirementConsolidated:
-            let report = try JSONDecoder().decode(ConsolidatedReport.self, from: Data(data.utf8))
-            return Rendered(
-                titleTH: report.titleTH,
-                files: [
-                    json, File(format: "csv", contentType: "text/csv; charset=utf-8", bytes: report.csv.bytes),
-                    File(format: "xlsx", contentType: xlsxType, bytes: try report.xlsx.bytes()),
-                    File(format: "html", contentType: "text/html; charset=utf-8", bytes: Array(report.html.utf8)),
-                ])
-        case .agreementEvaluation:
-            let report = try JSONDecoder().decode(AgreementEvaluationReport.self, from: Data(data.utf8))
-            return Rendered(
-                titleTH: report.titleTH,
-                files: [
-                    json, File(format: "csv", contentType: "text/csv; charset=utf-8", bytes: report.csv.bytes),
-                    File(format: "xlsx", contentType: xlsxType, bytes: try report.xlsx.bytes()),
-                    File(format: "html", contentType: "text/html; charset=utf-8", bytes: Array(report.html.utf8)),
-                ])
+        case .requirementConsolidated: return try render(ConsolidatedReport.self, data: data)
+        case .agreementEvaluation: return try render(AgreementEvaluationReport.self, data: data)
         case .annual, .sarSummary:
             throw Failure.notRenderable(kind)
         }
     }
+
+    /// Every report's files: its data as JSON, then the CSV, the workbook and the print HTML
+    /// it renders (the PDF is made from that HTML by the worker, after).
+    static func render<Report: RenderableReport>(_ type: Report.Type, data: String) throws -> Rendered {
+        let report = try JSONDecoder().decode(type, from: Data(data.utf8))
+        return Rendered(
+            titleTH: report.titleTH,
+            files: [
+                File(format: "json", contentType: "application/json; charset=utf-8", bytes: Array(data.utf8)),
+                File(format: "csv", contentType: "text/csv; charset=utf-8", bytes: report.csv.bytes),
+                File(format: "xlsx", contentType: xlsxType, bytes: try report.xlsx.bytes()),
+                File(format: "html", contentType: "text/html; charset=utf-8", bytes: Array(report.html.utf8)),
+            ])
+    }
 }
+
+/// A report's data that renders itself into each file a version keeps.
+protocol RenderableReport: Decodable {
+    var titleTH: String { get }
+    var csv: CSVFile { get }
+    var xlsx: XLSXWorkbook { get }
+    var html: String { get }
+}
+
+extension ConsolidatedReport: RenderableReport {}
+extension AgreementEvaluationReport: RenderableReport {}

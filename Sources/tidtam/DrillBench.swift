@@ -21,11 +21,7 @@ struct DrillLoad: AsyncParsableCommand {
     @Option(help: "The receiver's directory (deploy/dev/webhook_receiver.py --dir).") var webhookDir: String
 
     func run() async throws {
-        let settings = Settings()
-        let app = Database(
-            PoolConfiguration(conninfo: try settings.databaseURL, maxConnections: 4, applicationName: "tidtam-bench"))
-        let owner = Database(
-            PoolConfiguration(conninfo: try settings.migrationURL, maxConnections: 2, applicationName: "tidtam-bench"))
+        let (app, owner) = try ReminderBench.databases()
         let today = CalendarDate.today()
         let ids = try await ReminderBench.load(
             app: app, owner: owner, today: today, districts: districts, schools: schools, requirements: requirements)

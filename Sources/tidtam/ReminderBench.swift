@@ -17,11 +17,7 @@ struct ReminderBench: AsyncParsableCommand {
     @Option(help: "OBEC's monthly requirements, each with a reminder due today for every school.") var requirements = 4
 
     func run() async throws {
-        let settings = Settings()
-        let app = Database(
-            PoolConfiguration(conninfo: try settings.databaseURL, maxConnections: 4, applicationName: "tidtam-bench"))
-        let owner = Database(
-            PoolConfiguration(conninfo: try settings.migrationURL, maxConnections: 2, applicationName: "tidtam-bench"))
+        let (app, owner) = try Self.databases()
         let today = CalendarDate.today()
         let ids = try await Self.load(
             app: app, owner: owner, today: today, districts: districts, schools: schools, requirements: requirements)
@@ -60,6 +56,19 @@ struct ReminderBench: AsyncParsableCommand {
         print(String(format: "rescan: %d reminders in %.2f s", again, rescanSeconds))
         await app.shutdown()
         await owner.shutdown()
+    }
+
+    /// The service's pool and the schema owner's (for the bulk load), as the reminder benchmarks use them.
+    static func databases() throws -> (app: Database, owner: Database) {
+        let settings = Settings()
+        return (
+            Database(
+                PoolConfiguration(
+                    conninfo: try settings.databaseURL, maxConnections: 4, applicationName: "tidtam-bench")),
+            Database(
+                PoolConfiguration(
+                    conninfo: try settings.migrationURL, maxConnections: 2, applicationName: "tidtam-bench"))
+        )
     }
 
     /// Districts with schools and one school staff user each, and OBEC's monthly requirements

@@ -128,7 +128,7 @@ public enum ReportAssembly {
             ).first!.decode("id")
         }
         let version: Int64 = try made.decode("id")
-        for file in files { try addFile(tx, district: district, versionID: version, file) }
+        try addFiles(tx, district: district, versionID: version, files)
         if files.contains(where: { $0.format == "html" }) {
             try tx.enqueue(
                 NewJob(
@@ -159,14 +159,16 @@ public enum ReportAssembly {
         return [UInt8](data)
     }
 
-    /// A file of a version, once (its PDF is added after the version is recorded).
-    public static func addFile(_ tx: Transaction, district: Int64, versionID: Int64, _ file: RenderedFile) throws {
+    /// A version's files, each once, in one statement (its PDF is added after the version is recorded).
+    public static func addFiles(_ tx: Transaction, district: Int64, versionID: Int64, _ files: [RenderedFile]) throws {
+        guard !files.isEmpty else { return }
         try tx.query(
             """
-            WITH b AS (SELECT decode(\(Data(file.bytes).base64EncodedString()), 'base64') AS bytes)
             INSERT INTO report_file (district_id, version_id, format, content_type, byte_size, sha256, content)
-            SELECT \(district), \(versionID), \(file.format), \(file.contentType), length(b.bytes),
-                   encode(sha256(b.bytes), 'hex'), b.bytes FROM b
+            SELECT \(district), \(versionID), x.format, x.content_type, length(b.bytes), encode(sha256(b.bytes), 'hex'), b.bytes
+            FROM unnest(\(files.map(\.format))::text[], \(files.map(\.contentType))::text[],
+                        \(files.map { Data($0.bytes).base64EncodedString() })::text[]) AS x(format, content_type, base64),
+                 LATERAL (SELECT decode(x.base64, 'base64') AS bytes) b
             ON CONFLICT DO NOTHING
             """)
     }

@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "TidtamAPI",
             dependencies: [
-                "Postgres", "TidtamDomain", "TidtamStore", "TidtamJobs", "TidtamImport",
+                "Postgres", "TidtamDomain", "TidtamStore", "TidtamJobs", "TidtamImport", "TidtamReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

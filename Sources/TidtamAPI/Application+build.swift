@@ -83,7 +83,9 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
     NotificationRoutes(notifications: NotificationStore(services.db), reminders: ReminderStore(services.db)).register(
         api)
     WebhookRoutes(webhooks: WebhookStore(services.db)).register(api)
-    ReportRoutes(reports: ReportStore(services.db)).register(api)
+    ReportRoutes(reports: ReportStore(services.db), publications: ReportPublicationStore(services.db)).register(api)
+    SARRoutes(sars: SARStore(services.db)).register(api)
+    PublicReportRoutes(publications: ReportPublicationStore(services.db)).register(on: router)
     VisitRoutes(
         visits: VisitStore(services.db), calendar: CalendarStore(services.db), findings: FindingStore(services.db)
     )

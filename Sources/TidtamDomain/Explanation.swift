@@ -68,4 +68,6 @@ public struct RecordKind: Sendable, Equatable {
     public static let reportRequest = RecordKind("report request", th: "คำขอจัดทำรายงาน")
     public static let reportVersion = RecordKind("report", th: "รายงาน")
     public static let reportFile = RecordKind("report file", th: "ไฟล์รายงาน")
+    public static let publishedReport = RecordKind("published annual report", th: "รายงานประจำปีที่เผยแพร่")
+    public static let sar = RecordKind("self-assessment report", th: "รายงานการประเมินตนเอง")
 }

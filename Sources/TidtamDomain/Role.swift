@@ -70,6 +70,12 @@ public enum Action: Sendable {
     case readReports
     /// Ask for a report to be assembled.
     case requestReports
+    /// Publish the district's annual report to the public (its admin only: it speaks for the office).
+    case publishReports
+    /// A school's self-assessment report (SAR): written and submitted by its school (or the office for it).
+    case writeSAR
+    /// The office returns a submitted SAR to its school with a reason.
+    case reviewSAR
 
     public func isAllowed(for role: Role) -> Bool {
         switch (self, role) {
@@ -85,6 +91,10 @@ public enum Action: Sendable {
         case (.readNationalAudit, .national): return true
         case (.readReports, .districtAdmin), (.readReports, .districtStaff), (.readReports, .committee),
             (.readReports, .national), (.requestReports, .districtAdmin), (.requestReports, .districtStaff):
+            return true
+        case (.publishReports, .districtAdmin): return true
+        case (.writeSAR, .districtAdmin), (.writeSAR, .districtStaff), (.writeSAR, .schoolStaff),
+            (.reviewSAR, .districtAdmin), (.reviewSAR, .districtStaff):
             return true
         case (.evaluate, .districtAdmin), (.evaluate, .districtStaff): return true
         case (.respondToEvaluations, .districtAdmin), (.respondToEvaluations, .districtStaff),

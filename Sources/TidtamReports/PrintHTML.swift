@@ -1,3 +1,5 @@
+import Foundation
+
 /// Print-ready Thai HTML, for the screen and for the PDF renderer (WeasyPrint): A4 with the
 /// margins of a Thai official document (3 cm left, 2.5 cm top, 2 cm right and bottom), the
 /// Laksaman typeface (Debian's fonts-thai-tlwg, derived from TH Sarabun New, the official
@@ -21,11 +23,14 @@ public enum PrintHTML {
         body { font-family: Laksaman, serif; font-size: 16pt; line-height: 1.35; color: #000; }
         h1 { font-size: 20pt; text-align: center; margin: 0 0 0.4em; }
         h2 { font-size: 18pt; margin: 1em 0 0.3em; break-after: avoid; }
+        h3 { font-size: 16pt; margin: 0.8em 0 0.2em; break-after: avoid; }
+        ol li { margin-bottom: 0.2em; }
+        .source { color: #444; font-size: 13pt; }
         p.meta { text-align: center; margin: 0 0 1em; }
         table { width: 100%; border-collapse: collapse; font-size: 13pt; table-layout: fixed; margin: 0.3em 0 0.9em; }
         thead { display: table-header-group; }
         tr { break-inside: avoid; page-break-inside: avoid; }
-        th, td { border: 0.5pt solid #444; padding: 2pt 3pt; vertical-align: top; overflow-wrap: break-word; }
+        th, td { border: 0.5pt solid #444; padding: 2pt 3pt; vertical-align: top; overflow-wrap: break-word; white-space: pre-line; }
         th { background: #eee; font-weight: bold; }
         td.n { text-align: right; font-variant-numeric: tabular-nums; }
         table.summary { width: auto; font-size: 16pt; }
@@ -64,6 +69,23 @@ public enum PrintHTML {
     public static func pairs(_ pairs: [(String, String)]) -> String {
         "<table class=\"summary\"><tbody>"
             + pairs.map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined() + "</tbody></table>"
+    }
+
+    /// An amount with its thousands grouped as Thai offices print them: 1,234,567.50.
+    public static func grouped(_ value: Decimal) -> String {
+        let text = "\(value)"
+        let negative = text.hasPrefix("-")
+        let digits = negative ? String(text.dropFirst()) : text
+        let parts = digits.split(separator: ".", maxSplits: 1)
+        var whole = Array(parts.first.map(String.init) ?? "0")
+        var out = ""
+        while whole.count > 3 {
+            out = "," + String(whole.suffix(3)) + out
+            whole.removeLast(3)
+        }
+        out = String(whole) + out
+        if parts.count > 1 { out += "." + parts[1] }
+        return (negative ? "-" : "") + out
     }
 
     public static func escape(_ text: String) -> String {

@@ -17,16 +17,12 @@ public enum ReportRenderer {
 
     static let xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-    public enum Failure: Error, Equatable {
-        case notRenderable(ReportKind)
-    }
-
     public static func render(_ kind: ReportKind, data: String) throws -> Rendered {
         switch kind {
         case .requirementConsolidated: return try render(ConsolidatedReport.self, data: data)
         case .agreementEvaluation: return try render(AgreementEvaluationReport.self, data: data)
-        case .annual, .sarSummary:
-            throw Failure.notRenderable(kind)
+        case .annual: return try render(AnnualReport.self, data: data)
+        case .sarSummary: return try render(SARSummaryReport.self, data: data)
         }
     }
 
@@ -55,3 +51,5 @@ protocol RenderableReport: Decodable {
 
 extension ConsolidatedReport: RenderableReport {}
 extension AgreementEvaluationReport: RenderableReport {}
+extension AnnualReport: RenderableReport {}
+extension SARSummaryReport: RenderableReport {}

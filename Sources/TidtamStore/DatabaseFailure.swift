@@ -42,6 +42,7 @@ public enum DatabaseFailure {
         "activity_dates": .input["activities"],
         "project_dates": .input["end_date"],
         "strategic_plan_years": .input["last_year_be"],
+        "sar_report_once": .input["academic_year"],
         // Monitoring (0006).
         "calendar_feed_district_id_school_id_fkey": .input["school_id"],
         "calendar_feed_district_id_team_id_fkey": .input["team_id"],
@@ -173,6 +174,15 @@ public enum DatabaseFailure {
             "report_version_once": upsert, "report_version_district_id_request_id_fkey": storeWritten,
             "report_version_number": "numbered in turn by the assembly job, under a lock per report",
             "report_file_district_id_version_id_fkey": storeWritten,
+            // Publication and SARs (0013).
+            "report_publication_once": upsert,
+            "report_publication_number": "numbered in turn under the report's lock, as its versions are",
+            "report_publication_district_id_version_id_fkey": "the store finds the version (or answers 404) first",
+            "report_request_publish_annual": "the request's input is checked first (422 not_publishable)",
+            "sar_report_submitted_levels": "the store lists every missing level (422) before it submits",
+            "sar_report_returned_reason": storeWritten,
+            "sar_report_district_id_school_id_fkey": "the store finds the school (or answers 404) before it writes",
+            "sar_point_district_id_sar_id_fkey": parent, "evidence_file_district_id_sar_id_fkey": parent,
         ]
     }()
 

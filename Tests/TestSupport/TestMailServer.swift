@@ -77,3 +77,18 @@ public enum PythonScript {
         return try JSONSerialization.jsonObject(with: data) as! [String: Any]
     }
 }
+
+/// Thai text as pdftotext reads it back from WeasyPrint's PDFs, made comparable: without spaces
+/// (added where a line breaks or an upper vowel shifts); ำ read as า (HarfBuzz draws SARA AM as
+/// two glyphs and only the second maps back to text, sometimes after a NIKHAHIT); and without
+/// MAI THO and SARA UU, whose positioned variants in Laksaman's subset map back to each other
+/// (ครู reads as คร้, ให้ as ใหู). The pages themselves show the right letters (looked at as
+/// pictures from pdftoppm); this is the text layer's mapping only.
+public enum PDFText {
+    public static func comparable(_ text: String) -> String {
+        String(
+            text.replacingOccurrences(of: "ำ", with: "า").unicodeScalars.filter {
+                !$0.properties.isWhitespace && !["\u{0E4D}", "\u{0E49}", "\u{0E39}"].contains($0)
+            })
+    }
+}

@@ -148,18 +148,12 @@ final class ReportsAPITests: APITestCase {
             try Data(pdf.bytes).write(to: pdfPath)
             defer { try? FileManager.default.removeItem(at: pdfPath) }
             let read = try PythonScript.json("Tests/reports/check_pdf.py", pdfPath.path)
-            // Compared without spaces (pdftotext adds some where a line breaks or an upper vowel
-            // shifts), and with ำ read as า: HarfBuzz draws SARA AM as two glyphs, and WeasyPrint
-            // maps only the second back to text; the page itself shows ำ (checked by eye, page 1).
-            func plain(_ text: String) -> String {
-                text.replacingOccurrences(of: "ำ", with: "า").filter { !$0.isWhitespace }
-            }
-            let pdfText = plain(read["text"] as! String)
+            let pdfText = PDFText.comparable(read["text"] as! String)
             for thai in [
                 "รายงานสรุปการส่งรายงาน", "รายงานผลการดำเนินงานรายไตรมาส", "ไตรมาสที่ 1 ปีงบประมาณ พ.ศ. 2569", "ส่งตรงเวลา",
                 "ยังไม่ส่ง", "หน้า 1 จาก",
             ] {
-                XCTAssertTrue(pdfText.contains(plain(thai)), "\(thai) in: \(pdfText)")
+                XCTAssertTrue(pdfText.contains(PDFText.comparable(thai)), "\(thai) in: \(pdfText)")
             }
             let fonts = read["fonts"] as! [[String: Any]]
             XCTAssertFalse(fonts.isEmpty)

@@ -42,7 +42,11 @@ final class DemoDataTests: XCTestCase {
                         JOIN tidtam_fiscal_periods(r.fiscal_year, r.frequency) p ON p.period_no = s.period_no
                         WHERE r.national_requirement_id IS NOT NULL
                           AND (s.first_submitted_at AT TIME ZONE 'Asia/Bangkok')::date > p.ends_on + r.due_days + r.on_time_days) AS late_submissions,
-                       (SELECT count(*) FROM report_request WHERE kind = 'requirement_consolidated') AS report_requests
+                       (SELECT count(*) FROM report_request WHERE kind = 'requirement_consolidated') AS report_requests,
+                       (SELECT count(*) FROM report_request WHERE kind <> 'requirement_consolidated') AS other_reports,
+                       (SELECT count(*) FROM report_request WHERE (params->>'publish')::boolean) AS published,
+                       (SELECT count(*) FROM sar_report) AS sars,
+                       (SELECT count(*) FROM sar_report WHERE status = 'submitted') AS submitted_sars
                 """
             ).first!
             return try Dictionary(
@@ -51,7 +55,8 @@ final class DemoDataTests: XCTestCase {
                     "projects", "indicators", "agreements", "users", "statuses", "items", "reports", "visits",
                     "findings", "corrections", "evaluations", "final_evaluations", "with_missing", "unreported",
                     "proposals", "rollups", "national_requirements", "requirements", "submissions",
-                    "submission_versions", "late_submissions", "report_requests",
+                    "submission_versions", "late_submissions", "report_requests", "other_reports", "published", "sars",
+                    "submitted_sars",
                 ].map { ($0, try row.decode($0, as: Int.self)) })
         }
         let loaded = try counts()
@@ -86,6 +91,12 @@ final class DemoDataTests: XCTestCase {
         XCTAssertEqual(loaded["late_submissions"], 3 * 4)
         XCTAssertEqual(
             loaded["report_requests"], 3, "each district's consolidated report of OBEC's first quarter, asked for")
+        // The first district's annual report (to be published), agreements' evaluation and SAR summary.
+        XCTAssertEqual(loaded["other_reports"], 3)
+        XCTAssertEqual(loaded["published"], 1)
+        // Every school's SAR for two academic years but one school's; one district's 2568 left a draft.
+        XCTAssertEqual(loaded["sars"], 3 * 11 * 2)
+        XCTAssertEqual(loaded["submitted_sars"], 3 * (11 * 2 - 1))
         // Reports on time, late and never sent, as the data reads them.
         let standings = try admin.query(
             """

@@ -9,11 +9,14 @@ import TidtamStore
 /// while it runs, and its versions and their files; each version kept, never changed.
 struct ReportRoutes {
     let reports: ReportStore
+    let publications: ReportPublicationStore
 
     func register(_ routes: AuthenticatedRoutes) {
         routes.add(.post, "/report-requests") { request, context in
             let tenant = try context.districtTenant(for: .requestReports)
             let input = try await JSONBody.decode(request, context: context) { body in Self.input(&body) }
+            // Asking for it to be published is publishing it: the admin's to decide.
+            if input.publish { _ = try context.districtTenant(for: .publishReports) }
             let made = try await reports.request(tenant, input)
             return JSONResponse.document(made, status: .accepted, location: "/api/v1/report-requests/\(made.id)")
         }
@@ -50,6 +53,11 @@ struct ReportRoutes {
             }
             return JSONResponse.document(found)
         }
+        routes.add(.post, "/reports/{versionId}/publish") { _, context in
+            let tenant = try context.districtTenant(for: .publishReports)
+            return try await JSONResponse.document(
+                publications.publish(tenant, versionID: context.id("versionId", .reportVersion)))
+        }
         routes.add(.get, "/reports/{versionId}/files/{format}") { request, context in
             let tenant = try context.tenant(for: .readReports)
             let id = try context.id("versionId", .reportVersion)
@@ -68,9 +76,12 @@ struct ReportRoutes {
         let requirement = body.integer("requirement_id", in: 1...Int64.max) ?? nil
         let period = body.integer("period", in: 1...12) ?? nil
         let year = body.fiscalYear("fiscal_year") ?? nil
+        let academicYear = body.integer("academic_year", in: 2500...2700) ?? nil
+        let publish = body.boolean("publish") ?? nil
         guard let kind else { return nil }
         let input = ReportRequestInput(
-            kind: kind, requirementID: requirement, period: period.map(Int.init), fiscalYear: year)
+            kind: kind, requirementID: requirement, period: period.map(Int.init), fiscalYear: year,
+            academicYear: academicYear.map(Int.init), publish: publish ?? false)
         body.add(input.problems)
         return body.errors.isEmpty ? input : nil
     }

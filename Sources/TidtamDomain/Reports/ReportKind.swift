@@ -17,9 +17,6 @@ public enum ReportKind: String, Sendable, CaseIterable, Codable {
         case .sarSummary: "สรุปรายงานการประเมินตนเองของสถานศึกษา"
         }
     }
-
-    /// The kinds that can be assembled now; the others are refused with a clear answer.
-    public static let assembled: [ReportKind] = [.requirementConsolidated, .agreementEvaluation]
 }
 
 /// What a report is asked for: its kind and what it is about.
@@ -28,12 +25,21 @@ public struct ReportRequestInput: Sendable, Equatable {
     public var requirementID: Int64?
     public var period: Int?
     public var fiscalYear: FiscalYear?
+    /// The academic year (Buddhist Era, the year it begins in) of the schools' SAR summary.
+    public var academicYear: Int?
+    /// An annual report published to the public as soon as it is assembled.
+    public var publish: Bool
 
-    public init(kind: ReportKind, requirementID: Int64? = nil, period: Int? = nil, fiscalYear: FiscalYear? = nil) {
+    public init(
+        kind: ReportKind, requirementID: Int64? = nil, period: Int? = nil, fiscalYear: FiscalYear? = nil,
+        academicYear: Int? = nil, publish: Bool = false
+    ) {
         self.kind = kind
         self.requirementID = requirementID
         self.period = period
         self.fiscalYear = fiscalYear
+        self.academicYear = academicYear
+        self.publish = publish
     }
 
     /// What each kind needs, every missing piece at once.
@@ -53,7 +59,15 @@ public struct ReportRequestInput: Sendable, Equatable {
                         .input["period"], code: "required", detail: "Name the period (1 to 12).",
                         th: "ต้องระบุงวดของรายงาน (1 ถึง 12)"))
             }
-        case .agreementEvaluation, .annual, .sarSummary:
+        case .sarSummary:
+            if academicYear == nil {
+                errors.append(
+                    FieldError(
+                        .input["academic_year"], code: "required",
+                        detail: "Name the academic year (Buddhist Era, the year it begins in).",
+                        th: "ต้องระบุปีการศึกษา (พ.ศ.)"))
+            }
+        case .agreementEvaluation, .annual:
             if fiscalYear == nil {
                 errors.append(
                     FieldError(
@@ -61,13 +75,12 @@ public struct ReportRequestInput: Sendable, Equatable {
                         th: "ต้องระบุปีงบประมาณ (พ.ศ.)"))
             }
         }
-        if !ReportKind.assembled.contains(kind) {
+        if publish && kind != .annual {
             errors.append(
                 FieldError(
-                    .input["kind"], code: "not_yet_available",
-                    detail:
-                        "This report cannot be assembled yet; the requirement's consolidated report and the agreements' evaluation can.",
-                    th: "ยังจัดทำรายงานชนิดนี้ไม่ได้ ขณะนี้จัดทำได้เฉพาะรายงานสรุปการส่งรายงานและรายงานผลการประเมินตามข้อตกลง"))
+                    .input["publish"], code: "not_publishable",
+                    detail: "Only the district's annual report is published to the public.",
+                    th: "เผยแพร่ต่อสาธารณะได้เฉพาะรายงานผลการดำเนินงานประจำปี"))
         }
         return errors
     }

@@ -116,6 +116,7 @@ public struct DemoData: Sendable {
             try await DemoMonitoring(db: db).load(tenant, users: people)
             try await DemoEvaluation(db: db).load(tenant)
             try await DemoReporting(db: db).load(tenant, schools: schools)
+            try await DemoReports(db: db).load(tenant, schools: schools, publishes: index == 0)
         }
         return issued
     }

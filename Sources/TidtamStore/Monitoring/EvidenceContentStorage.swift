@@ -64,6 +64,8 @@ enum EvidenceOwner {
     case finding(Int64)
     /// A file section of a report submission (migration 0008).
     case submission(Int64, section: String)
+    /// A school's self-assessment report (migration 0013).
+    case sar(Int64)
 
     /// The owner's column in `evidence_file` and its own table (constants of this enum).
     var column: SQL {
@@ -71,6 +73,7 @@ enum EvidenceOwner {
         case .report: "report_id"
         case .finding: "finding_id"
         case .submission: "submission_id"
+        case .sar: "sar_id"
         }
     }
     var table: SQL {
@@ -78,6 +81,7 @@ enum EvidenceOwner {
         case .report: "progress_report"
         case .finding: "finding"
         case .submission: "report_submission"
+        case .sar: "sar_report"
         }
     }
     /// The section a submission's file belongs to.
@@ -95,7 +99,7 @@ enum EvidenceOwner {
 
     var id: Int64 {
         switch self {
-        case .report(let id), .finding(let id), .submission(let id, _): return id
+        case .report(let id), .finding(let id), .submission(let id, _), .sar(let id): return id
         }
     }
 }

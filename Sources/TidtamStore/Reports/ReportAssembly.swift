@@ -29,6 +29,9 @@ public enum ReportAssembly {
         public var requirementID: Int64?
         public var period: Int?
         public var fiscalYear: Int?
+        public var academicYear: Int?
+        /// Published to the public with its version (an annual report asked for so).
+        public var publish: Bool
         public var requestedBy: Int64?
         public var requestedAt: Date
     }
@@ -43,6 +46,8 @@ public enum ReportAssembly {
                 WHERE district_id = \(district) AND id = \(requestID) AND status <> 'done'
                 RETURNING id, kind, report_key, (params->>'requirement_id')::bigint AS requirement_id,
                           (params->>'period')::int AS period, (params->>'fiscal_year')::int AS fiscal_year,
+                          (params->>'academic_year')::int AS academic_year,
+                          coalesce((params->>'publish')::boolean, false) AS publish,
                           requested_by, created_at
                 """
             ).first
@@ -51,6 +56,7 @@ public enum ReportAssembly {
             id: try row.decode("id"), kind: ReportKind(rawValue: try row.decode("kind"))!,
             reportKey: try row.decode("report_key"), requirementID: try row.decode("requirement_id"),
             period: try row.decode("period"), fiscalYear: try row.decode("fiscal_year"),
+            academicYear: try row.decode("academic_year"), publish: try row.decode("publish"),
             requestedBy: try row.decode("requested_by"), requestedAt: try row.decode("created_at"))
     }
 
@@ -71,10 +77,12 @@ public enum ReportAssembly {
         case .agreementEvaluation:
             return try tx.query(AgreementEvaluationQuery.data(district: district, fiscalYear: request.fiscalYear!))
                 .first!.decode("data")
-        case .annual, .sarSummary:
-            throw DomainError.unavailable(
-                Explanation(
-                    "This report cannot be assembled yet.", th: "ยังจัดทำรายงานชนิดนี้ไม่ได้"))
+        case .annual:
+            return try tx.query(AnnualReportQuery.data(district: district, fiscalYear: request.fiscalYear!))
+                .first!.decode("data")
+        case .sarSummary:
+            return try tx.query(SARSummaryQuery.data(district: district, academicYear: request.academicYear!))
+                .first!.decode("data")
         }
     }
 
@@ -134,6 +142,11 @@ public enum ReportAssembly {
                 NewJob(
                     districtID: district, kind: pdfKind, args: PostgresJSON("{\"version_id\":\(version)}"),
                     maxAttempts: 5, uniqueKey: "report-pdf:\(version)"))
+        }
+        if request.publish, let year = request.fiscalYear {
+            try ReportPublicationStore.publish(
+                tx, district: district, versionID: version, reportKey: request.reportKey, fiscalYear: year,
+                by: request.requestedBy)
         }
         try tx.query(
             """

@@ -29,7 +29,7 @@ public struct ReportStore: Sendable {
             'requested_by', v.requested_by, 'requested_at', \(SQLJSON.time("v.requested_at")),
             'built_by_job', v.built_by_job, 'assembled_at', \(SQLJSON.time("v.created_at")),
             'assembled_on_th', \(SQLJSON.thaiDate("(v.created_at AT TIME ZONE 'Asia/Bangkok')::date")),
-            'data_sha256', v.data_sha256,
+            'data_sha256', v.data_sha256, 'publication', \(ReportPublicationStore.publicationDocument),
             'files', (SELECT coalesce(json_agg(json_build_object(
                           'format', f.format, 'content_type', f.content_type, 'byte_size', f.byte_size, 'sha256', f.sha256,
                           'href', '/api/v1/reports/' || v.id || '/files/' || f.format) ORDER BY f.format), '[]')
@@ -90,8 +90,10 @@ public struct ReportStore: Sendable {
                 ])
             }
             return "\(input.kind.rawValue):\(requirement):\(period)"
-        case .agreementEvaluation, .annual, .sarSummary:
+        case .agreementEvaluation, .annual:
             return "\(input.kind.rawValue):\(input.fiscalYear!.buddhistYear)"
+        case .sarSummary:
+            return "\(input.kind.rawValue):\(input.academicYear!)"
         }
     }
 
@@ -100,6 +102,8 @@ public struct ReportStore: Sendable {
         if let id = input.requirementID { fields.append("\"requirement_id\":\(id)") }
         if let period = input.period { fields.append("\"period\":\(period)") }
         if let year = input.fiscalYear { fields.append("\"fiscal_year\":\(year.buddhistYear)") }
+        if let year = input.academicYear { fields.append("\"academic_year\":\(year)") }
+        if input.publish { fields.append("\"publish\":true") }
         return "{" + fields.joined(separator: ",") + "}"
     }
 

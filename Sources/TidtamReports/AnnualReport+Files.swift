@@ -54,6 +54,18 @@ extension AnnualReport {
                     .text($0.statusTH),
                 ]
             }
+        let everyProject: [[Cell]] =
+            [
+                ["หน่วยงาน", "รหัส", "โครงการ", "งบประมาณ (บาท)", "เบิกจ่าย (บาท)", "ความก้าวหน้า (ร้อยละ)", "สถานะ"].map {
+                    .text($0)
+                }
+            ]
+            + projects.map {
+                [
+                    .text($0.schoolTH), .text($0.code), .text($0.nameTH), n($0.allocated), n($0.disbursed),
+                    n($0.percentComplete), .text($0.statusTH),
+                ]
+            }
         let measures: [[Cell]] =
             [["รหัส", "ตัวชี้วัด", "หน่วยนับ", "ค่าเป้าหมาย", "ผลการดำเนินงาน", "ผล"].map { .text($0) }]
             + officeIndicators.map {
@@ -88,6 +100,7 @@ extension AnnualReport {
                 rows: [table.header.map(Cell.text)] + table.rows.map { $0.map(Cell.init) },
                 widths: [14, 36, 12, 20, 16, 14, 16, 12, 12, 12]),
             .init(name: "โครงการของสำนักงาน", rows: offices, widths: [12, 48, 16, 16, 14, 20]),
+            .init(name: "โครงการทั้งหมด", rows: everyProject, widths: [34, 12, 48, 16, 16, 14, 20]),
             .init(name: "ตัวชี้วัด", rows: measures, widths: [10, 50, 12, 12, 14, 14]),
             .init(name: "การประเมิน", rows: evaluated, widths: [30, 10, 10, 14, 12, 8, 8, 8, 8, 8, 8]),
             .init(name: "การติดตามและนิเทศ", rows: visited, widths: [40, 30, 40, 18, 14]),

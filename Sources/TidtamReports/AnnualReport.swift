@@ -96,6 +96,22 @@ public struct AnnualReport: Codable, Sendable, Equatable {
         }
     }
 
+    /// A project of an approved plan in force, with the unit that carries it out.
+    public struct Project: Codable, Sendable, Equatable {
+        public var schoolTH: String
+        public var code: String
+        public var nameTH: String
+        public var allocated: Decimal
+        public var disbursed: Decimal
+        public var percentComplete: Decimal?
+        public var statusTH: String
+        enum CodingKeys: String, CodingKey {
+            case code, allocated, disbursed
+            case schoolTH = "school_th", nameTH = "name_th", percentComplete = "percent_complete", statusTH =
+                "status_th"
+        }
+    }
+
     public struct ProgressReports: Codable, Sendable, Equatable {
         public var due: Int
         public var onTime: Int
@@ -204,6 +220,7 @@ public struct AnnualReport: Codable, Sendable, Equatable {
     public var projectsByStatus: [StatusCount]
     public var schools: [School]
     public var officeProjects: [OfficeProject]
+    public var projects: [Project]
     public var progressReports: ProgressReports
     public var indicators: Indicators
     public var officeIndicators: [OfficeIndicator]
@@ -215,7 +232,7 @@ public struct AnnualReport: Codable, Sendable, Equatable {
     public var lessons: Lessons
 
     enum CodingKeys: String, CodingKey {
-        case district, overview, budget, schools, indicators, evaluations, visits, findings, lessons
+        case district, overview, budget, schools, projects, indicators, evaluations, visits, findings, lessons
         case fiscalYear = "fiscal_year", periodTH = "period_th", assembledOnTH = "assembled_on_th"
         case strategicPlan = "strategic_plan", projectsByStatus = "projects_by_status"
         case officeProjects = "office_projects", progressReports = "progress_reports"

@@ -13,10 +13,20 @@ import XCTest
 final class AnnualReportAPITests: APITestCase {
     func testTheAnnualReportIsAssembledPublishedAndReadWithoutAToken() async throws {
         let issued = try await DemoData(db).load()
-        let admin = issued.first { $0.district == "CMI1" && $0.role == .districtAdmin }!.token
-        let staff = issued.first { $0.district == "CMI1" && $0.role == .districtStaff }!.token
+        let admin = issued.first { $0.district == "KKN1" && $0.role == .districtAdmin }!.token
+        let staff = issued.first { $0.district == "KKN1" && $0.role == .districtStaff }!.token
         let otherDistrict = token(b)
         let db = self.db!, testDB = self.testDB!
+        // Hostile cells: a school and a project whose names Excel would run as formulas.
+        let hostile = "=HYPERLINK(\"http://x.test\",\"คลิก\")"
+        try testDB.superuserConnection().execute(
+            script: """
+                UPDATE school SET name_th = '\(hostile)' WHERE id = (SELECT max(s.id) FROM school s JOIN district d ON d.id = s.district_id WHERE d.code = 'KKN1');
+                UPDATE project SET name_th = '\(hostile)' WHERE id = (
+                    SELECT max(p.id) FROM project p JOIN district d ON d.id = p.district_id
+                    JOIN action_plan a ON a.district_id = p.district_id AND a.id = p.plan_id
+                    WHERE d.code = 'KKN1' AND a.status = 'approved' AND a.superseded_at IS NULL);
+                """)
         try await withAPI { api in
             // Publishing is the admin's: staff may ask for the report, not for it to be published.
             let byStaff = try await api.send(
@@ -41,7 +51,7 @@ final class AnnualReportAPITests: APITestCase {
             XCTAssertEqual(version.json["title_th"] as? String, "รายงานผลการดำเนินงานประจำปี ปีงบประมาณ พ.ศ. 2569")
             let publication = version.json["publication"] as! [String: Any]
             XCTAssertEqual(publication["number"] as? Int, 1)
-            XCTAssertEqual(publication["href"] as? String, "/public/districts/CMI1/annual-reports/2569/versions/1")
+            XCTAssertEqual(publication["href"] as? String, "/public/districts/KKN1/annual-reports/2569/versions/1")
 
             // The data, as the parts of the report read it.
             let data = try await api.send(.get, "/api/v1/reports/\(versionID)/files/json", token: staff)
@@ -99,11 +109,22 @@ final class AnnualReportAPITests: APITestCase {
             let book = try PythonScript.json("Tests/reports/read_xlsx.py", path.path)
             let sheets = book["sheets"] as! [String: [[[String: Any]]]]
             XCTAssertEqual(
-                Set(sheets.keys), ["สรุป", "รายสถานศึกษา", "โครงการของสำนักงาน", "ตัวชี้วัด", "การประเมิน", "การติดตามและนิเทศ"])
+                Set(sheets.keys),
+                ["สรุป", "รายสถานศึกษา", "โครงการของสำนักงาน", "โครงการทั้งหมด", "ตัวชี้วัด", "การประเมิน", "การติดตามและนิเทศ"])
             XCTAssertEqual(sheets["รายสถานศึกษา"]!.count, report.schools.count + 1)
+            XCTAssertEqual(sheets["โครงการทั้งหมด"]!.count, report.projects.count + 1)
+            // The hostile names inert in every file: quoted in the CSV, strings in the workbook, escaped in HTML.
+            XCTAssertTrue(csv.text.contains("\"'=HYPERLINK(\"\"http://x.test\"\",\"\"คลิก\"\")\""), csv.text)
+            for (sheet, column) in [("รายสถานศึกษา", 1), ("โครงการทั้งหมด", 2)] {
+                let cell = sheets[sheet]!.first { ($0[column]["v"] as? String)?.hasPrefix("=HYPERLINK") == true }
+                XCTAssertEqual(cell?[column]["t"] as? String, "s", "\(sheet): a string, never a formula")
+                XCTAssertEqual(cell?[column]["q"] as? Bool, true, "\(sheet): quote-prefixed")
+            }
+            XCTAssertFalse(html.text.contains(hostile))
+            XCTAssertTrue(html.text.contains("=HYPERLINK(&quot;http://x.test&quot;"), "escaped in the HTML")
 
             // The public reads it with no token, from its snapshot.
-            let base = "/public/districts/CMI1/annual-reports/2569"
+            let base = "/public/districts/KKN1/annual-reports/2569"
             let page = try await api.send(.get, base)
             XCTAssertEqual(page.status, 200, page.text)
             XCTAssertEqual(page.headers[.contentType], "text/html; charset=utf-8")
@@ -120,7 +141,7 @@ final class AnnualReportAPITests: APITestCase {
             // Data change, assembled and published again: version 2 beside 1, both public and linked.
             let changedName = "โรงเรียนบ้านแม่ริม (เปลี่ยนชื่อ)"
             let district: Int64 = try testDB.superuserConnection().query(
-                "SELECT id FROM district WHERE code = 'CMI1'"
+                "SELECT id FROM district WHERE code = 'KKN1'"
             ).first!.decode("id")
             try testDB.ownerConnection().execute(
                 script: """
@@ -149,7 +170,7 @@ final class AnnualReportAPITests: APITestCase {
             XCTAssertEqual(earlier.status, 200)
             XCTAssertFalse(earlier.text.contains(changedName), "the earlier publication as it was")
             XCTAssertTrue(earlier.text.contains("มีฉบับที่ใหม่กว่า"), "and it says a newer one exists")
-            let years = try await api.send(.get, "/public/districts/CMI1/annual-reports")
+            let years = try await api.send(.get, "/public/districts/KKN1/annual-reports")
             XCTAssertTrue(years.text.contains("\(base)\""), years.text)
 
             // Only what was published: another report, an unknown year or district, a staff-only file.
@@ -159,9 +180,9 @@ final class AnnualReportAPITests: APITestCase {
             XCTAssertEqual(agreements.status, 202)
             try await MonitoringAPITests.runJobs(db)
             for path in [
-                "\(base)/versions/3", "/public/districts/CMI1/annual-reports/2568",
-                "/public/districts/KKN1/annual-reports/2569",
-                "/public/districts/NOPE/annual-reports/2569", "/public/districts/cmi1/annual-reports/2569",
+                "\(base)/versions/3", "/public/districts/KKN1/annual-reports/2568",
+                "/public/districts/BKK-M1/annual-reports/2569",
+                "/public/districts/NOPE/annual-reports/2569", "/public/districts/kkn1/annual-reports/2569",
                 "/api/v1/reports/\(versionID)",
             ] {
                 let none = try await api.send(.get, path)

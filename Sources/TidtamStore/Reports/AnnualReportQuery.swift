@@ -160,6 +160,12 @@ enum AnnualReportQuery {
                         coalesce(\(officeStatusTH), 'ยังไม่ได้รายงาน'))
                         ORDER BY code, id), '[]')
                     FROM per_project WHERE school_id IS NULL),
+                'projects', (SELECT coalesce(json_agg(json_build_object(
+                        'school_th', coalesce(sc.name_th, 'สำนักงานเขตพื้นที่การศึกษา'), 'code', p.code, 'name_th', p.name_th,
+                        'allocated', p.allocated, 'disbursed', p.disbursed, 'percent_complete', p.percent_complete,
+                        'status_th', coalesce(\(officeStatusTH), 'ยังไม่ได้รายงาน'))
+                        ORDER BY sc.name_th COLLATE "th-TH-x-icu" NULLS FIRST, p.code, p.id), '[]')
+                    FROM per_project p LEFT JOIN school sc ON sc.district_id = \(district) AND sc.id = p.school_id),
                 'progress_reports', (SELECT json_build_object(
                         'due', count(*) FILTER (WHERE standing <> 'upcoming'),
                         'on_time', count(*) FILTER (WHERE standing = 'on_time'),

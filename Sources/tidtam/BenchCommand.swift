@@ -13,7 +13,7 @@ struct Bench: AsyncParsableCommand {
         abstract: "Benchmarks that print figures (see docs/benchmarks.md).",
         subcommands: [
             QueueBench.self, QueueLatencyBench.self, MonitoringPlanBench.self, ScoringBench.self, EvaluationBench.self,
-            ReminderBench.self, ReminderLatencyBench.self, DrillLoad.self, ReceiversBench.self,
+            ReminderBench.self, ReminderLatencyBench.self, DrillLoad.self, ReceiversBench.self, AnnualReportsBench.self,
         ])
 }
 

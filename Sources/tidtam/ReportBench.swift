@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Postgres
+import ServiceLifecycle
+import TidtamDomain
+import TidtamJobs
+import TidtamStore
+
+/// `tidtam bench annual-reports`: every district's annual report of the national data set
+/// assembled (data and HTML, with the CSV and workbook) through the job runner by one worker,
+/// against the floor in the same run — the plain SQL that reads the same data, the same
+/// statement per district as the service's role, nothing rendered or kept. Then one district's
+/// report (the largest) rendered to PDF by the renderer, beside a one-line page rendered the
+/// same way (the renderer's own start), and that version published for the public page's figure.
+struct AnnualReportsBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "annual-reports")
+
+    @Option(help: "Fiscal year (Buddhist Era).") var fiscalYear = 2569
+    @Option(help: "Handlers the worker runs at once.") var concurrency = 2
+
+    func run() async throws {
+        let settings = Settings()
+        let appURL = try settings.databaseURL
+        let app = Database(PoolConfiguration(conninfo: appURL, maxConnections: 8, applicationName: "tidtam-bench"))
+        let districts = try await app.read(Tenant.nationalService, "SELECT id FROM district ORDER BY id").rows.map {
+            try $0.decode("id", as: Int64.self)
+        }
+
+        // The floor: the same data read by the same statement, one read transaction per district.
+        var started = ContinuousClock.now
+        var floorBytes = 0
+        for district in districts {
+            floorBytes += try await app.transaction(DistrictTenant.background(district)) { tx in
+                try ReportAssembly.annualData(tx, district: district, fiscalYear: fiscalYear).utf8.count
+            }
+        }
+        let floorSeconds = (ContinuousClock.now - started).seconds
+
+        // Through the job runner: a request per district (written with its job), one worker.
+        started = ContinuousClock.now
+        var requests: [Int64] = []
+        for district in districts {
+            let made = try await ReportStore(app).request(
+                DistrictTenant.background(district),
+                ReportRequestInput(kind: .annual, fiscalYear: FiscalYear(fiscalYear)))
+            requests.append(made.id)
+        }
+        var configuration = Worker.Configuration(listenConninfo: appURL)
+        configuration.concurrency = concurrency
+        configuration.batchSize = 10
+        var logger = Logger(label: "tidtam.bench")
+        logger.logLevel = .warning
+        // The PDFs each version enqueues are measured apart, below: put back for a day here.
+        let later = ClosureJobHandler(kind: ReportAssembly.pdfKind) { _ in
+            throw RetryLater(seconds: 86_400, reason: "the benchmark renders one PDF apart")
+        }
+        let worker = Worker(
+            configuration: configuration, db: app, handlers: [ReportJobs.assemble, later], logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [worker], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            while true {
+                let left = try await app.read(
+                    Tenant.nationalService,
+                    "SELECT count(*) AS n FROM report_request WHERE id = ANY (\(requests)::bigint[]) AND status NOT IN ('done', 'failed')"
+                ).first!.decode("n", as: Int.self)
+                if left == 0 { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        let jobSeconds = (ContinuousClock.now - started).seconds
+        let made = try await app.read(
+            Tenant.nationalService,
+            """
+            SELECT count(*) FILTER (WHERE q.status = 'done') AS done, count(*) FILTER (WHERE q.status = 'failed') AS failed,
+                   (SELECT coalesce(sum(length(v.data::text)), 0) FROM report_version v
+                    WHERE v.district_id = ANY (\(districts)::bigint[]) AND v.request_id = ANY (\(requests)::bigint[])) AS data_bytes,
+                   (SELECT coalesce(sum(f.byte_size), 0) FROM report_file f JOIN report_version v
+                      ON v.district_id = f.district_id AND v.id = f.version_id
+                    WHERE v.request_id = ANY (\(requests)::bigint[]) AND f.format = 'html') AS html_bytes
+            FROM report_request q WHERE q.id = ANY (\(requests)::bigint[])
+            """
+        ).first!
+        print(
+            String(
+                format:
+                    "annual reports: %d of %d districts assembled (%d failed; data %.1f MB, HTML %.1f MB) through the job runner %.1f s; plain SQL floor %.1f s (%.1f MB); ratio %.2f",
+                try made.decode("done", as: Int.self), districts.count, try made.decode("failed", as: Int.self),
+                Double(try made.decode("data_bytes", as: Int64.self)) / 1e6,
+                Double(try made.decode("html_bytes", as: Int64.self)) / 1e6, jobSeconds, floorSeconds,
+                Double(floorBytes) / 1e6, jobSeconds / floorSeconds))
+
+        // One district's PDF: the largest HTML of this run, and a one-line page for the renderer's start.
+        let largest = try await app.read(
+            Tenant.nationalService,
+            """
+            SELECT f.district_id, f.version_id, f.byte_size, encode(f.content, 'base64') AS b FROM report_file f
+            JOIN report_version v ON v.district_id = f.district_id AND v.id = f.version_id
+            WHERE v.request_id = ANY (\(requests)::bigint[]) AND f.format = 'html'
+            ORDER BY f.byte_size DESC LIMIT 1
+            """
+        ).first!
+        let html = [UInt8](Data(base64Encoded: try largest.decode("b"), options: .ignoreUnknownCharacters)!)
+        let renderer = PDFRenderer()
+        started = ContinuousClock.now
+        let tiny = try await renderer.render(html: Array("<html lang=\"th\"><body><p>หน้าเดียว</p></body></html>".utf8))
+        let tinySeconds = (ContinuousClock.now - started).seconds
+        started = ContinuousClock.now
+        let pdf = try await renderer.render(html: html)
+        let pdfSeconds = (ContinuousClock.now - started).seconds
+        let pages = String(decoding: pdf, as: UTF8.self).components(separatedBy: "/Type /Page\n").count - 1
+        print(
+            String(
+                format:
+                    "one district's annual report to PDF: %.2f s for %d KB of HTML → %d KB of PDF (%@ pages); a one-line page %.2f s (%d KB)",
+                pdfSeconds, try largest.decode("byte_size", as: Int.self) / 1024, pdf.count / 1024,
+                pages > 0 ? "\(pages)" : "?", tinySeconds, tiny.count / 1024))
+
+        // That version published, with its PDF, for the public page's figure.
+        let district: Int64 = try largest.decode("district_id"), version: Int64 = try largest.decode("version_id")
+        try await app.transaction(DistrictTenant.background(district)) { tx in
+            try ReportAssembly.addFiles(
+                tx, district: district, versionID: version,
+                [.init(format: "pdf", contentType: "application/pdf", bytes: pdf)])
+        }
+        _ = try await ReportPublicationStore(app).publish(DistrictTenant.background(district), versionID: version)
+        let code: String = try await app.read(
+            Tenant.nationalService, "SELECT code FROM district WHERE id = \(district)"
+        )
+        .first!.decode("code")
+        print("published: /public/districts/\(code)/annual-reports/\(fiscalYear)")
+        await app.shutdown()
+    }
+}

@@ -67,7 +67,7 @@ extension AnnualReport {
                     dec(s.meanPercentComplete),
                     "\(s.reportsLate)/\(s.reportsMissing)",
                 ]
-            }, numeric: [0, 2, 3, 4, 5, 6], widths: [6, 30, 9, 16, 15, 12, 12])
+            }, numeric: [0, 2, 3, 4, 5, 6], widths: [6, 27, 11, 16, 15, 12, 13])
 
         part3 += "<h3>3.2 ผลการดำเนินงานตามตัวชี้วัด</h3>"
         part3 += PrintHTML.pairs([
@@ -94,7 +94,7 @@ extension AnnualReport {
                         $0.subjectTH, "\($0.evaluated)", "\($0.scored)", "\($0.notReported)", dec($0.mean),
                         $0.levels.map(String.init).joined(separator: " / "),
                     ]
-                }, numeric: [1, 2, 3, 4], widths: [30, 10, 10, 14, 12, 24])
+                }, numeric: [1, 2, 3, 4], widths: [28, 11, 11, 13, 12, 25])
         } else {
             part3 += "<p>ยังไม่มีการประเมินในปีงบประมาณนี้</p>"
         }

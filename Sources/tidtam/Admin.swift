@@ -7,7 +7,9 @@ import TidtamStore
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Bootstrap districts, users and tokens (operators only).",
-        subcommands: [CreateDistrict.self, CreateUser.self, CreateToken.self, CreateNationalToken.self]
+        subcommands: [
+            CreateDistrict.self, CreateUser.self, CreateToken.self, CreateNationalToken.self, AnalystCommand.self,
+        ]
     )
 }
 

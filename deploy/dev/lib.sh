@@ -21,6 +21,8 @@ ensure_packages() {
   command -v weasyprint >/dev/null || missing+=(weasyprint)
   [ -f /usr/share/fonts/truetype/tlwg/Laksaman.ttf ] || missing+=(fonts-thai-tlwg)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  # The analysts' schema is tested with pgTAP.
+  [ -f /usr/share/postgresql/15/extension/pgtap.control ] || missing+=(postgresql-15-pgtap)
   # Reports' .xlsx files are zip archives, deflated with zlib.
   pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)
   if [ ${#missing[@]} -gt 0 ]; then
@@ -134,6 +136,10 @@ create_database() {
 SELECT 'CREATE ROLE tidtam_owner LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tidtam_owner') \gexec
 SELECT 'CREATE ROLE tidtam_app LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tidtam_app') \gexec
 SELECT 'CREATE ROLE tidtam_analyst NOLOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tidtam_analyst') \gexec
+SELECT 'CREATE ROLE tidtam_national_analyst NOLOGIN IN ROLE tidtam_analyst' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tidtam_national_analyst') \gexec
+-- \`tidtam admin analyst\` makes and revokes analysts' logins as the owner, and ends their sessions.
+ALTER ROLE tidtam_owner CREATEROLE;
+GRANT pg_signal_backend TO tidtam_owner;
 ALTER ROLE tidtam_app SET statement_timeout = '15s';
 ALTER ROLE tidtam_app SET idle_in_transaction_session_timeout = '60s';
 SELECT format('CREATE DATABASE %I OWNER tidtam_owner', '$db') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$db') \gexec

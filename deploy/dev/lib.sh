@@ -123,6 +123,27 @@ CONF
   fi
 }
 
+# start_replica DIR: a streaming replica of the cluster PGHOST names (pg_basebackup on first
+# use), in DIR with a socket directory of its own, read-only, for the analysts' queries. Sets
+# REPLICA_HOST (its socket directory); the port is the primary's.
+start_replica() {
+  local dir=$1
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  if [ ! -f "$dir/pgdata/PG_VERSION" ]; then
+    log "making a streaming replica in $dir"
+    mkdir -p "$dir/sock"
+    [ "$(id -u)" = 0 ] && chown -R postgres "$dir" && chmod 755 "$dir"
+    as_pg "$PGBIN/pg_basebackup" -h "$PGHOST" -p "$PGPORT" -U postgres -D "$dir/pgdata" -R -X stream -c fast
+    # The base backup copied the primary's settings; the replica listens on its own socket.
+    echo "unix_socket_directories = '$dir/sock'" | as_pg tee -a "$dir/pgdata/postgresql.auto.conf" >/dev/null
+  fi
+  if ! as_pg "$PGBIN/pg_ctl" -D "$dir/pgdata" status >/dev/null 2>&1; then
+    as_pg "$PGBIN/pg_ctl" -D "$dir/pgdata" -l "$dir/postgres.log" -o "-p $PGPORT" -w -t 60 start >/dev/null
+  fi
+  export REPLICA_HOST=$dir/sock
+}
+
 stop_cluster() {
   local dir
   dir=$(cd "$1" 2>/dev/null && pwd) || return 0

@@ -18,8 +18,16 @@ struct AnnualReportsBench: AsyncParsableCommand {
 
     @Option(help: "Fiscal year (Buddhist Era).") var fiscalYear = 2569
     @Option(help: "Handlers the worker runs at once.") var concurrency = 2
+    @Option(help: "Print the annual report's statement for this district (to EXPLAIN it) and stop.")
+    var printQuery: Int64?
 
     func run() async throws {
+        if let district = printQuery {
+            let (text, binds) = ReportAssembly.annualQuery(district: district, fiscalYear: fiscalYear).rendered
+            print(text)
+            print("-- binds: " + binds.map { $0.postgresText ?? "NULL" }.joined(separator: ", "))
+            return
+        }
         let settings = Settings()
         let appURL = try settings.databaseURL
         let app = Database(PoolConfiguration(conninfo: appURL, maxConnections: 8, applicationName: "tidtam-bench"))

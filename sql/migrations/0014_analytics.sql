@@ -203,10 +203,16 @@ SELECT t.district_id, t.school_id, i.id AS indicator_id, i.code, i.name_th, i.un
             ELSE least(5, greatest(0, 1 + 4 * (q.v - i.score_one) / (i.score_five - i.score_one))) END, i.score_places) AS score
 FROM indicator_target t JOIN indicator i ON i.district_id = t.district_id AND i.id = t.indicator_id
 LEFT JOIN LATERAL (
-    SELECT a.value, a.period, a.seq FROM indicator_actual a
-    WHERE a.district_id = t.district_id AND a.indicator_id = t.indicator_id AND a.school_id IS NOT DISTINCT FROM t.school_id
-      AND a.fiscal_year = t.fiscal_year
-    ORDER BY a.period DESC, a.seq DESC LIMIT 1) act ON true
+    -- A school's target and the office's looked up apart: `=` and IS NULL reach the index key by key.
+    (SELECT a.value, a.period, a.seq FROM indicator_actual a
+     WHERE a.district_id = t.district_id AND a.indicator_id = t.indicator_id AND a.school_id = t.school_id
+       AND a.fiscal_year = t.fiscal_year
+     ORDER BY a.period DESC, a.seq DESC LIMIT 1)
+    UNION ALL
+    (SELECT a.value, a.period, a.seq FROM indicator_actual a
+     WHERE t.school_id IS NULL AND a.district_id = t.district_id AND a.indicator_id = t.indicator_id AND a.school_id IS NULL
+       AND a.fiscal_year = t.fiscal_year
+     ORDER BY a.period DESC, a.seq DESC LIMIT 1)) act ON true
 CROSS JOIN LATERAL (
     SELECT CASE WHEN i.direction = 'within_band' AND i.band_low IS NOT NULL
                 THEN greatest(i.band_low - act.value, act.value - i.band_high, 0) ELSE act.value END AS v,

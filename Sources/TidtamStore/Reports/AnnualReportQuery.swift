@@ -32,32 +32,31 @@ enum AnnualReportQuery {
                 WHERE p.district_id = \(district) AND p.fiscal_year = \(fiscalYear)
                   AND p.status = 'approved' AND p.superseded_at IS NULL
             ), projects AS (
-                SELECT pr.id, pr.school_id, pr.code, pr.name_th, pr.kind FROM project pr JOIN plans ON plans.id = pr.plan_id
-                WHERE pr.district_id = \(district)
-            ), lines AS (
-                SELECT b.id, b.project_id, b.school_id, b.source, b.amount FROM budget_line b
-                JOIN projects pr ON pr.id = b.project_id WHERE b.district_id = \(district)
-            ), latest AS (
-                -- Each project's latest submitted progress report of the year.
-                SELECT DISTINCT ON (r.project_id) r.id, r.project_id, r.percent_complete, r.progress_status,
-                       r.problems_th, m.period_end
-                FROM progress_report r JOIN monitoring_item m ON m.district_id = r.district_id AND m.id = r.item_id
-                WHERE r.district_id = \(district) AND m.fiscal_year = \(fiscalYear) AND r.status IN ('submitted', 'acknowledged')
-                  AND r.project_id IN (SELECT id FROM projects)
-                ORDER BY r.project_id, m.period_end DESC, r.report_version DESC
-            ), spent AS (
-                SELECT l.id AS line_id, l.project_id, l.school_id, l.source, l.amount AS allocated,
-                       coalesce(d.amount, 0) AS disbursed
-                FROM lines l LEFT JOIN latest ON latest.project_id = l.project_id
-                LEFT JOIN report_disbursement d ON d.district_id = \(district) AND d.report_id = latest.id
-                                               AND d.budget_line_id = l.id
+                SELECT pr.id, pr.school_id, pr.code, pr.name_th, pr.kind FROM project pr
+                JOIN action_plan a ON a.district_id = pr.district_id AND a.id = pr.plan_id
+                WHERE pr.district_id = \(district) AND a.fiscal_year = \(fiscalYear) AND a.status = 'approved'
+                  AND a.superseded_at IS NULL
             ), per_project AS (
-                SELECT pr.id, pr.school_id, pr.code, pr.name_th, coalesce(sum(s.allocated), 0) AS allocated,
-                       coalesce(sum(s.disbursed), 0) AS disbursed, min(latest.percent_complete) AS percent_complete,
-                       min(latest.progress_status) AS progress_status, min(latest.problems_th) AS problems_th
-                FROM projects pr LEFT JOIN spent s ON s.project_id = pr.id
-                LEFT JOIN latest ON latest.project_id = pr.id
-                GROUP BY pr.id, pr.school_id, pr.code, pr.name_th
+                -- Each project with its latest submitted progress report of the year, found by
+                -- index per project (a join of two CTEs would be planned as if each had one row).
+                SELECT pr.id, pr.school_id, pr.code, pr.name_th, lr.id AS report_id, lr.percent_complete,
+                       lr.progress_status, lr.problems_th,
+                       (SELECT coalesce(sum(b.amount), 0) FROM budget_line b
+                        WHERE b.district_id = \(district) AND b.project_id = pr.id) AS allocated,
+                       (SELECT coalesce(sum(d.amount), 0) FROM report_disbursement d
+                        WHERE d.district_id = \(district) AND d.report_id = lr.id) AS disbursed
+                FROM projects pr
+                LEFT JOIN LATERAL (
+                    SELECT r.id, r.percent_complete, r.progress_status, r.problems_th
+                    FROM monitoring_item m JOIN progress_report r ON r.district_id = m.district_id AND r.item_id = m.id
+                    WHERE m.district_id = \(district) AND m.project_id = pr.id AND m.kind = 'progress_report'
+                      AND m.fiscal_year = \(fiscalYear) AND r.status IN ('submitted', 'acknowledged')
+                    ORDER BY m.period_end DESC, r.report_version DESC LIMIT 1) lr ON true
+            ), spent AS (
+                SELECT b.source, b.amount AS allocated, coalesce(d.amount, 0) AS disbursed
+                FROM per_project pp JOIN budget_line b ON b.district_id = \(district) AND b.project_id = pp.id
+                LEFT JOIN report_disbursement d ON d.district_id = \(district) AND d.report_id = pp.report_id
+                                               AND d.budget_line_id = b.id
             ), items AS (
                 SELECT m.school_id, tidtam_item_standing(m.status, m.due_on, m.first_submitted_at) AS standing
                 FROM monitoring_item m
@@ -69,19 +68,27 @@ enum AnnualReportQuery {
                 FROM indicator_target t JOIN indicator i ON i.district_id = t.district_id AND i.id = t.indicator_id
                 WHERE t.district_id = \(district) AND t.fiscal_year = \(fiscalYear) AND t.period = 0
                   AND (i.project_id IS NULL OR i.project_id IN (SELECT id FROM projects))
-            ), actuals AS (
-                SELECT DISTINCT ON (a.indicator_id, a.school_id) a.indicator_id, a.school_id, a.value
-                FROM indicator_actual a
-                WHERE a.district_id = \(district) AND a.fiscal_year = \(fiscalYear)
-                ORDER BY a.indicator_id, a.school_id, a.period DESC, a.seq DESC
             ), measured AS (
+                -- Each target's actual: its latest period's latest correction, by index per target.
+                -- A school's and the office's are looked up apart: `=` and `IS NULL` reach the index
+                -- key by key, where IS NOT DISTINCT FROM would read every period of the indicator.
                 SELECT t.*, a.value AS actual,
                        CASE WHEN a.value IS NULL THEN NULL
                             WHEN t.direction = 'higher_is_better' THEN a.value >= t.target
                             WHEN t.direction = 'lower_is_better' THEN a.value <= t.target
                             ELSE a.value BETWEEN t.band_low AND t.band_high END AS met
-                FROM targets t LEFT JOIN actuals a ON a.indicator_id = t.indicator_id
-                                                  AND a.school_id IS NOT DISTINCT FROM t.school_id
+                FROM targets t
+                LEFT JOIN LATERAL (
+                    SELECT x.value FROM indicator_actual x
+                    WHERE x.district_id = \(district) AND x.indicator_id = t.indicator_id AND x.school_id = t.school_id
+                      AND x.fiscal_year = \(fiscalYear)
+                    ORDER BY x.period DESC, x.seq DESC LIMIT 1) own ON true
+                LEFT JOIN LATERAL (
+                    SELECT x.value FROM indicator_actual x
+                    WHERE t.school_id IS NULL AND x.district_id = \(district) AND x.indicator_id = t.indicator_id
+                      AND x.school_id IS NULL AND x.fiscal_year = \(fiscalYear)
+                    ORDER BY x.period DESC, x.seq DESC LIMIT 1) office ON true
+                CROSS JOIN LATERAL (SELECT coalesce(own.value, office.value) AS value) a
             ), rnd AS (
                 SELECT r.* FROM evaluation_round r WHERE r.district_id = \(district) AND r.fiscal_year = \(fiscalYear)
                 ORDER BY r.kind = 'year_end' DESC, r.through_month DESC, r.id DESC LIMIT 1

@@ -85,6 +85,11 @@ public enum ReportAssembly {
         }
     }
 
+    /// The annual report's statement (for the benchmark, to EXPLAIN it).
+    public static func annualQuery(district: Int64, fiscalYear: Int) -> SQL {
+        AnnualReportQuery.data(district: district, fiscalYear: fiscalYear)
+    }
+
     /// The annual report's data alone, as `gather` reads it (for the benchmark's floor).
     public static func annualData(_ tx: Transaction, district: Int64, fiscalYear: Int) throws -> String {
         try tx.query(AnnualReportQuery.data(district: district, fiscalYear: fiscalYear)).first!.decode("data")

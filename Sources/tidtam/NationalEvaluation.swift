@@ -74,25 +74,11 @@ struct EvaluationBench: AsyncParsableCommand {
                 _ = try tx.enqueue(try EvaluationRun.job(district: district, roundID: round))
             }
         }
-        var configuration = Worker.Configuration(listenConninfo: appURL)
-        configuration.concurrency = concurrency
-        configuration.batchSize = 10
-        var logger = Logger(label: "tidtam.bench")
-        logger.logLevel = .warning
-        let worker = Worker(configuration: configuration, db: app, handlers: BuiltInJobs.production, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [worker], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            while true {
-                let left = try await app.read(
-                    Tenant.workerAcrossDistricts,
-                    "SELECT count(*) AS n FROM job WHERE kind IN (\(EvaluationRun.kind), \(RollupRequests.kind))"
-                ).first!.decode("n", as: Int.self)
-                if left == 0 { break }
-                try await Task.sleep(for: .milliseconds(200))
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+        try await runOneWorker(app, conninfo: appURL, handlers: BuiltInJobs.production, concurrency: concurrency) {
+            try await app.read(
+                Tenant.workerAcrossDistricts,
+                "SELECT count(*) AS n FROM job WHERE kind IN (\(EvaluationRun.kind), \(RollupRequests.kind))"
+            ).first!.decode("n", as: Int.self) == 0
         }
         let jobSeconds = (ContinuousClock.now - started).seconds
         // Row-level security holds the owner too: read as OBEC's national role reads.

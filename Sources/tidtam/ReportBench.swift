@@ -54,30 +54,17 @@ struct AnnualReportsBench: AsyncParsableCommand {
                 ReportRequestInput(kind: .annual, fiscalYear: FiscalYear(fiscalYear)))
             requests.append(made.id)
         }
-        var configuration = Worker.Configuration(listenConninfo: appURL)
-        configuration.concurrency = concurrency
-        configuration.batchSize = 10
-        var logger = Logger(label: "tidtam.bench")
-        logger.logLevel = .warning
         // The PDFs each version enqueues are measured apart, below: put back for a day here.
         let later = ClosureJobHandler(kind: ReportAssembly.pdfKind) { _ in
             throw RetryLater(seconds: 86_400, reason: "the benchmark renders one PDF apart")
         }
-        let worker = Worker(
-            configuration: configuration, db: app, handlers: [ReportJobs.assemble, later], logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [worker], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            while true {
-                let left = try await app.read(
-                    Tenant.nationalService,
-                    "SELECT count(*) AS n FROM report_request WHERE id = ANY (\(requests)::bigint[]) AND status NOT IN ('done', 'failed')"
-                ).first!.decode("n", as: Int.self)
-                if left == 0 { break }
-                try await Task.sleep(for: .milliseconds(200))
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+        let asked = requests
+        try await runOneWorker(app, conninfo: appURL, handlers: [ReportJobs.assemble, later], concurrency: concurrency)
+        {
+            try await app.read(
+                Tenant.nationalService,
+                "SELECT count(*) AS n FROM report_request WHERE id = ANY (\(asked)::bigint[]) AND status NOT IN ('done', 'failed')"
+            ).first!.decode("n", as: Int.self) == 0
         }
         let jobSeconds = (ContinuousClock.now - started).seconds
         let made = try await app.read(

@@ -51,6 +51,26 @@ CREATE OR REPLACE FUNCTION tidtam_login_district() RETURNS bigint LANGUAGE sql S
 COMMENT ON FUNCTION tidtam_login_district() IS
     'The district an analyst login reads, from its name (tidtam_analyst_d<district id>, optionally _<label>); NULL, nothing, for any other login.';
 
+-- The districts the reader may see, as an array the views compare district_id with: the
+-- policies' CASE holds every row to its reader but is no index condition, so without this an
+-- analyst's query would read every district's rows to keep its own. It narrows, never widens:
+-- the policies still decide. An analyst's district; the service's tenant; every district the
+-- reader can see otherwise (a national analyst all, a login bound to nothing none).
+-- A standard SQL body (BEGIN ATOMIC): parsed here, as a view is, so that readers with no USAGE
+-- on public can still run it.
+CREATE FUNCTION tidtam_reader_districts() RETURNS bigint[] LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT CASE
+        WHEN tidtam_login_district() IS NOT NULL THEN ARRAY[tidtam_login_district()]
+        WHEN tidtam_trusted() AND nullif(current_setting('tidtam.role', true), '') IS DISTINCT FROM 'national'
+             AND nullif(current_setting('tidtam.district_id', true), '') IS NOT NULL
+            THEN ARRAY[current_setting('tidtam.district_id')::bigint]
+        ELSE (SELECT coalesce(array_agg(d.id), '{}') FROM district d) END;
+END;
+COMMENT ON FUNCTION tidtam_reader_districts() IS
+    'The districts the reader may see (an analyst''s own, the service''s tenant, or every one it can read), for the analytics views'' index conditions; the policies still decide.';
+GRANT EXECUTE ON FUNCTION tidtam_reader_districts() TO PUBLIC;
+
 -- What the views read, readable by the group (the policies decide which rows).
 GRANT SELECT ON district, school, strategic_plan, strategy, goal, action_plan, project, budget_line, indicator, indicator_target, indicator_actual, monitoring_item, progress_report, report_disbursement, report_requirement, report_requirement_school, report_submission, visit, visit_member, finding, evaluation_round, evaluation, sar_report TO tidtam_analyst;
 
@@ -83,7 +103,8 @@ CREATE VIEW analytics.schools (district_id, district_code, district_name_th, sch
 SELECT s.district_id, d.code AS district_code, d.name_th AS district_name_th, s.id AS school_id, s.obec_code, s.name_th,
        s.province_th, s.size, CASE s.size WHEN 'small' THEN 'ขนาดเล็ก' WHEN 'medium' THEN 'ขนาดกลาง' WHEN 'large' THEN 'ขนาดใหญ่' WHEN 'extra_large' THEN 'ขนาดใหญ่พิเศษ' ELSE NULL END AS size_th,
        s.student_count, s.opened_on, s.closed_on
-FROM school s JOIN district d ON d.id = s.district_id;
+FROM school s JOIN district d ON d.id = s.district_id
+WHERE s.district_id = ANY (tidtam_reader_districts());
 COMMENT ON VIEW analytics.schools IS 'สถานศึกษา — Schools of the district, with their district office';
 COMMENT ON COLUMN analytics.schools.district_id IS 'รหัสเขตพื้นที่การศึกษา (ภายในระบบ) — district id';
 COMMENT ON COLUMN analytics.schools.district_code IS 'รหัสเขตพื้นที่การศึกษา — district code';
@@ -106,7 +127,8 @@ SELECT p.district_id, p.school_id, p.id AS plan_id, p.title_th AS plan_title_th,
        g.name_th AS goal_name_th
 FROM strategic_plan p
 LEFT JOIN strategy st ON st.district_id = p.district_id AND st.plan_id = p.id
-LEFT JOIN goal g ON g.district_id = st.district_id AND g.strategy_id = st.id;
+LEFT JOIN goal g ON g.district_id = st.district_id AND g.strategy_id = st.id
+WHERE p.district_id = ANY (tidtam_reader_districts());
 COMMENT ON VIEW analytics.strategic_goals IS 'แผนกลยุทธ์ กลยุทธ์ และเป้าประสงค์ — Strategic plans with their strategies and goals (one row per goal; a strategy without goals appears once)';
 COMMENT ON COLUMN analytics.strategic_goals.district_id IS 'รหัสเขตพื้นที่การศึกษา — district id';
 COMMENT ON COLUMN analytics.strategic_goals.school_id IS 'สถานศึกษา (ว่าง: ของสำนักงานเขต) — school id (null: the district office''s own)';
@@ -137,7 +159,8 @@ LEFT JOIN LATERAL (
     JOIN progress_report r ON r.district_id = m.district_id AND r.item_id = m.id
     WHERE m.district_id = pr.district_id AND m.project_id = pr.id AND m.kind = 'progress_report'
       AND r.status IN ('submitted', 'acknowledged')
-    ORDER BY m.period_end DESC, r.report_version DESC LIMIT 1) lr ON true;
+    ORDER BY m.period_end DESC, r.report_version DESC LIMIT 1) lr ON true
+WHERE pr.district_id = ANY (tidtam_reader_districts());
 COMMENT ON VIEW analytics.projects IS 'โครงการตามแผนปฏิบัติการ พร้อมงบประมาณและความก้าวหน้าล่าสุด — Projects of the action plans, with their budget allocated and disbursed and their latest submitted progress';
 COMMENT ON COLUMN analytics.projects.district_id IS 'รหัสเขตพื้นที่การศึกษา — district id';
 COMMENT ON COLUMN analytics.projects.school_id IS 'สถานศึกษา (ว่าง: ของสำนักงานเขต) — school id (null: the district office''s own)';
@@ -174,7 +197,8 @@ LEFT JOIN LATERAL (
     WHERE m.district_id = pr.district_id AND m.project_id = pr.id AND m.kind = 'progress_report'
       AND r.status IN ('submitted', 'acknowledged')
     ORDER BY m.period_end DESC, r.report_version DESC LIMIT 1) lr ON true
-LEFT JOIN report_disbursement d ON d.district_id = b.district_id AND d.report_id = lr.id AND d.budget_line_id = b.id;
+LEFT JOIN report_disbursement d ON d.district_id = b.district_id AND d.report_id = lr.id AND d.budget_line_id = b.id
+WHERE b.district_id = ANY (tidtam_reader_districts());
 COMMENT ON VIEW analytics.project_budgets IS 'งบประมาณโครงการรายแหล่งงบประมาณ — Budget lines of projects by source: allocated, and disbursed as the project''s latest submitted progress report states';
 COMMENT ON COLUMN analytics.project_budgets.district_id IS 'รหัสเขตพื้นที่การศึกษา — district id';
 COMMENT ON COLUMN analytics.project_budgets.school_id IS 'สถานศึกษา (ว่าง: ของสำนักงานเขต) — school id (null: the district office''s own)';
@@ -217,7 +241,7 @@ CROSS JOIN LATERAL (
     SELECT CASE WHEN i.direction = 'within_band' AND i.band_low IS NOT NULL
                 THEN greatest(i.band_low - act.value, act.value - i.band_high, 0) ELSE act.value END AS v,
            i.direction = 'higher_is_better' OR (i.direction = 'within_band' AND i.band_low IS NULL) AS hib) q
-WHERE t.period = 0;
+WHERE t.period = 0 AND t.district_id = ANY (tidtam_reader_districts());
 COMMENT ON VIEW analytics.indicator_results IS 'ตัวชี้วัด ค่าเป้าหมาย ผลล่าสุด และคะแนน — Indicators with each unit''s target for a fiscal year, the current actual (the latest period''s latest correction) and its score on the indicator''s rule (0–5; null when not reported, never zero)';
 COMMENT ON COLUMN analytics.indicator_results.district_id IS 'รหัสเขตพื้นที่การศึกษา — district id';
 COMMENT ON COLUMN analytics.indicator_results.school_id IS 'หน่วยงานของค่าเป้าหมาย (ว่าง: สำนักงานเขต) — unit the target is for (null: the district office)';
@@ -250,7 +274,7 @@ LEFT JOIN LATERAL (
     SELECT r.percent_complete, r.progress_status FROM progress_report r
     WHERE r.district_id = m.district_id AND r.item_id = m.id AND r.status IN ('submitted', 'acknowledged')
     ORDER BY r.report_version DESC LIMIT 1) r ON true
-WHERE m.kind = 'progress_report';
+WHERE m.kind = 'progress_report' AND m.district_id = ANY (tidtam_reader_districts());
 COMMENT ON VIEW analytics.progress_reports IS 'กำหนดส่งรายงานความก้าวหน้าและสถานะการส่ง — Progress reports due under the monitoring plans, each with its standing read from the data: late if first submitted after its due date, missing if the date has passed without one';
 COMMENT ON COLUMN analytics.progress_reports.district_id IS 'รหัสเขตพื้นที่การศึกษา — district id';
 COMMENT ON COLUMN analytics.progress_reports.school_id IS 'สถานศึกษา (ว่าง: สำนักงานเขต) — school id (null: the district office)';
@@ -291,7 +315,7 @@ CROSS JOIN LATERAL (
     UNION ALL SELECT NULL::bigint WHERE r.audience = 'district_office') u
 LEFT JOIN report_submission sub ON sub.district_id = r.district_id AND sub.requirement_id = r.id AND sub.period_no = p.period_no
      AND sub.school_id IS NOT DISTINCT FROM u.school_id
-WHERE r.status = 'active') e;
+WHERE r.status = 'active' AND r.district_id = ANY (tidtam_reader_districts())) e;
 COMMENT ON VIEW analytics.submissions IS 'การส่งรายงานตามที่กำหนด: ทุกหน่วยงานที่ต้องส่งในแต่ละงวด — Every unit that must submit each period of each active requirement, with its submission (if any) and whether it is in, on time, late or missing';
 COMMENT ON COLUMN analytics.submissions.district_id IS 'รหัสเขตพื้นที่การศึกษา — district id';
 COMMENT ON COLUMN analytics.submissions.requirement_id IS 'รหัสรายงานที่ต้องส่ง — requirement id';
@@ -342,7 +366,8 @@ SELECT v.district_id, v.id AS visit_id, v.school_id, v.kind, CASE v.kind WHEN 'f
        extract(year FROM (v.starts_at AT TIME ZONE 'Asia/Bangkok')::date + interval '3 months')::int + 543 AS fiscal_year,
        v.status, CASE v.status WHEN 'planned' THEN 'วางแผน' WHEN 'confirmed' THEN 'ยืนยันแล้ว' WHEN 'done' THEN 'ดำเนินการแล้ว' WHEN 'cancelled' THEN 'ยกเลิก' ELSE NULL END AS status_th, v.team_id,
        (SELECT count(*) FROM visit_member vm WHERE vm.district_id = v.district_id AND vm.visit_id = v.id) AS members, v.joined_into_id
-FROM visit v;
+FROM visit v
+WHERE v.district_id = ANY (tidtam_reader_districts());
 COMMENT ON VIEW analytics.visits IS 'การลงพื้นที่ติดตาม กำกับ นิเทศ และตรวจราชการ — Follow-up, oversight, supervision and inspection visits to schools';
 COMMENT ON COLUMN analytics.visits.district_id IS 'รหัสเขตพื้นที่การศึกษา — district id';
 COMMENT ON COLUMN analytics.visits.visit_id IS 'รหัสการลงพื้นที่ — visit id';
@@ -366,7 +391,8 @@ CREATE VIEW analytics.findings (district_id, finding_id, visit_id, school_id, fi
 SELECT f.district_id, f.id AS finding_id, f.visit_id, f.school_id, f.finding_th, f.recommendation_th, f.responsible_th, f.due_on,
        f.status, CASE f.status WHEN 'open' THEN 'ยังไม่ได้ดำเนินการ' WHEN 'in_progress' THEN 'อยู่ระหว่างดำเนินการ' WHEN 'closed' THEN 'ดำเนินการแล้ว' ELSE NULL END AS status_th,
        f.status <> 'closed' AND f.due_on < (now() AT TIME ZONE 'Asia/Bangkok')::date AS overdue, f.closed_at
-FROM finding f;
+FROM finding f
+WHERE f.district_id = ANY (tidtam_reader_districts());
 COMMENT ON VIEW analytics.findings IS 'ข้อค้นพบและข้อเสนอแนะจากการลงพื้นที่ — Findings of visits and their follow-up to closure';
 COMMENT ON COLUMN analytics.findings.district_id IS 'รหัสเขตพื้นที่การศึกษา — district id';
 COMMENT ON COLUMN analytics.findings.finding_id IS 'รหัสข้อค้นพบ — finding id';
@@ -387,7 +413,8 @@ CREATE VIEW analytics.evaluations (district_id, evaluation_id, school_id, fiscal
 SELECT e.district_id, e.id AS evaluation_id, e.school_id, e.fiscal_year, e.round_id, r.name_th AS round_name_th, r.kind AS round_kind,
        e.subject, CASE e.subject WHEN 'project' THEN 'โครงการ' WHEN 'agreement' THEN 'ข้อตกลงผลการปฏิบัติงาน' WHEN 'strategic_plan' THEN 'แผนกลยุทธ์' ELSE NULL END AS subject_th, e.subject_id, e.status, e.score, e.level, e.reported_weight,
        e.missing_weight, e.indicators_reported, e.indicators_missing, e.computed_at, e.finalized_at
-FROM evaluation e JOIN evaluation_round r ON r.district_id = e.district_id AND r.id = e.round_id;
+FROM evaluation e JOIN evaluation_round r ON r.district_id = e.district_id AND r.id = e.round_id
+WHERE e.district_id = ANY (tidtam_reader_districts());
 COMMENT ON VIEW analytics.evaluations IS 'ผลการประเมินโครงการ ข้อตกลงผลการปฏิบัติงาน และแผนกลยุทธ์ — Evaluations of projects, performance agreements and strategic plans in each round: the score (0–5), level, and the weight of what was not reported';
 COMMENT ON COLUMN analytics.evaluations.district_id IS 'รหัสเขตพื้นที่การศึกษา — district id';
 COMMENT ON COLUMN analytics.evaluations.evaluation_id IS 'รหัสการประเมิน — evaluation id';
@@ -414,7 +441,8 @@ GRANT SELECT ON analytics.evaluations TO tidtam_analyst, tidtam_app;
 CREATE VIEW analytics.self_assessments (district_id, sar_id, school_id, academic_year, status, learners_level, management_level, teaching_level, submitted_at) WITH (security_invoker = true) AS
 SELECT s.district_id, s.id AS sar_id, s.school_id, s.academic_year, s.status, s.learners_level, s.management_level, s.teaching_level,
        s.submitted_at
-FROM sar_report s;
+FROM sar_report s
+WHERE s.district_id = ANY (tidtam_reader_districts());
 COMMENT ON VIEW analytics.self_assessments IS 'รายงานการประเมินตนเองของสถานศึกษา (SAR) — Schools'' self-assessment reports: a level on each of OBEC''s three standards (1 กำลังพัฒนา … 5 ยอดเยี่ยม)';
 COMMENT ON COLUMN analytics.self_assessments.district_id IS 'รหัสเขตพื้นที่การศึกษา — district id';
 COMMENT ON COLUMN analytics.self_assessments.sar_id IS 'รหัสรายงาน — SAR id';

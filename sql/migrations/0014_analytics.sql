@@ -23,12 +23,15 @@ GRANT USAGE ON SCHEMA analytics TO tidtam_analyst, tidtam_app;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO tidtam_app;
 
--- The role is the cluster's, made with the others before migrating (deploy/dev/lib.sh).
+-- The role is the cluster's: made with the others before migrating (deploy/dev/lib.sh), or here
+-- when the migrating role may make roles (a superuser, or the owner with CREATEROLE).
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tidtam_national_analyst') THEN
-        RAISE EXCEPTION 'role tidtam_national_analyst is missing: CREATE ROLE tidtam_national_analyst NOLOGIN IN ROLE tidtam_analyst (as in deploy/dev/lib.sh), then migrate again';
+        CREATE ROLE tidtam_national_analyst NOLOGIN IN ROLE tidtam_analyst;
     END IF;
+EXCEPTION WHEN insufficient_privilege THEN
+    RAISE EXCEPTION 'role tidtam_national_analyst is missing and % may not make it: CREATE ROLE tidtam_national_analyst NOLOGIN IN ROLE tidtam_analyst (as deploy/dev/lib.sh does), then migrate again', current_user;
 END
 $$;
 COMMENT ON ROLE tidtam_national_analyst IS 'นักวิเคราะห์ระดับประเทศ — national analysts: read every district through the analysts'' views, write none';

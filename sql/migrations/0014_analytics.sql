@@ -49,8 +49,20 @@ SELECT tidtam_national_analyst_policy(t) FROM unnest(ARRAY['district', 'school',
 
 -- A district may have several analysts: `tidtam_analyst_d12` and `tidtam_analyst_d12_<label>`
 -- all read district 12 (the binding of 0004, widened to a label; still the login's own name).
-CREATE OR REPLACE FUNCTION tidtam_login_district() RETURNS bigint LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$ SELECT substring(current_user FROM '^tidtam_analyst_d([0-9]{1,18})(_[a-z0-9]{1,20})?$')::bigint $$;
+-- Read with plain string functions, not a regular expression: the policies evaluate it on every
+-- row an analyst reads, and the regular expression made an analyst's query five times the
+-- service's (query 6 of the analysts' benchmark: 600 ms against 180 ms with this).
+CREATE OR REPLACE FUNCTION tidtam_login_district() RETURNS bigint LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN left(current_user::text, 16) = 'tidtam_analyst_d'
+                 AND split_part(substr(current_user::text, 17), '_', 1) <> ''
+                 AND length(split_part(substr(current_user::text, 17), '_', 1)) <= 18
+                 AND translate(split_part(substr(current_user::text, 17), '_', 1), '0123456789', '') = ''
+                 AND split_part(substr(current_user::text, 17), '_', 3) = ''
+                 AND length(split_part(substr(current_user::text, 17), '_', 2)) <= 20
+                 AND translate(split_part(substr(current_user::text, 17), '_', 2), 'abcdefghijklmnopqrstuvwxyz0123456789', '') = ''
+                 AND right(current_user::text, 1) <> '_'
+           THEN split_part(substr(current_user::text, 17), '_', 1)::bigint END
+$$;
 COMMENT ON FUNCTION tidtam_login_district() IS
     'The district an analyst login reads, from its name (tidtam_analyst_d<district id>, optionally _<label>); NULL, nothing, for any other login.';
 

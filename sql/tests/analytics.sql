@@ -11,7 +11,7 @@ CREATE SCHEMA tap;
 CREATE EXTENSION pgtap SCHEMA tap;
 GRANT USAGE ON SCHEMA tap TO PUBLIC;
 SET search_path = public, tap;
-SELECT plan(236);
+SELECT plan(239);
 
 -- The contract: the views, their columns and types (a removed or retyped column is a new view).
 SELECT has_schema('analytics', 'the analysts'' schema exists');
@@ -289,6 +289,19 @@ SET SESSION AUTHORIZATION tidtam_pgtap_unbound;
 SELECT format('SET tidtam.district_id = %L', :'a') \gexec
 SELECT is((SELECT count(*) FROM analytics.schools), 0::bigint, 'a login bound to no district sees no school');
 SELECT is((SELECT count(*) FROM analytics.submissions), 0::bigint, 'and no submission');
+RESET SESSION AUTHORIZATION;
+
+-- Names that only look bound read nothing: the binding is the whole name, not a prefix.
+SELECT format('CREATE ROLE %I LOGIN IN ROLE tidtam_analyst', 'tidtam_analyst_d' || :a || suffix)
+FROM unnest(ARRAY['_', '_a_b', '_Upper']) suffix \gexec
+SELECT format('SET SESSION AUTHORIZATION %I', 'tidtam_analyst_d' || :a || '_') \gexec
+SELECT is((SELECT count(*) FROM analytics.schools), 0::bigint, 'a name ending in _ is bound to nothing');
+RESET SESSION AUTHORIZATION;
+SELECT format('SET SESSION AUTHORIZATION %I', 'tidtam_analyst_d' || :a || '_a_b') \gexec
+SELECT is((SELECT count(*) FROM analytics.schools), 0::bigint, 'nor a name with two labels');
+RESET SESSION AUTHORIZATION;
+SELECT format('SET SESSION AUTHORIZATION %I', 'tidtam_analyst_d' || :a || '_Upper') \gexec
+SELECT is((SELECT count(*) FROM analytics.schools), 0::bigint, 'nor a label outside a-z and 0-9');
 RESET SESSION AUTHORIZATION;
 
 -- The national analyst reads every district and writes none.

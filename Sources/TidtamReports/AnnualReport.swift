@@ -83,21 +83,10 @@ public struct AnnualReport: Codable, Sendable, Equatable {
         }
     }
 
-    public struct OfficeProject: Codable, Sendable, Equatable {
-        public var code: String
-        public var nameTH: String
-        public var allocated: Decimal
-        public var disbursed: Decimal
-        public var percentComplete: Decimal?
-        public var statusTH: String
-        enum CodingKeys: String, CodingKey {
-            case code, allocated, disbursed
-            case nameTH = "name_th", percentComplete = "percent_complete", statusTH = "status_th"
-        }
-    }
-
     /// A project of an approved plan in force, with the unit that carries it out.
     public struct Project: Codable, Sendable, Equatable {
+        /// The office's own project (not a school's).
+        public var office: Bool
         public var schoolTH: String
         public var code: String
         public var nameTH: String
@@ -106,7 +95,7 @@ public struct AnnualReport: Codable, Sendable, Equatable {
         public var percentComplete: Decimal?
         public var statusTH: String
         enum CodingKeys: String, CodingKey {
-            case code, allocated, disbursed
+            case office, code, allocated, disbursed
             case schoolTH = "school_th", nameTH = "name_th", percentComplete = "percent_complete", statusTH =
                 "status_th"
         }
@@ -219,7 +208,6 @@ public struct AnnualReport: Codable, Sendable, Equatable {
     public var budget: Budget
     public var projectsByStatus: [StatusCount]
     public var schools: [School]
-    public var officeProjects: [OfficeProject]
     public var projects: [Project]
     public var progressReports: ProgressReports
     public var indicators: Indicators
@@ -235,10 +223,13 @@ public struct AnnualReport: Codable, Sendable, Equatable {
         case district, overview, budget, schools, projects, indicators, evaluations, visits, findings, lessons
         case fiscalYear = "fiscal_year", periodTH = "period_th", assembledOnTH = "assembled_on_th"
         case strategicPlan = "strategic_plan", projectsByStatus = "projects_by_status"
-        case officeProjects = "office_projects", progressReports = "progress_reports"
+        case progressReports = "progress_reports"
         case officeIndicators = "office_indicators", evaluationRound = "evaluation_round"
         case openFindings = "open_findings"
     }
+
+    /// The office's own projects, apart from the schools'.
+    public var officeProjects: [Project] { projects.filter(\.office) }
 
     public var titleTH: String { "\(ReportKind.annual.thaiName) ปีงบประมาณ พ.ศ. \(fiscalYear)" }
 

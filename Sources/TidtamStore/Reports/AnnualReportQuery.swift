@@ -161,14 +161,9 @@ enum AnnualReportQuery {
                                       count(*) FILTER (WHERE standing = 'missing') AS missing
                                FROM items GROUP BY school_id) i ON i.school_id = sc.id
                     WHERE sc.district_id = \(district)),
-                'office_projects', (SELECT coalesce(json_agg(json_build_object(
-                        'code', code, 'name_th', name_th, 'allocated', allocated, 'disbursed', disbursed,
-                        'percent_complete', percent_complete, 'status_th',
-                        coalesce(\(officeStatusTH), 'ยังไม่ได้รายงาน'))
-                        ORDER BY code, id), '[]')
-                    FROM per_project WHERE school_id IS NULL),
                 'projects', (SELECT coalesce(json_agg(json_build_object(
-                        'school_th', coalesce(sc.name_th, 'สำนักงานเขตพื้นที่การศึกษา'), 'code', p.code, 'name_th', p.name_th,
+                        'office', p.school_id IS NULL, 'school_th', coalesce(sc.name_th, 'สำนักงานเขตพื้นที่การศึกษา'),
+                        'code', p.code, 'name_th', p.name_th,
                         'allocated', p.allocated, 'disbursed', p.disbursed, 'percent_complete', p.percent_complete,
                         'status_th', coalesce(\(officeStatusTH), 'ยังไม่ได้รายงาน'))
                         ORDER BY sc.name_th COLLATE "th-TH-x-icu" NULLS FIRST, p.code, p.id), '[]')

@@ -124,8 +124,7 @@ public enum ReportAssembly {
         files: [RenderedFile]
     ) throws -> Int64 {
         // Versions of one report are numbered in turn: two requests finishing at once wait here.
-        try tx.query(
-            "SELECT pg_advisory_xact_lock(hashtextextended(\(district)::text || ':' || \(request.reportKey)::text, 0))")
+        try lockReport(tx, district: district, reportKey: request.reportKey)
         let made = try tx.query(
             """
             INSERT INTO report_version (district_id, request_id, kind, report_key, number, title_th, data, data_sha256,
@@ -164,6 +163,14 @@ public enum ReportAssembly {
             WHERE district_id = \(district) AND id = \(request.id)
             """)
         return version
+    }
+
+    /// Holds one report (a district's `report_key`) until the transaction ends, so that its
+    /// versions and its publications are numbered one after another (64-bit key: the district
+    /// and the report's key hashed together).
+    static func lockReport(_ tx: Transaction, district: Int64, reportKey: String) throws {
+        try tx.query(
+            "SELECT pg_advisory_xact_lock(hashtextextended(\(district)::text || ':' || \(reportKey)::text, 0))")
     }
 
     /// A version's HTML, for its PDF; nil when the version has its PDF already.

@@ -45,8 +45,7 @@ public struct ReportPublicationStore: Sendable {
     static func publish(
         _ tx: Transaction, district: Int64, versionID: Int64, reportKey: String, fiscalYear: Int, by user: Int64?
     ) throws {
-        try tx.query(
-            "SELECT pg_advisory_xact_lock(hashtextextended(\(district)::text || ':' || \(reportKey)::text, 0))")
+        try ReportAssembly.lockReport(tx, district: district, reportKey: reportKey)
         try tx.query(
             """
             INSERT INTO report_publication (district_id, version_id, fiscal_year, number, published_by)

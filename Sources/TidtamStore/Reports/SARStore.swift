@@ -110,11 +110,17 @@ public struct SARStore: Sendable {
             """)
     }
 
-    /// Locks a SAR the school may still change (a draft, or one returned to it).
-    static func lockEditable(_ tx: Transaction, district: Int64, id: Int64, expectedVersion: Int) throws -> Int64 {
-        let row = try tx.lockVersioned(
-            "SELECT version, status, school_id FROM sar_report WHERE district_id = \(district) AND id = \(id) FOR UPDATE",
-            expectedVersion: expectedVersion, entity: .sar)
+    /// Locks a SAR the school may still change (a draft, or one returned to it); with
+    /// `expectedVersion`, only at that version. Returns its school.
+    static func lockEditable(_ tx: Transaction, district: Int64, id: Int64, expectedVersion: Int?) throws -> Int64 {
+        guard
+            let row = try tx.query(
+                "SELECT version, status, school_id FROM sar_report WHERE district_id = \(district) AND id = \(id) FOR UPDATE"
+            ).first
+        else { throw DomainError.notFound(.sar) }
+        if let expectedVersion, try row.decode("version", as: Int.self) != expectedVersion {
+            throw DomainError.versionMismatch(current: try row.decode("version"))
+        }
         guard try row.decode("status", as: String.self) != SARStatus.submitted.rawValue else {
             throw DomainError.conflict(
                 Explanation(
@@ -195,19 +201,7 @@ public struct SARStore: Sendable {
         let district = tenant.districtID
         let content = self.content
         return try await db.transaction(tenant) { tx in
-            let current: Int
-            if let expectedVersion {
-                current = expectedVersion
-            } else {
-                guard
-                    let row = try tx.query(
-                        "SELECT version FROM sar_report WHERE district_id = \(district) AND id = \(id)"
-                    )
-                    .first
-                else { throw DomainError.notFound(.sar) }
-                current = try row.decode("version")
-            }
-            let school = try Self.lockEditable(tx, district: district, id: id, expectedVersion: current)
+            let school = try Self.lockEditable(tx, district: district, id: id, expectedVersion: expectedVersion)
             return try content.attach(
                 tx, district: district, school: school, to: .sar(id), fileName: fileName, type: type, bytes: bytes,
                 by: tenant.userID)

@@ -12,7 +12,6 @@ enum SARSummaryQuery {
 
     static func data(district: Int64, academicYear: Int) -> SQL {
         let standardTH = SQLJSON.thai("standard::text", SARStandard.allCases.map { (String($0.rawValue), $0.thaiName) })
-        let levelTH = { (column: SQL) in SARStore.levelTH(column) }
         let limit = SQL(stringLiteral: String(commonLimit))
         // The same point written with other spacing is the same point.
         let normal: SQL = "lower(regexp_replace(btrim(p.text_th), '\\s+', ' ', 'g'))"
@@ -72,8 +71,8 @@ enum SARSummaryQuery {
                 'school_levels', (SELECT coalesce(json_agg(json_build_object(
                         'obec_code', sc.obec_code, 'name_th', sc.name_th,
                         'levels', json_build_array(t.learners_level, t.management_level, t.teaching_level),
-                        'levels_th', json_build_array(\(levelTH("t.learners_level")), \(levelTH("t.management_level")),
-                                                      \(levelTH("t.teaching_level"))),
+                        'levels_th', json_build_array(\(SARStore.levelTH("t.learners_level")), \(SARStore.levelTH("t.management_level")),
+                                                      \(SARStore.levelTH("t.teaching_level"))),
                         'levels_last_year', CASE WHEN l.id IS NOT NULL THEN
                             json_build_array(l.learners_level, l.management_level, l.teaching_level) END)
                         ORDER BY sc.name_th COLLATE "th-TH-x-icu", sc.id), '[]')

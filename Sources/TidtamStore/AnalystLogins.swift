@@ -97,17 +97,21 @@ public struct AnalystLogins {
         }
     }
 
-    /// Ends the login: it cannot connect again, its sessions are ended, and the role is dropped.
-    /// Returns how many sessions were ended.
+    /// Ends the login: it cannot connect again, its sessions are ended — here and on each
+    /// replica analysts connect to (`replicas`, connections as the owner: a replica's sessions
+    /// are its own) —, and the role is dropped. Returns how many sessions were ended.
     @discardableResult
-    public func revoke(_ name: String) throws -> Int {
+    public func revoke(_ name: String, replicas: [Connection] = []) throws -> Int {
         guard name.range(of: Self.analystName, options: .regularExpression) != nil else {
             throw Failure.notAnalyst(name)
         }
         try owner.execute(script: "ALTER ROLE \(name) NOLOGIN")
-        let ended = try owner.query(
-            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE usename = \(name)"
-        ).first!.decode("n", as: Int.self)
+        var ended = 0
+        for connection in [owner] + replicas {
+            ended += try connection.query(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE usename = \(name)"
+            ).first!.decode("n", as: Int.self)
+        }
         try owner.execute(script: "DROP ROLE \(name)")
         return ended
     }

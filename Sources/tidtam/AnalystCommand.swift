@@ -13,6 +13,23 @@ struct AnalystCommand: AsyncParsableCommand {
         AnalystLogins(owner: try Connection.connect(try Settings().migrationURL, applicationName: "tidtam-admin"))
     }
 
+    /// The owner's connection string with the analysts' host and port (TIDTAM_ANALYST_HOST,
+    /// TIDTAM_ANALYST_PORT) when they name another server than the database's.
+    static func analystHostURL() throws -> String? {
+        let env = ProcessInfo.processInfo.environment
+        guard let host = env["TIDTAM_ANALYST_HOST"], var url = URLComponents(string: try Settings().migrationURL)
+        else { return nil }
+        let query = url.queryItems ?? []
+        let port = env["TIDTAM_ANALYST_PORT"] ?? query.first { $0.name == "port" }?.value ?? url.port.map(String.init)
+        guard (query.first { $0.name == "host" }?.value ?? url.host) != host else { return nil }
+        url.queryItems =
+            query.filter { $0.name != "host" && $0.name != "port" } + [URLQueryItem(name: "host", value: host)]
+            + (port.map { [URLQueryItem(name: "port", value: $0)] } ?? [])
+        url.host = nil
+        url.port = nil
+        return url.string
+    }
+
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
@@ -72,7 +89,11 @@ struct AnalystCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "End a login and its sessions, and drop it.")
         @Argument var name: String
         func run() async throws {
-            let ended = try AnalystCommand.logins().revoke(name)
+            // The replica analysts connect to (TIDTAM_ANALYST_HOST), whose sessions are its own.
+            let replicas = try AnalystCommand.analystHostURL().map {
+                [try Connection.connect($0, applicationName: "tidtam-admin")]
+            }
+            let ended = try AnalystCommand.logins().revoke(name, replicas: replicas ?? [])
             print("revoked \(name); \(ended) session(s) ended")
         }
     }

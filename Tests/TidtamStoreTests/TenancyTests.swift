@@ -68,6 +68,7 @@ final class TenancyTests: XCTestCase {
             """
         ).rows
         XCTAssertFalse(rows.isEmpty)
+        let owner = try c.query("SELECT current_user AS name").first!.decode("name", as: String.self)
         for row in rows {
             let expr = try row.decode("expr", as: String.self).lowercased()
             let name = try row.decode("policyname", as: String.self)
@@ -81,7 +82,17 @@ final class TenancyTests: XCTestCase {
                 XCTAssertEqual(try row.decode("cmd", as: String.self), "SELECT", name)
                 continue
             }
+            // Analysts (0015): their own district, read from the login's name, SELECT only.
+            if name.hasSuffix("_analyst") {
+                XCTAssertTrue(
+                    ["(district_id = tidtam_login_district())", "(id = tidtam_login_district())"].contains(expr), name)
+                XCTAssertEqual(try row.decode("roles", as: [String].self), ["tidtam_analyst"], name)
+                XCTAssertEqual(try row.decode("cmd", as: String.self), "SELECT", name)
+                continue
+            }
             XCTAssertTrue(expr.contains("current_setting("), "\(name) reads no setting")
+            // Settings are obeyed for the service and the owner only, whose policies they are.
+            XCTAssertEqual(Set(try row.decode("roles", as: [String].self)), ["tidtam_app", owner], name)
             // The settings rule the service and the owner only: any other login could SET them.
             for part in [try row.decode("using_part", as: String.self), try row.decode("check_part", as: String.self)]
                 .map({ $0.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") })
@@ -91,7 +102,9 @@ final class TenancyTests: XCTestCase {
                     "\(name) trusts settings any login may SET: \(part)")
             }
         }
-        // One-expression SQL functions, inlined by the planner, reading no table.
+        // One-expression SQL functions reading no table; IMMUTABLE since 0015, so evaluated once
+        // when a query is planned (a plan shaped by row-level security is planned again for
+        // another user).
         let functions = try c.query(
             """
             SELECT p.proname AS name, l.lanname AS language, p.provolatile AS volatility, p.prosecdef AS definer
@@ -101,7 +114,7 @@ final class TenancyTests: XCTestCase {
         XCTAssertEqual(functions.count, 2)
         for function in functions {
             XCTAssertEqual(try function.decode("language", as: String.self), "sql")
-            XCTAssertEqual(try function.decode("volatility", as: String.self), "s")
+            XCTAssertEqual(try function.decode("volatility", as: String.self), "i")
             XCTAssertFalse(try function.decode("definer", as: Bool.self))
         }
     }

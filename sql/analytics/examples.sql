@@ -73,7 +73,7 @@ SELECT s.name_th, count(v.id) FILTER (WHERE v.kind = 'follow_up') AS follow_up,
        count(v.id) FILTER (WHERE v.kind = 'supervision') AS supervision,
        count(v.id) FILTER (WHERE v.kind = 'inspection') AS inspection, count(v.id) AS visits
 FROM school s LEFT JOIN visit v ON v.district_id = s.district_id AND v.school_id = s.id AND v.status <> 'cancelled'
-     AND v.starts_at >= '2024-10-01' AND v.starts_at < '2025-10-01'
+     AND (v.starts_at AT TIME ZONE 'Asia/Bangkok') >= '2025-10-01' AND (v.starts_at AT TIME ZONE 'Asia/Bangkok') < '2026-10-01'
 WHERE s.district_id = :district
 GROUP BY s.name_th ORDER BY visits, s.name_th;
 

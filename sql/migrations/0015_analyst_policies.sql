@@ -121,3 +121,12 @@ SELECT m.district_id, m.school_id, m.id AS item_id, m.project_id, m.fiscal_year,
 FROM monitoring_item m
 CROSS JOIN LATERAL (SELECT tidtam_item_standing(m.status, m.due_on, m.first_submitted_at) AS standing) st
 WHERE m.kind = 'progress_report';
+
+-- A school's district office by a left join: the same rows (every school has its district, and
+-- whoever reads a school reads its district), and a query that names no district column no
+-- longer joins it (visits per school: 1.0 ms against 0.7 ms on the tables).
+CREATE OR REPLACE VIEW analytics.schools (district_id, district_code, district_name_th, school_id, obec_code, name_th, province_th, size, size_th, student_count, opened_on, closed_on) WITH (security_invoker = true) AS
+SELECT s.district_id, d.code AS district_code, d.name_th AS district_name_th, s.id AS school_id, s.obec_code, s.name_th,
+       s.province_th, s.size, CASE s.size WHEN 'small' THEN 'ขนาดเล็ก' WHEN 'medium' THEN 'ขนาดกลาง' WHEN 'large' THEN 'ขนาดใหญ่' WHEN 'extra_large' THEN 'ขนาดใหญ่พิเศษ' ELSE NULL END AS size_th,
+       s.student_count, s.opened_on, s.closed_on
+FROM school s LEFT JOIN district d ON d.id = s.district_id;

@@ -102,9 +102,9 @@ final class TenancyTests: XCTestCase {
                     "\(name) trusts settings any login may SET: \(part)")
             }
         }
-        // One-expression SQL functions reading no table; IMMUTABLE since 0015, so evaluated once
-        // when a query is planned (a plan shaped by row-level security is planned again for
-        // another user).
+        // One-expression SQL functions reading no table. The login's district is IMMUTABLE since
+        // 0015, evaluated once when a query is planned (a plan shaped by row-level security is
+        // planned again for another user); tidtam_trusted() stays STABLE.
         let functions = try c.query(
             """
             SELECT p.proname AS name, l.lanname AS language, p.provolatile AS volatility, p.prosecdef AS definer
@@ -114,7 +114,9 @@ final class TenancyTests: XCTestCase {
         XCTAssertEqual(functions.count, 2)
         for function in functions {
             XCTAssertEqual(try function.decode("language", as: String.self), "sql")
-            XCTAssertEqual(try function.decode("volatility", as: String.self), "i")
+            XCTAssertEqual(
+                try function.decode("volatility", as: String.self),
+                try function.decode("name", as: String.self) == "tidtam_login_district" ? "i" : "s")
             XCTAssertFalse(try function.decode("definer", as: Bool.self))
         }
     }

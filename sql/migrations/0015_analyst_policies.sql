@@ -20,17 +20,17 @@
 -- The views read the same rows with no narrowing of their own (same columns, same comments).
 -- Settings and the login's name only, no tables (Citus). No triggers, nothing distributed.
 
--- Both functions read current_user alone, which cannot change under a plan that row-level
--- security shaped: PostgreSQL plans again any query whose policies were applied for another user
--- (the plan cache keeps the rewrite's role and the RLS dependency). Declared IMMUTABLE, they are
--- evaluated once, when the query is planned, and every policy compares district_id with a
--- constant — an analyst's district, NULL for anyone else — where each index scan of a lateral
--- lookup had evaluated the name's parsing again (4 µs a time: 14,000 indicator targets' actuals
--- cost an analyst 120 ms more than the owner). The service's CASE folds to its settings' rule
--- the same way. (A query that calls them directly, prepared and then run after SET ROLE, would
--- see the planning user's value; the policies, which decide what is read, are planned again.)
+-- tidtam_login_district() reads current_user alone, which cannot change under a plan that
+-- row-level security shaped: PostgreSQL plans again any query whose policies were applied for
+-- another user (the plan cache keeps the rewrite's role and the RLS dependency). Declared
+-- IMMUTABLE, it is evaluated once, when the query is planned, and an analyst's policy compares
+-- district_id with a constant (NULL for anyone not an analyst), where each index scan of a
+-- lateral lookup had parsed the name again (4 µs a time: 14,000 indicator targets' actuals cost
+-- an analyst 120 ms more than the owner). (A query that calls it directly, prepared and then
+-- run after SET ROLE, would see the planning user's value; the policies, which decide what is
+-- read, are planned again.) tidtam_trusted() stays STABLE: the service's policies and plans are
+-- as they were.
 ALTER FUNCTION tidtam_login_district() IMMUTABLE;
-ALTER FUNCTION tidtam_trusted() IMMUTABLE;
 
 -- The owner is the migrating role, as in 0004.
 CREATE FUNCTION tidtam_split_analyst_policies(tbl regclass) RETURNS void LANGUAGE plpgsql AS $fn$

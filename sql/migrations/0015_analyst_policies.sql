@@ -60,27 +60,14 @@ SELECT tidtam_split_analyst_policies(c.oid)
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND EXISTS (SELECT FROM pg_policy p WHERE p.polrelid = c.oid);
 
--- Tables made from here on are split as they are guarded: one mechanism for all.
-CREATE FUNCTION tidtam_guard_and_split_policies(tbl regclass) RETURNS void LANGUAGE plpgsql AS $fn$
+-- Tables made from here on are split as they are guarded, whichever way they are guarded (the
+-- tenancy generators of 0004, or tidtam_guard_policies called directly for a global table): the
+-- guard keeps its name and does both. One mechanism for all.
+ALTER FUNCTION tidtam_guard_policies(regclass) RENAME TO tidtam_wrap_policies_in_trust;
+CREATE FUNCTION tidtam_guard_policies(tbl regclass) RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
-    PERFORM tidtam_guard_policies(tbl);
+    PERFORM tidtam_wrap_policies_in_trust(tbl);
     PERFORM tidtam_split_analyst_policies(tbl);
-END
-$fn$;
-
-CREATE OR REPLACE FUNCTION tidtam_enable_tenancy(tbl regclass, district_column text DEFAULT 'district_id',
-                                                 school_column text DEFAULT NULL)
-RETURNS void LANGUAGE plpgsql AS $fn$
-BEGIN
-    PERFORM tidtam_create_tenancy_policies(tbl, district_column, school_column);
-    PERFORM tidtam_guard_and_split_policies(tbl);
-END
-$fn$;
-
-CREATE OR REPLACE FUNCTION tidtam_share_district_rows(tbl regclass) RETURNS void LANGUAGE plpgsql AS $fn$
-BEGIN
-    PERFORM tidtam_create_district_rows_policy(tbl);
-    PERFORM tidtam_guard_and_split_policies(tbl);
 END
 $fn$;
 
@@ -104,6 +91,8 @@ BEGIN
     END LOOP;
 END
 $$;
+-- Nothing reads it any more.
+DROP FUNCTION tidtam_reader_districts();
 
 -- A due item's latest submitted report, read only when a query asks for it: a scalar subquery
 -- per column is left out of a query that does not name the column, where the lateral join

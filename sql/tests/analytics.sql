@@ -11,7 +11,7 @@ CREATE SCHEMA tap;
 CREATE EXTENSION pgtap SCHEMA tap;
 GRANT USAGE ON SCHEMA tap TO PUBLIC;
 SET search_path = public, tap;
-SELECT plan(239);
+SELECT plan(242);
 
 -- The contract: the views, their columns and types (a removed or retyped column is a new view).
 SELECT has_schema('analytics', 'the analysts'' schema exists');
@@ -310,6 +310,18 @@ SELECT is((SELECT count(DISTINCT district_id) FROM analytics.schools), :district
 SELECT throws_ok('UPDATE analytics.schools SET name_th = ''x''', NULL, 'and writes none');
 SELECT throws_ok('SELECT count(*) FROM public.school', '42501', NULL, 'nor reads the base tables');
 RESET SESSION AUTHORIZATION;
+
+-- A tenant table made after migration 0015 gets its policies the same way: the settings' ones
+-- for the service and the owner (here the migrating role, whoever runs this), an analyst's own.
+CREATE TABLE tap_later_table (district_id bigint NOT NULL, id bigint NOT NULL, PRIMARY KEY (district_id, id));
+SELECT tidtam_enable_tenancy('tap_later_table');
+SELECT is((SELECT roles::text[] FROM pg_policies WHERE tablename = 'tap_later_table' AND policyname = 'tap_later_table_analyst'),
+          ARRAY['tidtam_analyst'], 'a table made later has the analysts'' own policy');
+SELECT is((SELECT qual FROM pg_policies WHERE tablename = 'tap_later_table' AND policyname = 'tap_later_table_analyst'),
+          '(district_id = tidtam_login_district())', 'reading the login''s district');
+SELECT ok((SELECT bool_and('tidtam_app' = ANY (roles) AND current_user::text = ANY (roles) AND cardinality(roles) = 2)
+           FROM pg_policies WHERE tablename = 'tap_later_table' AND policyname <> 'tap_later_table_analyst'),
+          'and its settings'' policies are the service''s and the owner''s only');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -134,7 +134,12 @@ start_replica() {
     log "making a streaming replica in $dir"
     mkdir -p "$dir/sock"
     [ "$(id -u)" = 0 ] && chown -R postgres "$dir" && chmod 755 "$dir"
-    as_pg "$PGBIN/pg_basebackup" -h "$PGHOST" -p "$PGPORT" -U postgres -D "$dir/pgdata" -R -X stream -c fast
+    # A replication slot keeps the primary's WAL until the replica has it: without one, a replica
+    # that falls behind a burst of writes (the tests' database clones) finds the WAL it needs
+    # recycled and never catches up.
+    local slot=tidtam_replica_$(printf '%s' "$dir" | md5sum | cut -c1-12)
+    psql -qXAt -d postgres -c "SELECT pg_drop_replication_slot('$slot') FROM pg_replication_slots WHERE slot_name = '$slot' AND NOT active" >/dev/null
+    as_pg "$PGBIN/pg_basebackup" -h "$PGHOST" -p "$PGPORT" -U postgres -D "$dir/pgdata" -R -X stream -c fast -C -S "$slot"
     # The base backup copied the primary's settings; the replica listens on its own socket.
     echo "unix_socket_directories = '$dir/sock'" | as_pg tee -a "$dir/pgdata/postgresql.auto.conf" >/dev/null
   fi

@@ -125,7 +125,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "TidtamDomainTests", dependencies: ["TidtamDomain"]),
-        .testTarget(name: "TidtamReportsTests", dependencies: ["TidtamReports"]),
+        .testTarget(name: "TidtamReportsTests", dependencies: ["TidtamReports", "TidtamDomain"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "TidtamStoreTests", dependencies: ["TidtamStore", "TestSupport"]),
         .testTarget(name: "TidtamImportTests", dependencies: ["TidtamImport", "TidtamStore", "TestSupport"]),

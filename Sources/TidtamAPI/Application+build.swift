@@ -84,6 +84,7 @@ public func buildRouter(_ services: APIServices) -> (router: Router<TidtamReques
         api)
     WebhookRoutes(webhooks: WebhookStore(services.db)).register(api)
     ReportRoutes(reports: ReportStore(services.db), publications: ReportPublicationStore(services.db)).register(api)
+    NationalReportRoutes(reports: NationalReportStore(services.db)).register(api)
     SARRoutes(sars: SARStore(services.db)).register(api)
     PublicReportRoutes(publications: ReportPublicationStore(services.db)).register(on: router)
     VisitRoutes(

@@ -67,6 +67,8 @@ public struct RecordKind: Sendable, Equatable {
     public static let webhookDelivery = RecordKind("webhook delivery", th: "การส่ง webhook")
     public static let reportRequest = RecordKind("report request", th: "คำขอจัดทำรายงาน")
     public static let reportVersion = RecordKind("report", th: "รายงาน")
+    public static let nationalReportRequest = RecordKind("national report request", th: "คำขอจัดทำรายงานระดับประเทศ")
+    public static let nationalReport = RecordKind("national report", th: "รายงานระดับประเทศ")
     public static let reportFile = RecordKind("report file", th: "ไฟล์รายงาน")
     public static let publishedReport = RecordKind("published annual report", th: "รายงานประจำปีที่เผยแพร่")
     public static let sar = RecordKind("self-assessment report", th: "รายงานการประเมินตนเอง")

@@ -70,6 +70,9 @@ public enum Action: Sendable {
     case readReports
     /// Ask for a report to be assembled.
     case requestReports
+    /// OBEC's reports assembled across every district: asked for and read by OBEC only (they
+    /// hold every district's figures).
+    case nationalReports
     /// Publish the district's annual report to the public (its admin only: it speaks for the office).
     case publishReports
     /// A school's self-assessment report (SAR): written and submitted by its school (or the office for it).
@@ -88,7 +91,7 @@ public enum Action: Sendable {
         case (.submitReports, .districtAdmin), (.submitReports, .districtStaff), (.submitReports, .schoolStaff):
             return true
         case (.issueNationalRequirements, .national), (.manageWebhooks, .districtAdmin): return true
-        case (.readNationalAudit, .national): return true
+        case (.readNationalAudit, .national), (.nationalReports, .national): return true
         case (.readReports, .districtAdmin), (.readReports, .districtStaff), (.readReports, .committee),
             (.readReports, .national), (.requestReports, .districtAdmin), (.requestReports, .districtStaff):
             return true

@@ -20,5 +20,6 @@ public enum BuiltInJobs {
     /// The same, delivering reminders on `channels` too (e-mail when SMTP is configured).
     public static func productionHandlers(channels: DeliveryChannels) -> [any JobHandler] {
         all + MonitoringJobs.all + EvaluationJobs.all + ReportingJobs.handlers(channels) + ReportJobs.all
+            + NationalReportJobs.all
     }
 }

@@ -10,6 +10,12 @@ public struct ConsolidatedReport: Codable, Sendable, Equatable {
         public var code: String
         public var nameTH: String
         enum CodingKeys: String, CodingKey { case id, code, nameTH = "name_th" }
+
+        public init(id: Int64, code: String, nameTH: String) {
+            self.id = id
+            self.code = code
+            self.nameTH = nameTH
+        }
     }
 
     public struct Requirement: Codable, Sendable, Equatable {

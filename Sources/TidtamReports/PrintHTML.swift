@@ -7,7 +7,8 @@ import Foundation
 /// substitute for the missing family squeezed WeasyPrint's Thai glyphs together —, page numbers in Thai at the foot of every page, table headings repeated
 /// on each page and no row broken across two.
 public enum PrintHTML {
-    public static func document(titleTH: String, body: String) -> String {
+    /// `landscape` turns the page (tables of many figures, the national reports); `style` adds rules.
+    public static func document(titleTH: String, body: String, landscape: Bool = false, style: String = "") -> String {
         """
         <!DOCTYPE html>
         <html lang="th">
@@ -16,8 +17,8 @@ public enum PrintHTML {
         <title>\(escape(titleTH))</title>
         <style>
         @page {
-          size: A4;
-          margin: 2.5cm 2cm 2cm 3cm;
+          size: A4\(landscape ? " landscape" : "");
+          margin: \(landscape ? "2cm 2cm 2cm 2.5cm" : "2.5cm 2cm 2cm 3cm");
           @bottom-center { content: "หน้า " counter(page) " จาก " counter(pages); font-family: Laksaman, serif; font-size: 12pt; }
         }
         body { font-family: Laksaman, serif; font-size: 16pt; line-height: 1.35; color: #000; }
@@ -37,6 +38,7 @@ public enum PrintHTML {
         table.summary th, table.summary td { border: none; background: none; text-align: left; padding: 0 1em 0 0; }
         .late { color: #8a4b00; }
         .missing { color: #a00; font-weight: bold; }
+        \(style)
         </style>
         </head>
         <body>
@@ -48,12 +50,14 @@ public enum PrintHTML {
 
     /// A table with its headings, `numeric` the columns aligned right.
     public static func table(
-        header: [String], rows: [[String]], numeric: Set<Int> = [], rowClasses: [String?] = [], widths: [Int] = []
+        header: [String], rows: [[String]], numeric: Set<Int> = [], rowClasses: [String?] = [], widths: [Int] = [],
+        tableClass: String? = nil
     ) -> String {
         let columns =
             widths.isEmpty ? "" : "<colgroup>" + widths.map { "<col style=\"width: \($0)%\">" }.joined() + "</colgroup>"
         var out =
-            "<table>\(columns)<thead><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+            "<table\(tableClass.map { " class=\"\($0)\"" } ?? "")>\(columns)<thead><tr>"
+            + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for (n, row) in rows.enumerated() {
             let rowClass = n < rowClasses.count ? rowClasses[n].map { " class=\"\($0)\"" } ?? "" : ""
             out += "<tr\(rowClass)>"

@@ -26,6 +26,11 @@ public enum ReportRenderer {
         }
     }
 
+    /// A national report's files, from the data its parts made (`NationalReport`).
+    public static func renderNational(data: String) throws -> Rendered {
+        try render(NationalReport.self, data: data)
+    }
+
     /// Every report's files: its data as JSON, then the CSV, the workbook and the print HTML
     /// it renders (the PDF is made from that HTML by the worker, after).
     static func render<Report: RenderableReport>(_ type: Report.Type, data: String) throws -> Rendered {
@@ -53,3 +58,4 @@ extension ConsolidatedReport: RenderableReport {}
 extension AgreementEvaluationReport: RenderableReport {}
 extension AnnualReport: RenderableReport {}
 extension SARSummaryReport: RenderableReport {}
+extension NationalReport: RenderableReport {}

@@ -174,6 +174,12 @@ public enum DatabaseFailure {
             "report_version_once": upsert, "report_version_district_id_request_id_fkey": storeWritten,
             "report_version_number": "numbered in turn by the assembly job, under a lock per report",
             "report_file_district_id_version_id_fkey": storeWritten,
+            // National reports (0016): written by the part jobs of a request that exists.
+            "national_report_part_request_id_fkey": storeWritten,
+            "national_report_version_once": "the completing part looks for the request's version first, under its lock",
+            "national_report_version_number": "numbered in turn by the completing part job, under a lock per report",
+            "national_report_version_request_id_fkey": storeWritten,
+            "national_report_file_version_id_fkey": storeWritten,
             // Publication and SARs (0013).
             "report_publication_once": upsert,
             "report_publication_number": "numbered in turn under the report's lock, as its versions are",

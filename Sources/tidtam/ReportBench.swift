@@ -13,6 +13,8 @@ import TidtamStore
 /// statement per district as the service's role, nothing rendered or kept. Then one district's
 /// report (the largest) rendered to PDF by the renderer, beside a one-line page rendered the
 /// same way (the renderer's own start), and that version published for the public page's figure.
+/// Last, OBEC's annual report across every district (a part job per district, then the national
+/// version with its PDF), against the same floor.
 struct AnnualReportsBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "annual-reports")
 
@@ -127,6 +129,34 @@ struct AnnualReportsBench: AsyncParsableCommand {
         )
         .first!.decode("code")
         print("published: /public/districts/\(code)/annual-reports/\(fiscalYear)")
+
+        // OBEC's annual report across every district: one part job per district, each reading
+        // its district's annual data by the floor's statement; the last renders the national
+        // report and its PDF and records the version.
+        started = ContinuousClock.now
+        let national = try await NationalReportStore(app).request(
+            .nationalService, ReportRequestInput(kind: .annual, fiscalYear: FiscalYear(fiscalYear), national: true))
+        try await runOneWorker(
+            app, conninfo: appURL, handlers: [NationalReportJobs.part(renderer)], concurrency: concurrency
+        ) {
+            try await app.read(
+                Tenant.nationalService, "SELECT status FROM national_report_request WHERE id = \(national.id)"
+            ).first!.decode("status", as: String.self) == "done"
+        }
+        let nationalSeconds = (ContinuousClock.now - started).seconds
+        let files = try await app.read(
+            Tenant.nationalService,
+            """
+            SELECT string_agg(f.format || ' ' || (f.byte_size / 1024) || ' KB', ', ' ORDER BY f.format) AS files
+            FROM national_report_file f JOIN national_report_version v ON v.id = f.version_id
+            WHERE v.request_id = \(national.id)
+            """
+        ).first!.decode("files", as: String.self)
+        print(
+            String(
+                format:
+                    "OBEC's annual report across %d districts (%@) through the job runner %.1f s; plain SQL floor %.1f s; ratio %.2f",
+                districts.count, files, nationalSeconds, floorSeconds, nationalSeconds / floorSeconds))
         await app.shutdown()
     }
 }

@@ -14,7 +14,7 @@ final class DemoDataTests: XCTestCase {
         defer { testDB.drop() }
         let db = testDB.database()
         let first = try await DemoData(db).load()
-        XCTAssertEqual(first.count, 12, "a token for each of four roles in three districts")
+        XCTAssertEqual(first.count, 13, "a token for each of four roles in three districts, and OBEC's")
 
         let admin = try testDB.superuserConnection()  // counts across districts, past row-level security
         func counts() throws -> [String: Int] {
@@ -108,7 +108,7 @@ final class DemoDataTests: XCTestCase {
         XCTAssertEqual(standings, ["late", "missing", "on_time"])
 
         let again = try await DemoData(db).load()
-        XCTAssertEqual(again.count, 12)
+        XCTAssertEqual(again.count, 13)
         XCTAssertEqual(try counts(), loaded, "a second load adds no second copy")
         XCTAssertNotEqual(Set(again.map(\.token)), Set(first.map(\.token)))
         await db.shutdown()

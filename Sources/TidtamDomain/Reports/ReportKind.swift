@@ -29,10 +29,13 @@ public struct ReportRequestInput: Sendable, Equatable {
     public var academicYear: Int?
     /// An annual report published to the public as soon as it is assembled.
     public var publish: Bool
+    /// Asked for by OBEC across every district: `requirementID` is then OBEC's own requirement
+    /// (`national_requirement_id`), and nothing is published.
+    public var national: Bool
 
     public init(
         kind: ReportKind, requirementID: Int64? = nil, period: Int? = nil, fiscalYear: FiscalYear? = nil,
-        academicYear: Int? = nil, publish: Bool = false
+        academicYear: Int? = nil, publish: Bool = false, national: Bool = false
     ) {
         self.kind = kind
         self.requirementID = requirementID
@@ -40,6 +43,7 @@ public struct ReportRequestInput: Sendable, Equatable {
         self.fiscalYear = fiscalYear
         self.academicYear = academicYear
         self.publish = publish
+        self.national = national
     }
 
     /// What each kind needs, every missing piece at once.
@@ -49,9 +53,13 @@ public struct ReportRequestInput: Sendable, Equatable {
         case .requirementConsolidated:
             if requirementID == nil {
                 errors.append(
-                    FieldError(
-                        .input["requirement_id"], code: "required", detail: "Name the requirement.",
-                        th: "ต้องระบุรายงานที่ต้องส่ง"))
+                    national
+                        ? FieldError(
+                            .input["national_requirement_id"], code: "required", detail: "Name OBEC's requirement.",
+                            th: "ต้องระบุรายงานที่ สพฐ. กำหนด")
+                        : FieldError(
+                            .input["requirement_id"], code: "required", detail: "Name the requirement.",
+                            th: "ต้องระบุรายงานที่ต้องส่ง"))
             }
             if period == nil {
                 errors.append(

@@ -118,6 +118,11 @@ public struct DemoData: Sendable {
             try await DemoReporting(db: db).load(tenant, schools: schools)
             try await DemoReports(db: db).load(tenant, schools: schools, publishes: index == 0)
         }
+        try await DemoReports(db: db).loadNational()
+        // OBEC's reader, to read the national report (and every district, changing nothing).
+        let obec = try await tokenStore.createNational(
+            email: "obec@demo.tidtam.th", displayName: "สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน", name: "demo")
+        issued.append(IssuedToken(district: "OBEC", email: "obec@demo.tidtam.th", role: .national, token: obec))
         return issued
     }
 }

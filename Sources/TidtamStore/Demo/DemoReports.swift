@@ -5,7 +5,8 @@ import TidtamDomain
 /// The demo's self-assessment reports and its reports across schools: every school's SAR for
 /// the academic years 2567 and 2568 (all but one submitted, one left a draft, one not begun),
 /// and for the first district its annual report of fiscal year 2569 asked for and published, its
-/// agreements' evaluation and its SAR summary — assembled by the worker of `./deploy/dev/up`.
+/// agreements' evaluation and its SAR summary — assembled by the worker of `./deploy/dev/up`;
+/// and OBEC's annual report of fiscal year 2569 across the demo's districts.
 struct DemoReports {
     let db: Database
 
@@ -55,5 +56,13 @@ struct DemoReports {
         _ = try await reports.request(
             tenant, ReportRequestInput(kind: .agreementEvaluation, fiscalYear: FiscalYear(2569)))
         _ = try await reports.request(tenant, ReportRequestInput(kind: .sarSummary, academicYear: 2568))
+    }
+
+    /// OBEC's annual report across every district, asked for once.
+    func loadNational() async throws {
+        let store = NationalReportStore(db)
+        let asked = try await store.requests(.nationalService, kind: .annual, page: PageRequest(limit: 1))
+        guard asked.items.isEmpty else { return }
+        _ = try await store.request(.nationalService, ReportRequestInput(kind: .annual, fiscalYear: FiscalYear(2569)))
     }
 }

@@ -194,12 +194,21 @@ public enum ReportAssembly {
         try tx.query(
             """
             INSERT INTO report_file (district_id, version_id, format, content_type, byte_size, sha256, content)
-            SELECT \(district), \(versionID), x.format, x.content_type, length(b.bytes), encode(sha256(b.bytes), 'hex'), b.bytes
-            FROM unnest(\(files.map(\.format))::text[], \(files.map(\.contentType))::text[],
-                        \(files.map { Data($0.bytes).base64EncodedString() })::text[]) AS x(format, content_type, base64),
-                 LATERAL (SELECT decode(x.base64, 'base64') AS bytes) b
+            SELECT \(district), \(versionID), \(fileColumns) FROM \(fileRows(files))
             ON CONFLICT DO NOTHING
             """)
+    }
+
+    /// The columns of a file row after its keys, from `fileRows`.
+    static let fileColumns: SQL = "x.format, x.content_type, length(b.bytes), encode(sha256(b.bytes), 'hex'), b.bytes"
+
+    /// `files` as rows (`x` and `b`), their bytes sent as base64 text and decoded in the statement.
+    static func fileRows(_ files: [RenderedFile]) -> SQL {
+        """
+        unnest(\(files.map(\.format))::text[], \(files.map(\.contentType))::text[],
+               \(files.map { Data($0.bytes).base64EncodedString() })::text[]) AS x(format, content_type, base64),
+        LATERAL (SELECT decode(x.base64, 'base64') AS bytes) b
+        """
     }
 
     /// The request given up after its last attempt, with why.

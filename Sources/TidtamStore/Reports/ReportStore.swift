@@ -166,17 +166,25 @@ public struct ReportStore: Sendable {
         let rows = try await db.read(
             tenant,
             """
-            SELECT encode(f.content, 'base64') AS b, f.content_type, f.sha256, f.created_at,
+            SELECT encode(f.content, 'base64') AS b, f.format, f.content_type, f.sha256, f.created_at,
                    v.report_key || '-' || v.number AS name
             FROM report_file f JOIN report_version v ON v.district_id = f.district_id AND v.id = f.version_id
             WHERE (\(tenant.district?.districtID)::bigint IS NULL OR f.district_id = \(tenant.district?.districtID))
               AND f.version_id = \(versionID) AND f.format = \(format)
             """)
-        guard let row = rows.first, let text: String = try row.decode("b"),
+        return try File(rows.first)
+    }
+}
+
+extension ReportStore.File {
+    /// A file from its row (`b` its content in base64, `name` its name without the extension).
+    init?(_ row: Row?) throws {
+        guard let row, let text: String = try row.decode("b"),
             let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters)
         else { return nil }
         let name: String = try row.decode("name")
-        return File(
+        let format = try row.decode("format", as: String.self)
+        self.init(
             bytes: [UInt8](data), contentType: try row.decode("content_type"), sha256: try row.decode("sha256"),
             fileName: name.replacingOccurrences(of: ":", with: "-") + "." + format,
             createdAt: try row.decode("created_at"))

@@ -1,0 +1,80 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TidtamDomain
+import TidtamStore
+
+/// `/national-report-requests` and `/national-reports`: OBEC asks for a report across every
+/// district (202: one part job per district assembles it), follows it district by district, and
+/// reads its versions and their files. OBEC's only: a district's token is refused (403).
+struct NationalReportRoutes {
+    let reports: NationalReportStore
+
+    func register(_ routes: AuthenticatedRoutes) {
+        routes.add(.post, "/national-report-requests") { request, context in
+            let tenant = try context.tenant(for: .nationalReports)
+            let input = try await JSONBody.decode(request, context: context) { body in Self.input(&body) }
+            let made = try await reports.request(tenant, input)
+            return JSONResponse.document(
+                made, status: .accepted, location: "/api/v1/national-report-requests/\(made.id)")
+        }
+        routes.add(.get, "/national-report-requests") { request, context in
+            var query = QueryParameters(request)
+            let kind = query.choice("kind", ReportKind.self)
+            let page = query.page()
+            try query.finish()
+            // After the parameters (a typo is 422 whoever asks), as the national audit log.
+            let tenant = try context.tenant(for: .nationalReports)
+            return try await JSONResponse.page(reports.requests(tenant, kind: kind, page: page))
+        }
+        routes.add(.get, "/national-report-requests/{requestId}") { _, context in
+            let tenant = try context.tenant(for: .nationalReports)
+            let id = try context.id("requestId", .nationalReportRequest)
+            guard let found = try await reports.request(tenant, id: id) else {
+                throw DomainError.notFound(.nationalReportRequest)
+            }
+            return JSONResponse.document(found)
+        }
+        routes.add(.get, "/national-reports") { request, context in
+            var query = QueryParameters(request)
+            let kind = query.choice("kind", ReportKind.self)
+            let key = query.text("report_key")
+            let page = query.page()
+            try query.finish()
+            let tenant = try context.tenant(for: .nationalReports)
+            return try await JSONResponse.page(reports.versions(tenant, kind: kind, key: key, page: page))
+        }
+        routes.add(.get, "/national-reports/{versionId}") { _, context in
+            let tenant = try context.tenant(for: .nationalReports)
+            guard let found = try await reports.version(tenant, id: context.id("versionId", .nationalReport)) else {
+                throw DomainError.notFound(.nationalReport)
+            }
+            return JSONResponse.document(found)
+        }
+        routes.add(.get, "/national-reports/{versionId}/files/{format}") { request, context in
+            let tenant = try context.tenant(for: .nationalReports)
+            let id = try context.id("versionId", .nationalReport)
+            let format = context.parameters.get("format") ?? ""
+            guard let file = try await reports.file(tenant, versionID: id, format: format) else {
+                throw DomainError.notFound(.reportFile)
+            }
+            return StoredFileResponse.make(
+                bytes: file.bytes, contentType: file.contentType, sha256: file.sha256, fileName: file.fileName,
+                lastModified: file.createdAt, request: request)
+        }
+    }
+
+    static func input(_ body: inout JSONBody) -> ReportRequestInput? {
+        let kind = body.required("kind") { $0.choice("kind", ReportKind.self) }
+        let requirement = body.integer("national_requirement_id", in: 1...Int64.max) ?? nil
+        let period = body.integer("period", in: 1...12) ?? nil
+        let year = body.fiscalYear("fiscal_year") ?? nil
+        let academicYear = body.integer("academic_year", in: 2500...2700) ?? nil
+        guard let kind else { return nil }
+        let input = ReportRequestInput(
+            kind: kind, requirementID: requirement, period: period.map(Int.init), fiscalYear: year,
+            academicYear: academicYear.map(Int.init), national: true)
+        body.add(input.problems)
+        return body.errors.isEmpty ? input : nil
+    }
+}

@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import TidtamDomain
+import TidtamStore
 
 /// A stored file as a download (evidence, a report's rendered files): its SHA-256 is its ETag,
 /// since its bytes never change under an id; If-None-Match with it answers 304; the type is
@@ -36,5 +38,15 @@ enum HTTPDate {
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
         return formatter.string(from: date)
+    }
+}
+
+extension StoredFileResponse {
+    /// A report version's stored file (a district's or a national one), or 404.
+    static func report(_ file: ReportStore.File?, request: Request) throws -> Response {
+        guard let file else { throw DomainError.notFound(.reportFile) }
+        return make(
+            bytes: file.bytes, contentType: file.contentType, sha256: file.sha256, fileName: file.fileName,
+            lastModified: file.createdAt, request: request)
     }
 }

@@ -92,3 +92,22 @@ public enum PDFText {
             })
     }
 }
+
+/// A rendered report file read back by its real reader: a PDF by poppler (`check_pdf.py`: its
+/// text, fonts and page 1's ink) and a workbook by openpyxl (`read_xlsx.py`), from a temporary file.
+public enum RenderedFile {
+    public static func pdf(_ bytes: [UInt8]) throws -> [String: Any] {
+        try read(bytes, "pdf", "Tests/reports/check_pdf.py")
+    }
+
+    public static func workbookSheets(_ bytes: [UInt8]) throws -> [String: [[[String: Any]]]] {
+        try read(bytes, "xlsx", "Tests/reports/read_xlsx.py")["sheets"] as! [String: [[[String: Any]]]]
+    }
+
+    static func read(_ bytes: [UInt8], _ ext: String, _ script: String) throws -> [String: Any] {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rendered-\(UUID()).\(ext)")
+        try Data(bytes).write(to: path)
+        defer { try? FileManager.default.removeItem(at: path) }
+        return try PythonScript.json(script, path.path)
+    }
+}

@@ -88,10 +88,7 @@ final class AnnualReportAPITests: APITestCase {
             XCTAssertEqual(positions.compactMap { $0 }, positions.compactMap { $0 }.sorted(), "in the report's order")
             let pdf = try await api.send(.get, "/api/v1/reports/\(versionID)/files/pdf", token: staff)
             XCTAssertEqual(pdf.status, 200)
-            let pdfPath = FileManager.default.temporaryDirectory.appendingPathComponent("annual-\(UUID()).pdf")
-            try Data(pdf.bytes).write(to: pdfPath)
-            defer { try? FileManager.default.removeItem(at: pdfPath) }
-            let read = try PythonScript.json("Tests/reports/check_pdf.py", pdfPath.path)
+            let read = try RenderedFile.pdf(pdf.bytes)
             let pdfText = PDFText.comparable(read["text"] as! String)
             for thai in parts + ["ปีงบประมาณ พ.ศ. 2569", "งบประมาณจาก สพฐ.", "หน้า 1 จาก"] {
                 XCTAssertTrue(pdfText.contains(PDFText.comparable(thai)), "\(thai) in the PDF")

@@ -106,19 +106,13 @@ final class NationalAssemblyAPITests: APITestCase {
             XCTAssertTrue(csv.text.dropFirst().hasPrefix("รหัสเขตพื้นที่,สำนักงานเขตพื้นที่การศึกษา,หน่วยงานที่ต้องส่ง"), csv.text)
             XCTAssertTrue(csv.text.contains(",รวมทั้งประเทศ,\(schoolsA + schoolsB),1,"), csv.text)
             let xlsx = try await api.send(.get, "/api/v1/national-reports/\(versionID)/files/xlsx", token: national)
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("national-\(UUID()).xlsx")
-            try Data(xlsx.bytes).write(to: path)
-            defer { try? FileManager.default.removeItem(at: path) }
-            let sheets = try PythonScript.json("Tests/reports/read_xlsx.py", path.path)["sheets"] as! [String: Any]
-            let table = sheets["รายเขตพื้นที่"] as! [[[String: Any]]]
+            let sheets = try RenderedFile.workbookSheets(xlsx.bytes)
+            let table = sheets["รายเขตพื้นที่"]!
             XCTAssertEqual(table.count, 4, "a heading, two districts and the total")
             XCTAssertEqual(table[3][2]["t"] as? String, "n", "a total is a number")
             let pdf = try await api.send(.get, "/api/v1/national-reports/\(versionID)/files/pdf", token: national)
             XCTAssertEqual(pdf.headers[.contentType], "application/pdf")
-            let pdfPath = FileManager.default.temporaryDirectory.appendingPathComponent("national-\(UUID()).pdf")
-            try Data(pdf.bytes).write(to: pdfPath)
-            defer { try? FileManager.default.removeItem(at: pdfPath) }
-            let read = try PythonScript.json("Tests/reports/check_pdf.py", pdfPath.path)
+            let read = try RenderedFile.pdf(pdf.bytes)
             let text = PDFText.comparable(read["text"] as! String)
             for thai in ["ระดับประเทศ", "รวมทั้งประเทศ", "สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน", "หน้า 1 จาก"] {
                 XCTAssertTrue(text.contains(PDFText.comparable(thai)), "\(thai) in: \(text)")

@@ -55,12 +55,8 @@ struct NationalReportRoutes {
             let tenant = try context.tenant(for: .nationalReports)
             let id = try context.id("versionId", .nationalReport)
             let format = context.parameters.get("format") ?? ""
-            guard let file = try await reports.file(tenant, versionID: id, format: format) else {
-                throw DomainError.notFound(.reportFile)
-            }
-            return StoredFileResponse.make(
-                bytes: file.bytes, contentType: file.contentType, sha256: file.sha256, fileName: file.fileName,
-                lastModified: file.createdAt, request: request)
+            return try StoredFileResponse.report(
+                await reports.file(tenant, versionID: id, format: format), request: request)
         }
     }
 

@@ -15,10 +15,8 @@ import TidtamDomain
 public enum NationalReportAssembly {
     public static let partKind = "report.national_part"
 
-    public struct Args: Codable, Sendable {
-        public var requestID: Int64
-        enum CodingKeys: String, CodingKey { case requestID = "request_id" }
-    }
+    /// `{"request_id": …}`, as a district's assembly job is given.
+    public typealias Args = ReportAssembly.Args
 
     public struct Request: Sendable {
         public var id: Int64

@@ -52,7 +52,10 @@ extension NationalReport {
     func printed(_ text: String?, _ column: Column) -> String {
         guard let text else { return "–" }
         guard column.format == .amount, let value = Decimal(string: text) else { return text }
-        return PrintHTML.grouped(value)
+        // Baht with its satang in two places when it has any (46,549,023.50, not .5).
+        let printed = PrintHTML.grouped(value)
+        guard let point = printed.firstIndex(of: ".") else { return printed }
+        return printed.distance(from: point, to: printed.endIndex) == 2 ? printed + "0" : printed
     }
 
     public var html: String {

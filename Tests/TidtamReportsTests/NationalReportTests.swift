@@ -60,6 +60,7 @@ final class NationalReportTests: XCTestCase {
 
         let html = report.html
         XCTAssertTrue(html.contains("1,000.75"), "amounts grouped in print")
+        XCTAssertTrue(html.contains("<td class=\"n\">1,000.50</td>"), "satang in two places: \(html)")
         XCTAssertTrue(html.contains("=HYPERLINK(&quot;"), "escaped")
         XCTAssertTrue(html.contains("รวมทั้งประเทศ"))
         // The data round-trips: what the version keeps renders the same files again.

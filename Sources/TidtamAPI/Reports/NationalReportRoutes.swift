@@ -13,7 +13,9 @@ struct NationalReportRoutes {
     func register(_ routes: AuthenticatedRoutes) {
         routes.add(.post, "/national-report-requests") { request, context in
             let tenant = try context.tenant(for: .nationalReports)
-            let input = try await JSONBody.decode(request, context: context) { body in Self.input(&body) }
+            let input = try await JSONBody.decode(request, context: context) { body in
+                ReportRoutes.input(&body, national: true)
+            }
             let made = try await reports.request(tenant, input)
             return JSONResponse.document(
                 made, status: .accepted, location: "/api/v1/national-report-requests/\(made.id)")
@@ -58,19 +60,5 @@ struct NationalReportRoutes {
             return try StoredFileResponse.report(
                 await reports.file(tenant, versionID: id, format: format), request: request)
         }
-    }
-
-    static func input(_ body: inout JSONBody) -> ReportRequestInput? {
-        let kind = body.required("kind") { $0.choice("kind", ReportKind.self) }
-        let requirement = body.integer("national_requirement_id", in: 1...Int64.max) ?? nil
-        let period = body.integer("period", in: 1...12) ?? nil
-        let year = body.fiscalYear("fiscal_year") ?? nil
-        let academicYear = body.integer("academic_year", in: 2500...2700) ?? nil
-        guard let kind else { return nil }
-        let input = ReportRequestInput(
-            kind: kind, requirementID: requirement, period: period.map(Int.init), fiscalYear: year,
-            academicYear: academicYear.map(Int.init), national: true)
-        body.add(input.problems)
-        return body.errors.isEmpty ? input : nil
     }
 }

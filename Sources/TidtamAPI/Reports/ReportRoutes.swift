@@ -67,17 +67,19 @@ struct ReportRoutes {
         }
     }
 
-    static func input(_ body: inout JSONBody) -> ReportRequestInput? {
+    /// A request's body; a national one names OBEC's requirement and is never published.
+    static func input(_ body: inout JSONBody, national: Bool = false) -> ReportRequestInput? {
         let kind = body.required("kind") { $0.choice("kind", ReportKind.self) }
-        let requirement = body.integer("requirement_id", in: 1...Int64.max) ?? nil
+        let requirement =
+            body.integer(national ? "national_requirement_id" : "requirement_id", in: 1...Int64.max) ?? nil
         let period = body.integer("period", in: 1...12) ?? nil
         let year = body.fiscalYear("fiscal_year") ?? nil
         let academicYear = body.integer("academic_year", in: 2500...2700) ?? nil
-        let publish = body.boolean("publish") ?? nil
+        let publish = national ? nil : body.boolean("publish") ?? nil
         guard let kind else { return nil }
         let input = ReportRequestInput(
             kind: kind, requirementID: requirement, period: period.map(Int.init), fiscalYear: year,
-            academicYear: academicYear.map(Int.init), publish: publish ?? false)
+            academicYear: academicYear.map(Int.init), publish: publish ?? false, national: national)
         body.add(input.problems)
         return body.errors.isEmpty ? input : nil
     }

@@ -55,10 +55,10 @@ public struct ReportRequestInput: Sendable, Equatable {
                 errors.append(
                     national
                         ? FieldError(
-                            .input["national_requirement_id"], code: "required", detail: "Name OBEC's requirement.",
+                            .input[requirementField], code: "required", detail: "Name OBEC's requirement.",
                             th: "ต้องระบุรายงานที่ สพฐ. กำหนด")
                         : FieldError(
-                            .input["requirement_id"], code: "required", detail: "Name the requirement.",
+                            .input[requirementField], code: "required", detail: "Name the requirement.",
                             th: "ต้องระบุรายงานที่ต้องส่ง"))
             }
             if period == nil {
@@ -92,4 +92,23 @@ public struct ReportRequestInput: Sendable, Equatable {
         }
         return errors
     }
+
+    /// The field that names the requirement: OBEC's own for a national request.
+    public var requirementField: String { national ? "national_requirement_id" : "requirement_id" }
+
+    /// The request's parameters as stored beside it (JSON, the API's field names).
+    public var paramsJSON: String {
+        var fields: [String] = []
+        if let id = requirementID { fields.append("\"\(requirementField)\":\(id)") }
+        if let period { fields.append("\"period\":\(period)") }
+        if let year = fiscalYear { fields.append("\"fiscal_year\":\(year.buddhistYear)") }
+        if let year = academicYear { fields.append("\"academic_year\":\(year)") }
+        if publish { fields.append("\"publish\":true") }
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    /// The requirement exists but has no period of that number.
+    public static let noSuchPeriod = FieldError(
+        .input["period"], code: "out_of_range", detail: "The requirement has no such period.",
+        th: "รายงานนี้ไม่มีงวดดังกล่าว")
 }

@@ -75,7 +75,7 @@ public struct NationalReportStore: Sendable {
             let id: Int64 = try tx.query(
                 """
                 INSERT INTO national_report_request (kind, report_key, params, districts, requested_by)
-                VALUES (\(input.kind.rawValue), \(key), \(PostgresJSON(Self.params(input))), \(districts)::bigint[], \(user))
+                VALUES (\(input.kind.rawValue), \(key), \(PostgresJSON(input.paramsJSON)), \(districts)::bigint[], \(user))
                 RETURNING id
                 """
             ).first!.decode("id")
@@ -104,22 +104,9 @@ public struct NationalReportStore: Sendable {
                 """
             ).first != nil
         else {
-            throw DomainError.invalid([
-                FieldError(
-                    .input["period"], code: "out_of_range", detail: "The requirement has no such period.",
-                    th: "รายงานนี้ไม่มีงวดดังกล่าว")
-            ])
+            throw DomainError.invalid([ReportRequestInput.noSuchPeriod])
         }
         return "\(input.kind.rawValue):\(requirement):\(period)"
-    }
-
-    static func params(_ input: ReportRequestInput) -> String {
-        var fields: [String] = []
-        if let id = input.requirementID { fields.append("\"national_requirement_id\":\(id)") }
-        if let period = input.period { fields.append("\"period\":\(period)") }
-        if let year = input.fiscalYear { fields.append("\"fiscal_year\":\(year.buddhistYear)") }
-        if let year = input.academicYear { fields.append("\"academic_year\":\(year)") }
-        return "{" + fields.joined(separator: ",") + "}"
     }
 
     public func request(_ tenant: Tenant, id: Int64) async throws -> JSONDocument? {

@@ -56,7 +56,7 @@ public struct ReportStore: Sendable {
             let id: Int64 = try tx.query(
                 """
                 INSERT INTO report_request (district_id, kind, report_key, params, requested_by)
-                VALUES (\(district), \(input.kind.rawValue), \(key), \(PostgresJSON(Self.params(input))), \(tenant.userID))
+                VALUES (\(district), \(input.kind.rawValue), \(key), \(PostgresJSON(input.paramsJSON)), \(tenant.userID))
                 RETURNING id
                 """
             ).first!.decode("id")
@@ -83,11 +83,7 @@ public struct ReportStore: Sendable {
                 ).first == nil {
                     throw DomainError.notFound(.requirement)
                 }
-                throw DomainError.invalid([
-                    FieldError(
-                        .input["period"], code: "out_of_range", detail: "The requirement has no such period.",
-                        th: "รายงานนี้ไม่มีงวดดังกล่าว")
-                ])
+                throw DomainError.invalid([ReportRequestInput.noSuchPeriod])
             }
             return "\(input.kind.rawValue):\(requirement):\(period)"
         case .agreementEvaluation, .annual:
@@ -95,16 +91,6 @@ public struct ReportStore: Sendable {
         case .sarSummary:
             return "\(input.kind.rawValue):\(input.academicYear!)"
         }
-    }
-
-    static func params(_ input: ReportRequestInput) -> String {
-        var fields: [String] = []
-        if let id = input.requirementID { fields.append("\"requirement_id\":\(id)") }
-        if let period = input.period { fields.append("\"period\":\(period)") }
-        if let year = input.fiscalYear { fields.append("\"fiscal_year\":\(year.buddhistYear)") }
-        if let year = input.academicYear { fields.append("\"academic_year\":\(year)") }
-        if input.publish { fields.append("\"publish\":true") }
-        return "{" + fields.joined(separator: ",") + "}"
     }
 
     public func request(_ tenant: some TenantReading, id: Int64) async throws -> JSONDocument? {

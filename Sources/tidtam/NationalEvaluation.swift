@@ -19,6 +19,11 @@ struct EvaluationBench: AsyncParsableCommand {
     @Option(help: "Handlers the worker runs at once.") var concurrency = 2
     @Option(help: "Print the floor's statement for this district and round (to EXPLAIN it) and stop.")
     var printFloor: [Int64] = []
+    @Option(
+        help:
+            "Only profile: evaluate this many districts one after another, each rolled back, and print where the time went."
+    )
+    var profile: Int?
 
     func run() async throws {
         if printFloor.count == 2 {
@@ -44,6 +49,12 @@ struct EvaluationBench: AsyncParsableCommand {
             rounds[district] = try await app.transaction(DistrictTenant.background(district)) { tx in
                 try EvaluationStore.roundID(tx, district: district, .standard(FiscalYear(fiscalYear), .yearEnd))
             }
+        }
+
+        if let profile {
+            try await Self.profile(app, districts: Array(districts.prefix(profile)), rounds: rounds)
+            await app.shutdown()
+            return
         }
 
         // The floor.
@@ -100,6 +111,48 @@ struct EvaluationBench: AsyncParsableCommand {
                 try done.decode("indicator_rollups", as: Int.self), jobSeconds, floorSeconds, floorRows,
                 "\(floorSum)" as NSString, jobSeconds / floorSeconds))
         await app.shutdown()
+    }
+
+    /// Each phase of `EvaluationRun.run` summed over `districts`, and the roll-ups after it.
+    static func profile(_ app: Database, districts: [Int64], rounds: [Int64: Int64]) async throws {
+        var total = EvaluationRun.Outcome()
+        var rollups = Duration.zero
+        for district in districts {
+            do {
+                try await app.transaction(DistrictTenant.background(district)) { tx in
+                    try tx.query("SET LOCAL statement_timeout = '10min'")
+                    let outcome = try EvaluationRun.run(tx, district: district, roundID: rounds[district]!)
+                    let clock = ContinuousClock(), start = clock.now
+                    let year: Int = try tx.query(
+                        "SELECT fiscal_year FROM evaluation_round WHERE district_id = \(district) AND id = \(rounds[district]!)"
+                    ).first!.decode("fiscal_year")
+                    _ = try RollupStore.compute(tx, district: district, fiscalYear: year)
+                    throw Profiled(outcome: outcome, rollups: clock.now - start)
+                }
+            } catch let profiled as Profiled {
+                let outcome = profiled.outcome
+                total.agreements += outcome.agreements
+                total.projects += outcome.projects
+                total.indicators += outcome.indicators
+                total.gathering += outcome.gathering
+                total.computing += outcome.computing
+                total.encoding += outcome.encoding
+                total.writing += outcome.writing
+                rollups += profiled.rollups
+            }
+        }
+        print(
+            String(
+                format:
+                    "profile of %d districts (%d agreements, %d projects, %d indicators): gathering %.2f s, decoding and computing %.2f s, encoding %.2f s, writing %.2f s, roll-ups %.2f s",
+                districts.count, total.agreements, total.projects, total.indicators, total.gathering.seconds,
+                total.computing.seconds, total.encoding.seconds, total.writing.seconds, rollups.seconds))
+    }
+
+    /// A profiled district's phases, thrown to roll its transaction back.
+    struct Profiled: Error {
+        let outcome: EvaluationRun.Outcome
+        let rollups: Duration
     }
 
     struct Floor: Error {

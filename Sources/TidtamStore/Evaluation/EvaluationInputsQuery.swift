@@ -26,21 +26,24 @@ struct RoundScope: Sendable {
     }
 }
 
-/// The statements that gather an evaluation's inputs. Each renders the indicators of its
-/// subject as the JSON of `EvaluationInputs.IndicatorInput` (decoded by `JSONDecoder`, numbers
-/// exact), so the SQL and the Swift that reads it stay side by side.
+/// The statements that gather an evaluation's inputs, as flat rows (one an indicator) read by
+/// position and grouped by their subject in Swift, so the SQL and the Swift that reads it stay
+/// side by side.
+///
+/// Why flat: the statements once rendered each subject's indicators as JSON for `JSONDecoder`;
+/// building and decoding that JSON cost more than finding the rows (`tidtam bench evaluation
+/// --profile`).
 enum EvaluationInputsQuery {
     /// The indicators of `source` (a FROM list naming the indicator `i`, filtered by `filter`)
-    /// scored for `school` in `round`: each one's rule, target and current actual for the
-    /// round's period. `weight` and `target` are expressions over the source.
-    /// `schoolColumn`, when given, names the school as a column of the source (a whole
-    /// district's subjects at once) instead of `school`.
-    static func indicators(
-        source: SQL, filter: SQL, key: SQL, weight: SQL, target: SQL?, school: Int64?, schoolColumn: SQL? = nil,
-        round: RoundScope, order: SQL
+    /// scored in `round`, one row each, grouped by `subject` (an expression naming the subject's
+    /// id) and ordered by `order` within it: the indicator's key id, rule, target and current
+    /// actual for the round's period. `weight` and `target` are expressions over the source.
+    /// `school` is the school's id, or the column that names it (a whole district at once).
+    static func indicatorRows(
+        source: SQL, filter: SQL, subject: SQL, keyID: SQL, weight: SQL, target: SQL?, school: SQL, round: RoundScope,
+        order: SQL
     ) -> SQL {
         let periods = round.periods("i.period")
-        let school: SQL = schoolColumn ?? "\(school)::bigint"
         let ownTarget: SQL =
             target
                 ?? """
@@ -50,17 +53,12 @@ enum EvaluationInputsQuery {
                    AND t.period IN (coalesce(act.period, 0), 0)
                  ORDER BY t.school_id IS NULL, t.period = 0 LIMIT 1)
                 """
+        // Read by position in `indicator(_:prefix:)`.
         return """
-            SELECT coalesce(json_agg(json_build_object(
-                'key', \(key), 'indicator_id', i.id, 'name_th', i.name_th, 'weight', \(weight),
-                'rule', json_build_object('direction', i.direction, 'scoring', i.scoring, 'levels', i.levels,
-                                          'score_one', i.score_one, 'score_five', i.score_five, 'band_low', i.band_low,
-                                          'band_high', i.band_high, 'places', i.score_places),
-                'target', \(ownTarget),
-                'period', coalesce(act.period, (\(periods))[1]),
-                'actual', CASE WHEN act.id IS NULL THEN NULL
-                               ELSE json_build_object('id', act.id, 'seq', act.seq, 'value', act.value) END)
-                ORDER BY \(order)), '[]')::text AS parts
+            SELECT \(subject) AS subject_id, \(keyID) AS key_id, i.id, i.name_th, \(weight) AS weight, i.direction,
+                   i.scoring, i.levels, i.score_one, i.score_five, i.band_low, i.band_high, i.score_places,
+                   \(ownTarget) AS target, coalesce(act.period, (\(periods))[1]) AS period,
+                   act.id AS actual_id, act.seq AS actual_seq, act.value AS actual_value
             FROM \(source)
             LEFT JOIN LATERAL (
                 SELECT a.id, a.seq, a.value, a.period FROM indicator_actual a
@@ -69,12 +67,60 @@ enum EvaluationInputsQuery {
                   AND a.period = ANY (\(periods))
                 ORDER BY array_position(\(periods), a.period::int), a.seq DESC LIMIT 1) act ON true
             WHERE \(filter)
+            ORDER BY \(subject), \(order)
             """
     }
 
-    static func decodeParts(_ row: Row) throws -> [EvaluationInputs.IndicatorInput] {
-        try JSONDecoder().decode(
-            [EvaluationInputs.IndicatorInput].self, from: Data(try row.decode("parts", as: String.self).utf8))
+    /// One row of `indicatorRows` as the engine's input; its key is `prefix:key_id`.
+    static func indicator(_ row: Row, prefix: String) throws -> EvaluationInputs.IndicatorInput {
+        let direction: String = try row.decode(5)
+        guard let parsedDirection = IndicatorDefinition.Direction(rawValue: direction) else {
+            throw PostgresError(.decoding, "unknown direction \(direction)", column: "direction")
+        }
+        let actualID: Int64? = try row.decode(15)
+        return EvaluationInputs.IndicatorInput(
+            key: "\(prefix):\(try row.decode(1, as: Int64.self))", indicatorID: try row.decode(2),
+            nameTH: try row.decode(3), weight: try row.decode(4),
+            rule: .init(
+                direction: parsedDirection, scoring: try row.decode(6), levels: try row.decode(7),
+                scoreOne: try row.decode(8), scoreFive: try row.decode(9), bandLow: try row.decode(10),
+                bandHigh: try row.decode(11), places: try row.decode(12)),
+            target: try row.decode(13), period: try row.decode(14),
+            actual: try actualID.map { .init(id: $0, seq: try row.decode(16), value: try row.decode(17)) })
+    }
+
+    /// The rows of `indicatorRows` grouped by subject, in their order.
+    static func indicatorsBySubject(_ result: QueryResult, prefix: String) throws -> [Int64: [EvaluationInputs
+        .IndicatorInput]]
+    {
+        var groups: [Int64: [EvaluationInputs.IndicatorInput]] = [:]
+        for row in result.rows {
+            groups[try row.decode(0, as: Int64.self), default: []].append(try indicator(row, prefix: prefix))
+        }
+        return groups
+    }
+
+    /// A performance agreement's weighted items, each with its own target (`ag` names the agreement).
+    static func agreementItems(filter: SQL, round: RoundScope) -> SQL {
+        indicatorRows(
+            source: """
+                performance_agreement ag
+                JOIN agreement_item it ON it.district_id = ag.district_id AND it.agreement_id = ag.id
+                JOIN indicator i ON i.district_id = it.district_id AND i.id = it.indicator_id
+                """,
+            filter: filter, subject: "ag.id", keyID: "it.id", weight: "it.weight", target: "it.target",
+            school: "ag.school_id", round: round, order: "it.position, it.id")
+    }
+
+    /// A project's own indicators (`p` names the project, `a` its action plan).
+    static func projectIndicators(filter: SQL, round: RoundScope) -> SQL {
+        indicatorRows(
+            source: """
+                project p JOIN action_plan a ON a.district_id = p.district_id AND a.id = p.plan_id
+                JOIN indicator i ON i.district_id = p.district_id AND i.project_id = p.id
+                """,
+            filter: filter, subject: "p.id", keyID: "i.id", weight: "i.weight", target: nil, school: "p.school_id",
+            round: round, order: "i.code, i.id")
     }
 
     /// A performance agreement: its weighted items, each with its own target.
@@ -83,15 +129,11 @@ enum EvaluationInputsQuery {
     )
         throws -> EvaluationInputs
     {
-        let row = try tx.query(
-            indicators(
-                source:
-                    "agreement_item it JOIN indicator i ON i.district_id = it.district_id AND i.id = it.indicator_id",
-                filter: "it.district_id = \(district) AND it.agreement_id = \(id)", key: "'item:' || it.id",
-                weight: "it.weight", target: "it.target", school: school, round: round, order: "it.position, it.id")
-        ).first!
+        let items = try indicatorsBySubject(
+            tx.query(agreementItems(filter: "ag.district_id = \(district) AND ag.id = \(id)", round: round)),
+            prefix: "item")
         return EvaluationInputs(
-            subject: .agreement, root: .init(key: "agreement:\(id)", nameTH: title, indicators: try decodeParts(row)))
+            subject: .agreement, root: .init(key: "agreement:\(id)", nameTH: title, indicators: items[id] ?? []))
     }
 
     /// A project: its indicators beside its progress (the latest report submitted for a period
@@ -99,40 +141,39 @@ enum EvaluationInputsQuery {
     static func project(_ tx: Transaction, district: Int64, id: Int64, school: Int64?, name: String, round: RoundScope)
         throws -> EvaluationInputs.Node
     {
-        let row = try tx.query(
-            indicators(
-                source: "indicator i", filter: "i.district_id = \(district) AND i.project_id = \(id)",
-                key: "'indicator:' || i.id", weight: "i.weight", target: nil, school: school, round: round,
-                order: "i.code, i.id")
-        ).first!
+        let indicators = try indicatorsBySubject(
+            tx.query(projectIndicators(filter: "p.district_id = \(district) AND p.id = \(id)", round: round)),
+            prefix: "indicator")
         let progress = try tx.query(
-            "SELECT \(Self.progress(project: "\(id)::bigint", district: "\(district)::bigint", round: round)) AS progress"
+            "SELECT pr.* FROM (SELECT \(id)::bigint AS id, \(district)::bigint AS district_id) p \(Self.progress(round: round))"
         ).first!
         return .init(
-            key: "project:\(id)", nameTH: name, indicators: try decodeParts(row),
+            key: "project:\(id)", nameTH: name, indicators: indicators[id] ?? [],
             progress: try decodeProgress(progress),
             progressWeight: round.progressWeight)
     }
 
-    /// A project's progress as the round uses it (the JSON of `EvaluationInputs.ProgressInput`,
-    /// or NULL): the latest report submitted for a period ending by the round's end.
-    static func progress(project: SQL, district: SQL, round: RoundScope) -> SQL {
+    /// A project's progress as the round uses it, joined to the project `p`: the latest report
+    /// submitted for a period ending by the round's end (`pr.report_id` NULL when there is none).
+    static func progress(round: RoundScope) -> SQL {
         """
-        (SELECT json_build_object('report_id', r.id, 'report_version', r.report_version, 'period', m.period,
-                                  'percent_complete', r.percent_complete)
-         FROM monitoring_item m JOIN progress_report r ON r.district_id = m.district_id AND r.item_id = m.id
-         WHERE m.district_id = \(district) AND m.project_id = \(project) AND m.kind = 'progress_report'
-           AND m.status = 'open' AND m.period_end <= \(round.endsOn.sql)::date
-           AND r.status IN ('submitted', 'acknowledged')
-         ORDER BY m.period_end DESC, r.report_version DESC LIMIT 1)::text
+        LEFT JOIN LATERAL (
+            SELECT r.id AS report_id, r.report_version, m.period, r.percent_complete
+            FROM monitoring_item m JOIN progress_report r ON r.district_id = m.district_id AND r.item_id = m.id
+            WHERE m.district_id = p.district_id AND m.project_id = p.id AND m.kind = 'progress_report'
+              AND m.status = 'open' AND m.period_end <= \(round.endsOn.sql)::date
+              AND r.status IN ('submitted', 'acknowledged')
+            ORDER BY m.period_end DESC, r.report_version DESC LIMIT 1) pr ON true
         """
     }
 
     static func decodeProgress(_ row: Row) throws -> EvaluationInputs.ProgressInput? {
-        try (row.decode("progress") as String?).map {
-            try JSONDecoder().decode(EvaluationInputs.ProgressInput.self, from: Data($0.utf8))
-        }
+        guard let id: Int64 = try row.decode("report_id") else { return nil }
+        return .init(
+            reportID: id, reportVersion: try row.decode("report_version"), period: try row.decode("period"),
+            percentComplete: try row.decode("percent_complete"))
     }
+
     /// A strategic plan: each strategy from its goals' indicators and the projects that carry it
     /// out in the round's year (of approved, current action plans).
     static func strategicPlan(
@@ -144,13 +185,15 @@ enum EvaluationInputsQuery {
         var children: [EvaluationInputs.Node] = []
         for strategy in strategies {
             let strategyID: Int64 = try strategy.decode("id")
-            let goals = try tx.query(
-                indicators(
-                    source: "goal g JOIN indicator i ON i.district_id = g.district_id AND i.goal_id = g.id",
-                    filter: "g.district_id = \(district) AND g.strategy_id = \(strategyID)",
-                    key: "'indicator:' || i.id", weight: "i.weight", target: nil, school: school, round: round,
-                    order: "g.code, i.code, i.id")
-            ).first!
+            let goals = try indicatorsBySubject(
+                tx.query(
+                    indicatorRows(
+                        source: "goal g JOIN indicator i ON i.district_id = g.district_id AND i.goal_id = g.id",
+                        filter: "g.district_id = \(district) AND g.strategy_id = \(strategyID)",
+                        subject: "g.strategy_id",
+                        keyID: "i.id", weight: "i.weight", target: nil, school: "\(school)::bigint", round: round,
+                        order: "g.code, i.code, i.id")),
+                prefix: "indicator")
             let projects = try tx.query(
                 """
                 SELECT p.id, p.name_th FROM project p
@@ -168,7 +211,7 @@ enum EvaluationInputsQuery {
             children.append(
                 .init(
                     key: "strategy:\(strategyID)", nameTH: try strategy.decode("name_th"),
-                    indicators: try decodeParts(goals),
+                    indicators: goals[strategyID] ?? [],
                     children: projectNodes))
         }
         return EvaluationInputs(

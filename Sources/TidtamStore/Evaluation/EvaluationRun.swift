@@ -4,7 +4,7 @@ import TidtamDomain
 
 /// A whole round for one district at once (the year-end evaluation of every school): every
 /// approved, current agreement and every project of the approved, current action plans of the
-/// round's year, gathered in two statements, computed in Swift by the same pure function as one
+/// round's year, gathered in four statements (the subjects, then their indicators), computed in Swift by the same pure function as one
 /// evaluation, and written as drafts in one upsert each (a final evaluation is left as it is).
 /// Run by the job `evaluation.round`, one per district, so the job runner's per-district
 /// claiming keeps it fair.
@@ -21,6 +21,13 @@ public enum EvaluationRun {
         public var agreements = 0
         public var projects = 0
         public var indicators = 0
+        /// Where the time went (the benchmark's profile prints them): gathering the inputs,
+        /// decoding and computing in Swift, encoding the rows, writing them.
+        public var gathering = Duration.zero
+        public var computing = Duration.zero
+        public var encoding = Duration.zero
+        public var writing = Duration.zero
+        public init() {}
     }
 
     /// The job for `round` of `district`, to enqueue in the caller's transaction.
@@ -35,61 +42,67 @@ public enum EvaluationRun {
     {
         let round = try EvaluationStore.scope(tx, district: district, .id(roundID))
         var outcome = Outcome()
-        let decoder = JSONDecoder()
+        let clock = ContinuousClock()
+        var mark = clock.now
+        func lap(_ phase: WritableKeyPath<Outcome, Duration>) {
+            let now = clock.now
+            outcome[keyPath: phase] += now - mark
+            mark = now
+        }
 
-        let agreementRows = try tx.query(
-            """
-            SELECT ag.id, ag.school_id, ag.title_th,
-                   (\(EvaluationInputsQuery.indicators(
-                        source: "agreement_item it JOIN indicator i ON i.district_id = it.district_id AND i.id = it.indicator_id",
-                        filter: "it.district_id = ag.district_id AND it.agreement_id = ag.id", key: "'item:' || it.id",
-                        weight: "it.weight", target: "it.target", school: nil, schoolColumn: "ag.school_id", round: round,
-                        order: "it.position, it.id"))) AS parts
-            FROM performance_agreement ag
-            WHERE ag.district_id = \(district) AND ag.fiscal_year = \(round.fiscalYear) AND ag.status = 'approved'
+        let agreementPlans: SQL = """
+            ag.district_id = \(district) AND ag.fiscal_year = \(round.fiscalYear) AND ag.status = 'approved'
               AND ag.superseded_at IS NULL
-            """)
+            """
+        let agreements = try tx.query(
+            "SELECT ag.id, ag.school_id, ag.title_th FROM performance_agreement ag WHERE \(agreementPlans) ORDER BY ag.id"
+        )
+        let items = try EvaluationInputsQuery.indicatorsBySubject(
+            tx.query(EvaluationInputsQuery.agreementItems(filter: agreementPlans, round: round)), prefix: "item")
+        lap(\.gathering)
         var rows: [EvaluationRow] = []
-        for row in agreementRows.rows {
-            let id: Int64 = try row.decode("id")
-            let parts = try decoder.decode(
-                [EvaluationInputs.IndicatorInput].self, from: Data(try row.decode("parts", as: String.self).utf8))
+        for row in agreements.rows {
+            let id: Int64 = try row.decode(0)
+            let parts = items[id] ?? []
             let inputs = EvaluationInputs(
-                subject: .agreement,
-                root: .init(key: "agreement:\(id)", nameTH: try row.decode("title_th"), indicators: parts))
-            rows.append(try EvaluationRow(subject: .agreement, id: id, school: try row.decode("school_id"), inputs))
+                subject: .agreement, root: .init(key: "agreement:\(id)", nameTH: try row.decode(2), indicators: parts))
+            rows.append(try EvaluationRow(subject: .agreement, id: id, school: try row.decode(1), inputs))
             outcome.agreements += 1
             outcome.indicators += parts.count
         }
+        lap(\.computing)
 
-        let projectRows = try tx.query(
-            """
-            SELECT p.id, p.school_id, p.name_th,
-                   (\(EvaluationInputsQuery.indicators(
-                        source: "indicator i", filter: "i.district_id = p.district_id AND i.project_id = p.id",
-                        key: "'indicator:' || i.id", weight: "i.weight", target: nil, school: nil, schoolColumn: "p.school_id",
-                        round: round, order: "i.code, i.id"))) AS parts,
-                   \(EvaluationInputsQuery.progress(project: "p.id", district: "p.district_id", round: round)) AS progress
-            FROM project p JOIN action_plan a ON a.district_id = p.district_id AND a.id = p.plan_id
-            WHERE p.district_id = \(district) AND a.fiscal_year = \(round.fiscalYear) AND a.status = 'approved'
+        let projectPlans: SQL = """
+            p.district_id = \(district) AND a.fiscal_year = \(round.fiscalYear) AND a.status = 'approved'
               AND a.superseded_at IS NULL
+            """
+        let projects = try tx.query(
+            """
+            SELECT p.id, p.school_id, p.name_th, pr.report_id, pr.report_version, pr.period, pr.percent_complete
+            FROM project p JOIN action_plan a ON a.district_id = p.district_id AND a.id = p.plan_id
+            \(EvaluationInputsQuery.progress(round: round))
+            WHERE \(projectPlans) ORDER BY p.id
             """)
-        for row in projectRows.rows {
-            let id: Int64 = try row.decode("id")
-            let parts = try decoder.decode(
-                [EvaluationInputs.IndicatorInput].self, from: Data(try row.decode("parts", as: String.self).utf8))
-            let progress = try EvaluationInputsQuery.decodeProgress(row)
+        let indicators = try EvaluationInputsQuery.indicatorsBySubject(
+            tx.query(EvaluationInputsQuery.projectIndicators(filter: projectPlans, round: round)), prefix: "indicator")
+        lap(\.gathering)
+        for row in projects.rows {
+            let id: Int64 = try row.decode(0)
+            let parts = indicators[id] ?? []
             let inputs = EvaluationInputs(
                 subject: .project,
                 root: .init(
-                    key: "project:\(id)", nameTH: try row.decode("name_th"), indicators: parts, progress: progress,
-                    progressWeight: round.progressWeight))
-            rows.append(try EvaluationRow(subject: .project, id: id, school: try row.decode("school_id"), inputs))
+                    key: "project:\(id)", nameTH: try row.decode(2), indicators: parts,
+                    progress: try EvaluationInputsQuery.decodeProgress(row), progressWeight: round.progressWeight))
+            rows.append(try EvaluationRow(subject: .project, id: id, school: try row.decode(1), inputs))
             outcome.projects += 1
             outcome.indicators += parts.count
         }
+        lap(\.computing)
 
         // One upsert for the whole district: drafts are computed again, final ones are kept.
+        let rowsJSON = PostgresJSON(EvaluationRow.json(rows))
+        lap(\.encoding)
         try tx.query(
             """
             INSERT INTO evaluation (district_id, school_id, round_id, subject, subject_id, fiscal_year, score, level,
@@ -98,7 +111,7 @@ public enum EvaluationRun {
             SELECT \(district), r.school_id, \(round.id), r.subject, r.subject_id, \(round.fiscalYear), r.score, r.level,
                    r.reported_weight, r.missing_weight, r.indicators_reported, r.indicators_missing, r.inputs, r.result,
                    \(EvaluationInputs.engineVersion), \(user)
-            FROM jsonb_to_recordset(\(PostgresJSON(SQLJSON.encode(rows)))::jsonb) AS r(
+            FROM jsonb_to_recordset(\(rowsJSON)::jsonb) AS r(
                 school_id bigint, subject text, subject_id bigint, score numeric, level smallint, reported_weight numeric,
                 missing_weight numeric, indicators_reported int, indicators_missing int, inputs jsonb, result jsonb)
             ON CONFLICT ON CONSTRAINT evaluation_unique DO UPDATE SET
@@ -108,11 +121,12 @@ public enum EvaluationRun {
                 engine = EXCLUDED.engine, computed_at = now(), computed_by = EXCLUDED.computed_by
             WHERE evaluation.status = 'draft'
             """)
+        lap(\.writing)
         return outcome
     }
 
     /// One evaluation as the upsert reads it (`inputs` and `result` as JSON values).
-    struct EvaluationRow: Encodable {
+    struct EvaluationRow {
         let schoolId: Int64?
         let subject: String
         let subjectId: Int64
@@ -139,6 +153,30 @@ public enum EvaluationRun {
             indicatorsMissing = all.filter { $0.standing == "missing" }.count
             self.inputs = inputs
             self.result = result
+        }
+
+        /// The rows as one JSON array for `jsonb_to_recordset`, written by hand (the upsert's
+        /// column names).
+        static func json(_ rows: [EvaluationRow]) -> String {
+            var text = "["
+            text.reserveCapacity(rows.count * 2048)
+            for (index, row) in rows.enumerated() {
+                if index > 0 { text += "," }
+                var w = JSONObjectWriter(capacity: 2048)
+                w.field("school_id", row.schoolId)
+                w.field("subject", row.subject)
+                w.field("subject_id", row.subjectId)
+                w.field("score", row.score)
+                w.field("level", row.level)
+                w.field("reported_weight", row.reportedWeight)
+                w.field("missing_weight", row.missingWeight)
+                w.field("indicators_reported", row.indicatorsReported)
+                w.field("indicators_missing", row.indicatorsMissing)
+                w.field("inputs", json: row.inputs.json)
+                w.field("result", json: row.result.json)
+                text += w.close()
+            }
+            return text + "]"
         }
     }
 }

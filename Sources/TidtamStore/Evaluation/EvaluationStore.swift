@@ -299,7 +299,7 @@ public struct EvaluationStore: Sendable {
         let e = try EvaluationRun.EvaluationRow(subject: subject, id: subjectID, school: school, inputs)
         let values: SQL = """
             \(e.score), \(e.level), \(e.reportedWeight), \(e.missingWeight), \(e.indicatorsReported), \(e.indicatorsMissing),
-            \(PostgresJSON(try Self.encode(inputs)))::jsonb, \(PostgresJSON(try Self.encode(e.result)))::jsonb, \(inputs.engine)
+            \(PostgresJSON(inputs.json))::jsonb, \(PostgresJSON(e.result.json))::jsonb, \(inputs.engine)
             """
         let id: Int64
         if let existing {

@@ -201,6 +201,14 @@ public enum MonitoringPlanGenerator {
             """
     }
 
+    /// `AND x.plan_id = ANY (…)` for the plans named, nothing for every plan. Two texts, not one
+    /// with `… IS NULL OR …`: a job's statement is then planned once per connection (a generic
+    /// plan on the project's index), where the OR left it planned again at every execution, 0.4 ms
+    /// a statement, as long as inserting a plan's items.
+    static func planFilter(_ plans: [Int64]?) -> SQL {
+        plans.map { "AND x.plan_id = ANY (\($0)::bigint[])" } ?? ""
+    }
+
     /// A progress report per project and reporting period that the project's dates touch.
     /// `plans` is one plan for a job, or every plan of a district for the benchmark's baseline.
     public static func insertProgressItems(
@@ -216,7 +224,7 @@ public enum MonitoringPlanGenerator {
             FROM project x
             JOIN action_plan a ON a.district_id = x.district_id AND a.id = x.plan_id
             CROSS JOIN unnest(\(periods.numbers)::int[], \(periods.starts)::date[], \(periods.ends)::date[]) AS p(n, s, e)
-            WHERE x.district_id = \(district) AND (\(plans)::bigint[] IS NULL OR x.plan_id = ANY (\(plans)::bigint[]))
+            WHERE x.district_id = \(district) \(planFilter(plans))
               AND a.fiscal_year = \(year.buddhistYear) AND a.status = 'approved' AND a.superseded_at IS NULL
               AND (x.start_date IS NULL OR x.start_date <= p.e) AND (x.end_date IS NULL OR x.end_date >= p.s)
             ON CONFLICT DO NOTHING
@@ -236,7 +244,7 @@ public enum MonitoringPlanGenerator {
               FROM activity a
               JOIN project x ON x.district_id = a.district_id AND x.id = a.project_id
               JOIN action_plan p ON p.district_id = x.district_id AND p.id = x.plan_id
-              WHERE a.district_id = \(district) AND (\(plans)::bigint[] IS NULL OR x.plan_id = ANY (\(plans)::bigint[]))
+              WHERE a.district_id = \(district) \(planFilter(plans))
                 AND p.fiscal_year = \(year.buddhistYear) AND p.status = 'approved' AND p.superseded_at IS NULL
                 AND a.is_milestone) t
         ON CONFLICT DO NOTHING

@@ -4,8 +4,9 @@ import TidtamDomain
 
 /// A whole round for one district at once (the year-end evaluation of every school): every
 /// approved, current agreement and every project of the approved, current action plans of the
-/// round's year, gathered in four statements (the subjects, then their indicators), computed in Swift by the same pure function as one
-/// evaluation, and written as drafts in one upsert each (a final evaluation is left as it is).
+/// round's year, gathered in four statements (the subjects, then their indicators as flat rows),
+/// computed in Swift by the same pure function as one evaluation, and written as drafts in one
+/// upsert (a final evaluation is left as it is).
 /// Run by the job `evaluation.round`, one per district, so the job runner's per-district
 /// claiming keeps it fair.
 public enum EvaluationRun {
@@ -50,15 +51,15 @@ public enum EvaluationRun {
             mark = now
         }
 
-        let agreementPlans: SQL = """
+        let agreementsOfRound: SQL = """
             ag.district_id = \(district) AND ag.fiscal_year = \(round.fiscalYear) AND ag.status = 'approved'
               AND ag.superseded_at IS NULL
             """
         let agreements = try tx.query(
-            "SELECT ag.id, ag.school_id, ag.title_th FROM performance_agreement ag WHERE \(agreementPlans) ORDER BY ag.id"
+            "SELECT ag.id, ag.school_id, ag.title_th FROM performance_agreement ag WHERE \(agreementsOfRound) ORDER BY ag.id"
         )
         let items = try EvaluationInputsQuery.indicatorsBySubject(
-            tx.query(EvaluationInputsQuery.agreementItems(filter: agreementPlans, round: round)), prefix: "item")
+            tx.query(EvaluationInputsQuery.agreementItems(filter: agreementsOfRound, round: round)), prefix: "item")
         lap(\.gathering)
         var rows: [EvaluationRow] = []
         for row in agreements.rows {
@@ -72,7 +73,7 @@ public enum EvaluationRun {
         }
         lap(\.computing)
 
-        let projectPlans: SQL = """
+        let projectsOfRound: SQL = """
             p.district_id = \(district) AND a.fiscal_year = \(round.fiscalYear) AND a.status = 'approved'
               AND a.superseded_at IS NULL
             """
@@ -81,10 +82,11 @@ public enum EvaluationRun {
             SELECT p.id, p.school_id, p.name_th, pr.report_id, pr.report_version, pr.period, pr.percent_complete
             FROM project p JOIN action_plan a ON a.district_id = p.district_id AND a.id = p.plan_id
             \(EvaluationInputsQuery.progress(round: round))
-            WHERE \(projectPlans) ORDER BY p.id
+            WHERE \(projectsOfRound) ORDER BY p.id
             """)
         let indicators = try EvaluationInputsQuery.indicatorsBySubject(
-            tx.query(EvaluationInputsQuery.projectIndicators(filter: projectPlans, round: round)), prefix: "indicator")
+            tx.query(EvaluationInputsQuery.projectIndicators(filter: projectsOfRound, round: round)),
+            prefix: "indicator")
         lap(\.gathering)
         for row in projects.rows {
             let id: Int64 = try row.decode(0)

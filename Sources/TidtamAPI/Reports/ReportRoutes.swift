@@ -71,7 +71,7 @@ struct ReportRoutes {
     static func input(_ body: inout JSONBody, national: Bool = false) -> ReportRequestInput? {
         let kind = body.required("kind") { $0.choice("kind", ReportKind.self) }
         let requirement =
-            body.integer(national ? "national_requirement_id" : "requirement_id", in: 1...Int64.max) ?? nil
+            body.integer(ReportRequestInput.requirementField(national: national), in: 1...Int64.max) ?? nil
         let period = body.integer("period", in: 1...12) ?? nil
         let year = body.fiscalYear("fiscal_year") ?? nil
         let academicYear = body.integer("academic_year", in: 2500...2700) ?? nil

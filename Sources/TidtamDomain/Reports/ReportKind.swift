@@ -94,7 +94,10 @@ public struct ReportRequestInput: Sendable, Equatable {
     }
 
     /// The field that names the requirement: OBEC's own for a national request.
-    public var requirementField: String { national ? "national_requirement_id" : "requirement_id" }
+    public var requirementField: String { Self.requirementField(national: national) }
+    public static func requirementField(national: Bool) -> String {
+        national ? "national_requirement_id" : "requirement_id"
+    }
 
     /// The request's parameters as stored beside it (JSON, the API's field names).
     public var paramsJSON: String {

@@ -89,11 +89,11 @@ enum EvaluationInputsQuery {
             actual: try actualID.map { .init(id: $0, seq: try row.decode(16), value: try row.decode(17)) })
     }
 
+    typealias IndicatorsBySubject = [Int64: [EvaluationInputs.IndicatorInput]]
+
     /// The rows of `indicatorRows` grouped by subject, in their order.
-    static func indicatorsBySubject(_ result: QueryResult, prefix: String) throws -> [Int64: [EvaluationInputs
-        .IndicatorInput]]
-    {
-        var groups: [Int64: [EvaluationInputs.IndicatorInput]] = [:]
+    static func indicatorsBySubject(_ result: QueryResult, prefix: String) throws -> IndicatorsBySubject {
+        var groups: IndicatorsBySubject = [:]
         for row in result.rows {
             groups[try row.decode(0, as: Int64.self), default: []].append(try indicator(row, prefix: prefix))
         }
@@ -145,7 +145,7 @@ enum EvaluationInputsQuery {
             tx.query(projectIndicators(filter: "p.district_id = \(district) AND p.id = \(id)", round: round)),
             prefix: "indicator")
         let progress = try tx.query(
-            "SELECT pr.* FROM (SELECT \(id)::bigint AS id, \(district)::bigint AS district_id) p \(Self.progress(round: round))"
+            "SELECT pr.* FROM project p \(Self.progress(round: round)) WHERE p.district_id = \(district) AND p.id = \(id)"
         ).first!
         return .init(
             key: "project:\(id)", nameTH: name, indicators: indicators[id] ?? [],

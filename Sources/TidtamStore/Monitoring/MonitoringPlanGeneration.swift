@@ -62,10 +62,8 @@ public struct MonitoringSettings: Sendable, Equatable {
     }
 
     static func read(_ tx: Transaction, district: Int64) throws -> MonitoringSettings {
-        try MonitoringSettings(
-            row: tx.query(
-                "SELECT \(columns) FROM (SELECT \(district)::bigint AS district_id) d \(join(district: "d.district_id"))"
-            ).first!)
+        try tx.query("SELECT \(columns) FROM monitoring_setting ms WHERE ms.district_id = \(district)").first
+            .map(MonitoringSettings.init(row:)) ?? .defaults
     }
 
     /// The settings' columns beside another table's row (`join` adds them, NULL when the
@@ -110,7 +108,7 @@ public enum MonitoringPlanGenerator {
         (periods.map(\.number), periods.map(\.start.iso), periods.map(\.end.iso))
     }
 
-    /// A plan's job sends three statements when it is a first revision (each round trip counts:
+    /// A plan's job sends two statements when it is a first revision (each round trip counts:
     /// 29,000 plans are generated at once at the start of a year): the plan with the settings,
     /// then both kinds of items in one.
     static func generatePlan(_ tx: Transaction, district: Int64, plan: Int64) throws -> Outcome {
@@ -202,9 +200,8 @@ public enum MonitoringPlanGenerator {
     }
 
     /// `AND x.plan_id = ANY (…)` for the plans named, nothing for every plan. Two texts, not one
-    /// with `… IS NULL OR …`: a job's statement is then planned once per connection (a generic
-    /// plan on the project's index), where the OR left it planned again at every execution, 0.4 ms
-    /// a statement, as long as inserting a plan's items.
+    /// with `… IS NULL OR …`, so that the plan of a job's statement, made without its values
+    /// (the job forces generic plans), looks the plan's projects up by the index.
     static func planFilter(_ plans: [Int64]?) -> SQL {
         plans.map { "AND x.plan_id = ANY (\($0)::bigint[])" } ?? ""
     }
